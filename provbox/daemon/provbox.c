@@ -1,0 +1,139 @@
+/*
+ * provbox.c - the provbox daemon: wiring only.
+ *
+ *   provbox [gwlib options] provbox.conf
+ *
+ * Reads the configuration, opens the logs, then runs the bearerbox link and
+ * the job dispatcher until SIGTERM/SIGINT or a shutdown from bearerbox.
+ * SIGHUP reopens the log files (for logrotate).
+ */
+#include <signal.h>
+#include <unistd.h>
+#include <libxml/xmlversion.h>
+#include <openssl/crypto.h>
+
+#include "gw/shared.h"
+#include "daemon/config.h"
+#include "daemon/box_link.h"
+
+static volatile sig_atomic_t stop_requested;
+static volatile sig_atomic_t reopen_requested;
+
+static void print_versions(void)
+{
+    printf("provbox %s\n", PROVBOX_VERSION);
+    printf("Kannel %s (built against %s)\n", GW_VERSION, KANNEL_VERSION);
+    printf("libxml2 %s\n", LIBXML_DOTTED_VERSION);
+    printf("%s\n", OpenSSL_version(OPENSSL_VERSION));
+}
+
+static void usage(void)
+{
+    fprintf(stderr,
+            "usage: provbox [-v level] [-F logfile] [-V level] [-D places] [-d] [-P]\n"
+            "               [-p pidfile] [-u user] provbox.conf\n"
+            "       provbox --version\n");
+}
+
+static void on_signal(int signum)
+{
+    if (signum == SIGHUP)
+        reopen_requested = 1;
+    else
+        stop_requested = 1;
+}
+
+static void install_signal_handlers(void)
+{
+    struct sigaction act;
+
+    memset(&act, 0, sizeof(act));
+    act.sa_handler = on_signal;
+    sigemptyset(&act.sa_mask);
+    sigaction(SIGTERM, &act, NULL);
+    sigaction(SIGINT, &act, NULL);
+    sigaction(SIGHUP, &act, NULL);
+    act.sa_handler = SIG_IGN;
+    sigaction(SIGPIPE, &act, NULL);
+}
+
+static void open_logs(const ProvboxConfig *config)
+{
+    if (config->log_file != NULL)
+        log_open(octstr_get_cstr(config->log_file), config->log_level, GW_NON_EXCL);
+    if (config->access_log != NULL)
+        alog_open(octstr_get_cstr(config->access_log), 0, 1);
+}
+
+/* The link's handlers: acknowledge and log whatever bearerbox sends. */
+static void link_connected(void *ctx) { (void) ctx; }
+static void link_disconnected(void *ctx) { (void) ctx; }
+static void link_ack(Msg *ack, void *ctx) { (void) ctx; msg_destroy(ack); }
+static void link_admin(long command, void *ctx) { (void) ctx; (void) command; stop_requested = 1; }
+
+static BoxLink *the_link;
+
+static void link_sms(Msg *msg, void *ctx)
+{
+    (void) ctx;
+    info(0, "Received a message from bearerbox (type %ld).", msg->sms.sms_type);
+    box_link_ack(the_link, msg, ack_success);
+    msg_destroy(msg);
+}
+
+static void run(ProvboxConfig *config)
+{
+    BoxLinkHandlers handlers = {
+        link_connected, link_disconnected, link_ack, link_sms, link_admin, NULL
+    };
+
+    the_link = box_link_start(config, &handlers);
+    while (!stop_requested) {
+        gwthread_sleep(0.5);
+        if (reopen_requested) {
+            reopen_requested = 0;
+            info(0, "SIGHUP: reopening log files.");
+            log_reopen();
+            alog_reopen();
+        }
+    }
+    info(0, "provbox shutting down.");
+    program_status = shutting_down;
+    box_link_stop(the_link);
+}
+
+int main(int argc, char **argv)
+{
+    ProvboxConfig *config;
+    Octstr *filename;
+    int cf_index, i;
+
+    for (i = 1; i < argc; i++)
+        if (strcmp(argv[i], "--version") == 0) {
+            print_versions();
+            return 0;
+        }
+    gwlib_init();
+    cf_index = get_and_set_debugs(argc, argv, NULL);
+    if (cf_index >= argc) {
+        usage();
+        gwlib_shutdown();
+        return 2;
+    }
+    install_signal_handlers();
+    filename = octstr_create(argv[cf_index]);
+    config = config_load(filename);
+    octstr_destroy(filename);
+    if (config == NULL) {
+        gwlib_shutdown();
+        return 1;
+    }
+    open_logs(config);
+    report_versions("provbox");
+    program_status = running;
+    run(config);
+    alog_close();
+    config_destroy(config);
+    gwlib_shutdown();
+    return 0;
+}

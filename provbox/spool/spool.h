@@ -1,0 +1,81 @@
+/*
+ * spool.h - the spool directory: job states as directories, moves as renames.
+ *
+ *   tmp/      operators write here
+ *   new/      operators rename() finished jobs in
+ *   active/   claimed by a provbox (rename from new/, so several provbox
+ *             processes can share one spool)
+ *   deferred/ waiting: Not-Before, or a retry with backoff
+ *   done/     every recipient handed to bearerbox; delivery reports still
+ *             update the status file here
+ *   failed/   rejected or permanently failed, with the reason in NAME.status
+ *
+ * Every write is temp file, fsync, rename, fsync of the directory. Only
+ * regular files are ever read (O_NOFOLLOW, fstat); a spool directory that is
+ * a symlink or world-writable is refused. Listing is incremental (readdir),
+ * so memory stays bounded however many jobs wait. Functions return 0 / -1
+ * and set *error (a new Octstr naming the job and the cause) when given one.
+ */
+#ifndef PROVBOX_SPOOL_H
+#define PROVBOX_SPOOL_H
+
+#include "gwlib/gwlib.h"
+
+typedef enum {
+    SPOOL_TMP,
+    SPOOL_NEW,
+    SPOOL_ACTIVE,
+    SPOOL_DEFERRED,
+    SPOOL_DONE,
+    SPOOL_FAILED,
+    SPOOL_STATES
+} SpoolState;
+
+typedef struct Spool Spool;
+
+/* Open (creating the state directories) and check a spool. */
+Spool *spool_open(Octstr *dir, Octstr **error);
+void spool_close(Spool *spool);
+Octstr *spool_dir(Spool *spool);
+const char *spool_state_name(SpoolState state);
+int spool_state_parse(Octstr *name, SpoolState *state);
+
+/* Full path of a job (or of its status file) in a state directory. */
+Octstr *spool_path(Spool *spool, SpoolState state, Octstr *name);
+Octstr *spool_status_path(Spool *spool, SpoolState state, Octstr *name);
+
+/* A fresh unique job name: <time>.<pid>.<counter>.<host-ish> */
+Octstr *spool_new_name(Spool *spool);
+
+/* Write a job the safe way into new/ (via tmp/). Returns the new name. */
+Octstr *spool_submit(Spool *spool, Octstr *content, Octstr **error);
+
+/*
+ * Names of up to max jobs in a state directory (oldest-looking first is not
+ * guaranteed), skipping .status and dot files. The caller destroys the List.
+ */
+List *spool_list(Spool *spool, SpoolState state, long max);
+
+/* Number of jobs in a state, and the age in seconds of the oldest (-1 if none). */
+long spool_count(Spool *spool, SpoolState state, long *oldest_age);
+
+/* rename() a job (and its status file, if any) between states. -1 if it is gone. */
+int spool_move(Spool *spool, Octstr *name, SpoolState from, SpoolState to,
+               Octstr **error);
+
+/* Read a job: regular file only, no symlinks, at most max_size bytes. */
+Octstr *spool_read(Spool *spool, SpoolState state, Octstr *name,
+                   long max_size, Octstr **error);
+
+/* Atomically (re)write NAME.status in a state directory. */
+int spool_write_status(Spool *spool, SpoolState state, Octstr *name,
+                       Octstr *text, Octstr **error);
+Octstr *spool_read_status(Spool *spool, SpoolState state, Octstr *name);
+
+/* Where is this job now? Returns the state or -1. */
+int spool_find(Spool *spool, Octstr *name);
+
+/* Durable write helper (temp, fsync, rename, fsync dir), for any file. */
+int spool_write_file_atomic(Octstr *path, Octstr *content, Octstr **error);
+
+#endif
