@@ -253,6 +253,8 @@ BoxLink *box_link_start(const ProvboxConfig *config, const BoxLinkHandlers *hand
     link->handlers = *handlers;
     link->lock = mutex_create();
     link->running = 1;
+    if (config->bearerbox_ssl)
+        conn_config_ssl(config->provbox_group);   /* client cert, trusted CA */
     heartbeat_link = link;
     link->thread = gwthread_create(link_thread, link);
     link->heartbeat_thread = heartbeat_start(send_heartbeat, config->heartbeat_freq,

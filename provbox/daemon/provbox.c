@@ -3,8 +3,9 @@
  *
  *   provbox [gwlib options] provbox.conf
  *
- * Reads the configuration, opens the logs, then runs the bearerbox link and
- * the job dispatcher until SIGTERM/SIGINT or a shutdown from bearerbox.
+ * Reads the configuration, opens the logs and the spool, then runs the
+ * bearerbox link and the job dispatcher until SIGTERM/SIGINT or a shutdown
+ * from bearerbox. Jobs still in flight stay in active/ for the next start.
  * SIGHUP reopens the log files (for logrotate).
  */
 #include <signal.h>
@@ -15,6 +16,8 @@
 #include "gw/shared.h"
 #include "daemon/config.h"
 #include "daemon/box_link.h"
+#include "daemon/dispatcher.h"
+#include "spool/spool.h"
 
 static volatile sig_atomic_t stop_requested;
 static volatile sig_atomic_t reopen_requested;
@@ -65,29 +68,13 @@ static void open_logs(const ProvboxConfig *config)
         alog_open(octstr_get_cstr(config->access_log), 0, 1);
 }
 
-/* The link's handlers: acknowledge and log whatever bearerbox sends. */
-static void link_connected(void *ctx) { (void) ctx; }
-static void link_disconnected(void *ctx) { (void) ctx; }
-static void link_ack(Msg *ack, void *ctx) { (void) ctx; msg_destroy(ack); }
-static void link_admin(long command, void *ctx) { (void) ctx; (void) command; stop_requested = 1; }
-
-static BoxLink *the_link;
-
-static void link_sms(Msg *msg, void *ctx)
+static void request_stop(void)
 {
-    (void) ctx;
-    info(0, "Received a message from bearerbox (type %ld).", msg->sms.sms_type);
-    box_link_ack(the_link, msg, ack_success);
-    msg_destroy(msg);
+    stop_requested = 1;
 }
 
-static void run(ProvboxConfig *config)
+static void wait_for_stop(void)
 {
-    BoxLinkHandlers handlers = {
-        link_connected, link_disconnected, link_ack, link_sms, link_admin, NULL
-    };
-
-    the_link = box_link_start(config, &handlers);
     while (!stop_requested) {
         gwthread_sleep(0.5);
         if (reopen_requested) {
@@ -97,16 +84,42 @@ static void run(ProvboxConfig *config)
             alog_reopen();
         }
     }
+}
+
+static int run(ProvboxConfig *config)
+{
+    Octstr *why = NULL;
+    Spool *spool = spool_open(config->spool_dir, &why);
+    Dispatcher *dispatcher;
+    BoxLinkHandlers handlers;
+    BoxLink *link;
+
+    if (spool == NULL) {
+        error(0, "Cannot use spool-dir: %s", octstr_get_cstr(why));
+        octstr_destroy(why);
+        return 1;
+    }
+    dispatcher = dispatcher_create(config, spool, request_stop);
+    handlers = dispatcher_handlers(dispatcher);
+    link = box_link_start(config, &handlers);
+    dispatcher_start(dispatcher, link);
+    info(0, "provbox %s running as '%s', spool %s.", PROVBOX_VERSION,
+         octstr_get_cstr(config->provbox_id), octstr_get_cstr(config->spool_dir));
+    wait_for_stop();
     info(0, "provbox shutting down.");
+    dispatcher_stop(dispatcher);
     program_status = shutting_down;
-    box_link_stop(the_link);
+    box_link_stop(link);
+    dispatcher_destroy(dispatcher);
+    spool_close(spool);
+    return 0;
 }
 
 int main(int argc, char **argv)
 {
     ProvboxConfig *config;
     Octstr *filename;
-    int cf_index, i;
+    int cf_index, i, status;
 
     for (i = 1; i < argc; i++)
         if (strcmp(argv[i], "--version") == 0) {
@@ -131,9 +144,9 @@ int main(int argc, char **argv)
     open_logs(config);
     report_versions("provbox");
     program_status = running;
-    run(config);
+    status = run(config);
     alog_close();
     config_destroy(config);
     gwlib_shutdown();
-    return 0;
+    return status;
 }

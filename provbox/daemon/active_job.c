@@ -1,0 +1,274 @@
+/*
+ * active_job.c - loading, encoding and progress of a claimed job
+ * (see active_job.h).
+ */
+#include "gwlib/gwlib.h"
+#include "gw/sms.h"
+#include "encode/wbxml.h"
+#include "encode/signer.h"
+#include "encode/push.h"
+#include "spool/spool.h"
+#include "daemon/active_job.h"
+
+#define WSP_TID 1
+
+static long effective_validity(const Job *job, const ProvboxConfig *config)
+{
+    return job->validity > 0 ? job->validity : config->validity;
+}
+
+/* A concatenation reference that is the same whenever this job is encoded. */
+static long concat_reference(Octstr *name, int ref_16bit)
+{
+    unsigned long h = 2166136261u;
+    long i;
+
+    for (i = 0; i < octstr_len(name); i++)
+        h = (h ^ (unsigned char) octstr_get_char(name, i)) * 16777619u;
+    return ref_16bit ? (long) (h & 0xffff) : (long) (h & 0xff);
+}
+
+static int has_overrides(const Job *job, long i)
+{
+    Recipient *r = gwlist_get(job->recipients, i);
+
+    return r->pin != NULL || r->imsi != NULL;
+}
+
+/* Sign and pack the document for one set of credentials. */
+static List *encode_segments(ActiveJob *aj, const ProvboxConfig *config,
+                             Octstr *pin, Octstr *imsi, Octstr **entry_code,
+                             Octstr **error)
+{
+    Signature *sig;
+    Octstr *pdu;
+    List *segments;
+
+    sig = signer_sign(aj->job->sec, pin, imsi, aj->wbxml, error);
+    if (sig == NULL)
+        return NULL;
+    pdu = push_pdu_build(aj->wbxml, sig, WSP_TID);
+    segments = push_split(pdu, concat_reference(aj->name, config->concatenation_16bit),
+                          config->concatenation_16bit, config->max_segments, error);
+    if (segments != NULL && entry_code != NULL && sig->entry_code != NULL)
+        *entry_code = octstr_duplicate(sig->entry_code);
+    octstr_destroy(pdu);
+    signature_destroy(sig);
+    return segments;
+}
+
+static Octstr *correlation_key(Octstr *job, long recipient, long segment)
+{
+    return octstr_format("%S;%ld;%ld", job, recipient, segment);
+}
+
+int active_job_parse_key(Octstr *key, Octstr **job, long *recipient, long *segment)
+{
+    List *parts;
+    int ret = -1;
+
+    if (key == NULL)
+        return -1;
+    parts = octstr_split(key, octstr_imm(";"));
+    if (gwlist_len(parts) == 3
+        && octstr_parse_long(recipient, gwlist_get(parts, 1), 0, 10) != -1
+        && octstr_parse_long(segment, gwlist_get(parts, 2), 0, 10) != -1
+        && *recipient >= 0 && *segment >= 0 && octstr_len(gwlist_get(parts, 0)) > 0) {
+        *job = octstr_duplicate(gwlist_get(parts, 0));
+        ret = 0;
+    }
+    gwlist_destroy(parts, octstr_destroy_item);
+    return ret;
+}
+
+static Msg *segment_msg(ActiveJob *aj, const ProvboxConfig *config, long i,
+                        long index, PushSegment *segment)
+{
+    const Job *job = aj->job;
+    Recipient *r = gwlist_get(job->recipients, i);
+    Msg *msg = msg_create(sms);
+
+    msg->sms.sms_type = mt_push;
+    msg->sms.coding = DC_8BIT;
+    msg->sms.sender = octstr_duplicate(job->sender != NULL ? job->sender : config->sender);
+    msg->sms.receiver = octstr_duplicate(r->msisdn);
+    msg->sms.udhdata = octstr_duplicate(segment->udh);
+    msg->sms.msgdata = octstr_duplicate(segment->payload);
+    msg->sms.time = time(NULL);
+    msg->sms.boxc_id = octstr_duplicate(config->provbox_id);
+    msg->sms.dlr_mask = job->dlr ? config->dlr_mask : 0;
+    msg->sms.dlr_url = correlation_key(aj->name, i, index);
+    if (job->smsc_id != NULL || config->smsc_id != NULL)
+        msg->sms.smsc_id = octstr_duplicate(job->smsc_id != NULL ? job->smsc_id : config->smsc_id);
+    if (aj->validity_end != 0)
+        msg->sms.validity = aj->validity_end;
+    if (job->priority >= 0 || config->priority >= 0)
+        msg->sms.priority = job->priority >= 0 ? job->priority : config->priority;
+    return msg;
+}
+
+List *active_job_encode(ActiveJob *aj, const ProvboxConfig *config, long i,
+                        Octstr **error)
+{
+    RecipientProgress *p = &aj->progress[i];
+    List *segments, *msgs;
+    Octstr *entry_code = NULL;
+    long k;
+
+    if (has_overrides(aj->job, i))
+        segments = encode_segments(aj, config, job_recipient_pin(aj->job, i),
+                                   job_recipient_imsi(aj->job, i), &entry_code, error);
+    else
+        segments = aj->shared_segments;
+    if (segments == NULL)
+        return NULL;
+    msgs = gwlist_create();
+    for (k = 0; k < gwlist_len(segments); k++)
+        gwlist_append(msgs, segment_msg(aj, config, i, k, gwlist_get(segments, k)));
+    p->parts = gwlist_len(segments);
+    p->state = PROGRESS_SENDING;
+    octstr_destroy(p->entry_code);
+    p->entry_code = entry_code != NULL ? entry_code : octstr_duplicate(aj->shared_entry_code);
+    if (segments != aj->shared_segments)
+        gwlist_destroy(segments, push_segment_destroy);
+    return msgs;
+}
+
+static void finish(ActiveJob *aj, long i)
+{
+    if (aj->progress[i].state != PROGRESS_FINISHED) {
+        aj->progress[i].state = PROGRESS_FINISHED;
+        aj->unfinished--;
+    }
+    aj->dirty = 1;
+}
+
+void active_job_fail_recipient(ActiveJob *aj, long i, RecipientState failure,
+                               Octstr *reason)
+{
+    RecipientProgress *p = &aj->progress[i];
+
+    if (p->state == PROGRESS_FINISHED)
+        return;
+    p->failure = failure;
+    octstr_destroy(p->reason);
+    p->reason = octstr_duplicate(reason);
+    finish(aj, i);
+}
+
+void active_job_count_ack(ActiveJob *aj, long i)
+{
+    RecipientProgress *p = &aj->progress[i];
+
+    if (p->state != PROGRESS_SENDING)
+        return;
+    p->acked++;
+    aj->dirty = 1;
+    if (p->acked >= p->parts)
+        finish(aj, i);
+}
+
+void active_job_resume_from(ActiveJob *aj, const JobStatus *status)
+{
+    long i, n = gwlist_len(status->recipients);
+
+    for (i = 0; i < n && i < gwlist_len(aj->job->recipients); i++) {
+        RecipientStatus *r = gwlist_get(status->recipients, i);
+        if (r->state != RCPT_QUEUED && aj->progress[i].state != PROGRESS_FINISHED) {
+            aj->progress[i].state = PROGRESS_FINISHED;
+            aj->unfinished--;
+        }
+    }
+    while (aj->next_recipient < gwlist_len(aj->job->recipients)
+           && aj->progress[aj->next_recipient].state == PROGRESS_FINISHED)
+        aj->next_recipient++;
+}
+
+/*
+ * The encoding shared by recipients without overrides (when the job has
+ * credentials of its own). It, or the first recipient's own encoding, also
+ * proves that the document fits max-segments before anything is sent.
+ */
+static int encode_shared(ActiveJob *aj, const ProvboxConfig *config, Octstr **error)
+{
+    const Job *job = aj->job;
+    Octstr *check_error = NULL, *code = NULL;
+    List *probe;
+
+    if (signer_check_credentials(job->sec, job->pin, job->imsi, &check_error) == 0) {
+        aj->shared_segments = encode_segments(aj, config, job->pin, job->imsi,
+                                              &aj->shared_entry_code, error);
+        return aj->shared_segments != NULL ? 0 : -1;
+    }
+    octstr_destroy(check_error);
+    probe = encode_segments(aj, config, job_recipient_pin(job, 0),
+                            job_recipient_imsi(job, 0), &code, error);
+    octstr_destroy(code);
+    if (probe == NULL)
+        return -1;
+    gwlist_destroy(probe, push_segment_destroy);
+    return 0;
+}
+
+static ActiveJob *active_job_create(Octstr *name, int lock_fd, time_t started)
+{
+    ActiveJob *aj = gw_malloc(sizeof(*aj));
+
+    memset(aj, 0, sizeof(*aj));
+    aj->name = octstr_duplicate(name);
+    aj->lock_fd = lock_fd;
+    aj->started = started;
+    return aj;
+}
+
+ActiveJob *active_job_load(Spool *spool, const ProvboxConfig *config,
+                           Octstr *name, int lock_fd, time_t started,
+                           Octstr **error)
+{
+    ActiveJob *aj = active_job_create(name, lock_fd, started);
+    Octstr *text = spool_read(spool, SPOOL_ACTIVE, name, config->max_job_size, error);
+    long n, validity;
+
+    if (text == NULL || (aj->job = job_parse(name, text, error)) == NULL
+        || (aj->wbxml = wbxml_compile(aj->job->document, error)) == NULL) {
+        octstr_destroy(text);
+        aj->lock_fd = -1;
+        active_job_destroy(aj);
+        return NULL;
+    }
+    octstr_destroy(text);
+    n = gwlist_len(aj->job->recipients);
+    aj->progress = gw_malloc(n * sizeof(*aj->progress));
+    memset(aj->progress, 0, n * sizeof(*aj->progress));
+    aj->unfinished = n;
+    validity = effective_validity(aj->job, config);
+    aj->validity_end = validity > 0 ? started + validity * 60 : 0;
+    aj->retry_delay = config->retry_delay;
+    if (encode_shared(aj, config, error) == -1) {
+        aj->lock_fd = -1;
+        active_job_destroy(aj);
+        return NULL;
+    }
+    return aj;
+}
+
+void active_job_destroy(ActiveJob *aj)
+{
+    long i, n;
+
+    if (aj == NULL)
+        return;
+    n = aj->job != NULL && aj->progress != NULL ? gwlist_len(aj->job->recipients) : 0;
+    for (i = 0; i < n; i++) {
+        octstr_destroy(aj->progress[i].reason);
+        octstr_destroy(aj->progress[i].entry_code);
+    }
+    gw_free(aj->progress);
+    if (aj->shared_segments != NULL)
+        gwlist_destroy(aj->shared_segments, push_segment_destroy);
+    octstr_destroy(aj->shared_entry_code);
+    octstr_destroy(aj->wbxml);
+    job_destroy(aj->job);
+    octstr_destroy(aj->name);
+    gw_free(aj);
+}

@@ -1,0 +1,85 @@
+/*
+ * active_job.h - a job this process has claimed and is sending.
+ *
+ * Loading reads the job file, parses it (spool/job.h) and compiles its
+ * document to WBXML once (encode/wbxml.h); it also encodes the first
+ * recipient's message so that a document too large for max-segments fails
+ * the job before anything is sent. Each recipient's message is then encoded
+ * on demand into ready-to-send bearerbox Msgs (signed with that recipient's
+ * PIN/IMSI; recipients without overrides share one cached encoding).
+ *
+ * Every segment's dlr_url is a correlation key "JOB;RECIPIENT;SEGMENT" that
+ * any provbox on the spool can act on (active_job_parse_key()).
+ *
+ * Progress kept here is what this process needs to schedule; what happened
+ * is recorded in the status file (job_record.h).
+ */
+#ifndef PROVBOX_ACTIVE_JOB_H
+#define PROVBOX_ACTIVE_JOB_H
+
+#include <time.h>
+#include "gwlib/gwlib.h"
+#include "gw/msg.h"
+#include "daemon/config.h"
+#include "spool/job.h"
+#include "spool/job_status.h"
+#include "spool/spool.h"
+
+typedef enum {
+    PROGRESS_WAITING,      /* not encoded yet */
+    PROGRESS_SENDING,      /* segments out, not every ack recorded */
+    PROGRESS_FINISHED      /* every segment acked, or failed/expired */
+} ProgressState;
+
+typedef struct RecipientProgress {
+    ProgressState state;
+    long parts;            /* segments, once encoded */
+    long acked;            /* acks received in this process */
+    RecipientState failure;/* RCPT_FAILED / RCPT_EXPIRED when failed */
+    Octstr *reason;        /* why it failed, or NULL */
+    Octstr *entry_code;    /* USERPINMAC, until recorded */
+} RecipientProgress;
+
+typedef struct ActiveJob {
+    Octstr *name;
+    Job *job;
+    Octstr *wbxml;
+    int lock_fd;           /* holds the ownership lock */
+    time_t started;        /* validity runs from here */
+    time_t validity_end;   /* 0 = none */
+    long next_recipient;   /* first recipient still WAITING */
+    long unfinished;       /* recipients not FINISHED */
+    RecipientProgress *progress;
+    int dirty;             /* progress not yet recorded */
+    long in_flight;        /* segments sent or queued, not yet answered */
+    long retry_delay;      /* current backoff for ack_failed_tmp */
+    List *shared_segments; /* PushSegment* for recipients without overrides */
+    Octstr *shared_entry_code;
+} ActiveJob;
+
+/* Read, parse, compile and size-check a claimed job (in active/). */
+ActiveJob *active_job_load(Spool *spool, const ProvboxConfig *config,
+                           Octstr *name, int lock_fd, time_t started,
+                           Octstr **error);
+void active_job_destroy(ActiveJob *job);
+
+/*
+ * The Msgs for recipient i (one per segment, in order). Sets the progress's
+ * parts and entry code. NULL + *error when the recipient cannot be encoded.
+ */
+List *active_job_encode(ActiveJob *job, const ProvboxConfig *config, long i,
+                        Octstr **error);
+
+/* Mark recipient i finished because of a failure. */
+void active_job_fail_recipient(ActiveJob *job, long i, RecipientState failure,
+                               Octstr *reason);
+/* Count one ack for recipient i; finishes it when every segment is acked. */
+void active_job_count_ack(ActiveJob *job, long i);
+
+/* Mark recipients the status file already shows as handed off (resume). */
+void active_job_resume_from(ActiveJob *job, const JobStatus *status);
+
+/* Parse a dlr_url correlation key. 0, or -1 if it is not one of ours. */
+int active_job_parse_key(Octstr *key, Octstr **job, long *recipient, long *segment);
+
+#endif

@@ -1,0 +1,782 @@
+/*
+ * dispatcher.c - the dispatcher thread: events, sending window, recording,
+ * and the scans that feed it (see dispatcher.h).
+ */
+#include <errno.h>
+#include <poll.h>
+#include <unistd.h>
+#include <sys/inotify.h>
+
+#include "gwlib/gwlib.h"
+#include "daemon/dispatcher.h"
+#include "daemon/active_job.h"
+#include "daemon/job_intake.h"
+#include "daemon/job_record.h"
+#include "daemon/report_recorder.h"
+
+#define IDLE_WAIT 1.0
+#define ORPHAN_SCAN_MAX 10000
+#define STOP_GRACE 3.0
+
+typedef enum { EVENT_ACK, EVENT_SMS, EVENT_CONNECTED, EVENT_DISCONNECTED } EventKind;
+
+typedef struct Event {
+    EventKind kind;
+    Msg *msg;
+} Event;
+
+/* One segment of one recipient's message, from encoding to its ack. */
+typedef struct Segment {
+    ActiveJob *job;
+    long recipient;
+    Msg *msg;
+    time_t due;
+} Segment;
+
+struct Dispatcher {
+    const ProvboxConfig *config;
+    Spool *spool;
+    BoxLink *link;
+    void (*shutdown_requested)(void);
+    long thread;
+    volatile int running;
+    volatile int suspended;
+    /* link thread -> dispatcher thread */
+    Mutex *events_lock;
+    List *events;
+    /* dispatcher thread only */
+    int link_up;
+    List *jobs;              /* ActiveJob* */
+    Dict *job_names;         /* name -> ActiveJob*, for skipping our own */
+    long next_job;           /* round-robin position in jobs */
+    Dict *pending;           /* uuid text -> Segment*, awaiting the ack */
+    long pending_count;
+    List *ready;             /* Segment* to send now */
+    List *retry;             /* Segment* to send at ->due */
+    long unrecorded;         /* acked, not yet in a status file */
+    ReportRecorder *reports;
+    int inotify_fd;
+    int scan_new;
+    time_t last_rescan;
+    /* counters, read by other threads */
+    Mutex *counters_lock;
+    DispatcherCounters counters;
+};
+
+#define COUNT(d, field, n) do { mutex_lock((d)->counters_lock); \
+    (d)->counters.field += (n); mutex_unlock((d)->counters_lock); } while (0)
+
+/* ---- events from the link thread ------------------------------------ */
+
+static void push_event(Dispatcher *d, EventKind kind, Msg *msg)
+{
+    Event *e = gw_malloc(sizeof(*e));
+
+    e->kind = kind;
+    e->msg = msg;
+    mutex_lock(d->events_lock);
+    gwlist_append(d->events, e);
+    mutex_unlock(d->events_lock);
+    gwthread_wakeup(d->thread);
+}
+
+static void on_connect(void *ctx) { push_event(ctx, EVENT_CONNECTED, NULL); }
+static void on_disconnect(void *ctx) { push_event(ctx, EVENT_DISCONNECTED, NULL); }
+static void on_ack(Msg *msg, void *ctx) { push_event(ctx, EVENT_ACK, msg); }
+static void on_sms(Msg *msg, void *ctx) { push_event(ctx, EVENT_SMS, msg); }
+
+static void on_admin(long command, void *ctx)
+{
+    Dispatcher *d = ctx;
+
+    (void) command;
+    if (d->shutdown_requested != NULL)
+        d->shutdown_requested();
+}
+
+BoxLinkHandlers dispatcher_handlers(Dispatcher *d)
+{
+    BoxLinkHandlers h = { on_connect, on_disconnect, on_ack, on_sms, on_admin, d };
+    return h;
+}
+
+/* ---- segments -------------------------------------------------------- */
+
+static Segment *segment_create(ActiveJob *job, long recipient, Msg *msg)
+{
+    Segment *s = gw_malloc(sizeof(*s));
+
+    s->job = job;
+    s->recipient = recipient;
+    s->msg = msg;
+    s->due = 0;
+    job->in_flight++;
+    return s;
+}
+
+static void segment_destroy(Segment *s)
+{
+    s->job->in_flight--;
+    msg_destroy(s->msg);
+    gw_free(s);
+}
+
+static Octstr *uuid_key(uuid_t id)
+{
+    char text[UUID_STR_LEN + 1];
+
+    uuid_unparse(id, text);
+    return octstr_create(text);
+}
+
+/* ---- acks ------------------------------------------------------------ */
+
+static int validity_over(ActiveJob *job)
+{
+    return job->validity_end != 0 && time(NULL) > job->validity_end;
+}
+
+static void retry_later(Dispatcher *d, Segment *s)
+{
+    ActiveJob *job = s->job;
+
+    s->due = time(NULL) + job->retry_delay;
+    warning(0, "Job %s: bearerbox asked to retry a segment later (ack_failed_tmp); retrying in %ld s.",
+            octstr_get_cstr(job->name), job->retry_delay);
+    job->retry_delay *= 2;
+    if (job->retry_delay > d->config->max_retry_delay)
+        job->retry_delay = d->config->max_retry_delay;
+    gwlist_append(d->retry, s);
+    COUNT(d, segments_retried, 1);
+}
+
+static void fail_segment(Dispatcher *d, Segment *s)
+{
+    ActiveJob *job = s->job;
+    int expired = validity_over(job);
+    Octstr *reason = octstr_create(expired
+        ? "validity ran out: bearerbox refused the segment (ack_failed)"
+        : "bearerbox refused the segment (ack_failed: no route, rejected or expired)");
+
+    error(0, "Job %s: recipient %ld failed: %s", octstr_get_cstr(job->name),
+          s->recipient + 1, octstr_get_cstr(reason));
+    active_job_fail_recipient(job, s->recipient, expired ? RCPT_EXPIRED : RCPT_FAILED, reason);
+    octstr_destroy(reason);
+    COUNT(d, segments_failed, 1);
+    segment_destroy(s);
+}
+
+static void handle_ack(Dispatcher *d, Msg *ack)
+{
+    Octstr *key = uuid_key(ack->ack.id);
+    Segment *s = dict_remove(d->pending, key);
+
+    octstr_destroy(key);
+    if (s == NULL) {
+        debug("provbox.dispatch", 0, "Ack for a segment we no longer wait for; ignored.");
+        return;
+    }
+    d->pending_count--;
+    switch (ack->ack.nack) {
+    case ack_success:
+    case ack_buffered:
+        active_job_count_ack(s->job, s->recipient);
+        d->unrecorded++;
+        COUNT(d, segments_acked, 1);
+        segment_destroy(s);
+        break;
+    case ack_failed_tmp:
+        retry_later(d, s);
+        break;
+    default:
+        fail_segment(d, s);
+        break;
+    }
+}
+
+/* The link broke: every segment still awaiting its ack goes out again. */
+static void requeue_pending(Dispatcher *d)
+{
+    List *keys = dict_keys(d->pending);
+    Octstr *key;
+
+    while ((key = gwlist_extract_first(keys)) != NULL) {
+        Segment *s = dict_remove(d->pending, key);
+        if (s != NULL)
+            gwlist_append(d->ready, s);
+        octstr_destroy(key);
+    }
+    gwlist_destroy(keys, NULL);
+    if (d->pending_count > 0)
+        info(0, "%ld segment(s) without an ack will be sent again.", d->pending_count);
+    d->pending_count = 0;
+}
+
+static void handle_sms(Dispatcher *d, Msg *msg)
+{
+    if (msg->sms.sms_type == report_mo) {
+        report_recorder_add(d->reports, msg);
+        return;
+    }
+    info(0, "MO from %s to %s reached provbox; acknowledged and ignored.",
+         msg->sms.sender ? octstr_get_cstr(msg->sms.sender) : "?",
+         msg->sms.receiver ? octstr_get_cstr(msg->sms.receiver) : "?");
+    COUNT(d, mo_received, 1);
+    box_link_ack(d->link, msg, ack_success);
+    msg_destroy(msg);
+}
+
+static void handle_events(Dispatcher *d)
+{
+    List *events;
+    Event *e;
+
+    mutex_lock(d->events_lock);
+    events = d->events;
+    d->events = gwlist_create();
+    mutex_unlock(d->events_lock);
+    while ((e = gwlist_extract_first(events)) != NULL) {
+        switch (e->kind) {
+        case EVENT_ACK:
+            handle_ack(d, e->msg);
+            msg_destroy(e->msg);
+            break;
+        case EVENT_SMS:
+            handle_sms(d, e->msg);
+            break;
+        case EVENT_CONNECTED:
+            d->link_up = 1;
+            break;
+        case EVENT_DISCONNECTED:
+            d->link_up = 0;
+            requeue_pending(d);
+            break;
+        }
+        gw_free(e);
+    }
+    gwlist_destroy(events, NULL);
+}
+
+/* ---- recording progress ---------------------------------------------- */
+
+static void ensure_recipients(JobStatus *status, const ActiveJob *aj)
+{
+    long i;
+
+    if (status->id == NULL && aj->job->operator_id != NULL)
+        status->id = octstr_duplicate(aj->job->operator_id);
+    for (i = gwlist_len(status->recipients); i < gwlist_len(aj->job->recipients); i++) {
+        Recipient *r = gwlist_get(aj->job->recipients, i);
+        job_status_add_recipient(status, r->msisdn);
+    }
+}
+
+static int all_failed(const ActiveJob *aj);
+
+static void apply_progress(JobStatus *status, void *ctx)
+{
+    ActiveJob *aj = ctx;
+    long i;
+
+    ensure_recipients(status, aj);
+    if (aj->unfinished == 0 && all_failed(aj) && status->reason == NULL)
+        status->reason = octstr_format("no recipient could be sent: %S", aj->progress[0].reason);
+    for (i = 0; i < gwlist_len(aj->job->recipients); i++) {
+        RecipientProgress *p = &aj->progress[i];
+        RecipientStatus *rs = job_record_recipient(status, i);
+        if (p->parts > rs->parts)
+            rs->parts = p->parts;
+        if (p->acked > rs->acked)
+            rs->acked = p->acked;
+        if (p->entry_code != NULL && rs->entry_code == NULL)
+            rs->entry_code = octstr_duplicate(p->entry_code);
+        if (p->reason != NULL) {
+            rs->state = p->failure;
+            octstr_destroy(rs->reason);
+            rs->reason = octstr_duplicate(p->reason);
+        }
+        job_record_derive_state(rs);
+    }
+}
+
+static int job_finished(const ActiveJob *aj)
+{
+    return aj->unfinished == 0 && aj->in_flight == 0;
+}
+
+static int all_failed(const ActiveJob *aj)
+{
+    long i;
+
+    for (i = 0; i < gwlist_len(aj->job->recipients); i++)
+        if (aj->progress[i].reason == NULL)
+            return 0;
+    return 1;
+}
+
+static void forget_job(Dispatcher *d, long index)
+{
+    ActiveJob *aj = gwlist_get(d->jobs, index);
+
+    gwlist_delete(d->jobs, index, 1);
+    dict_remove(d->job_names, aj->name);
+    close(aj->lock_fd);
+    active_job_destroy(aj);
+    mutex_lock(d->counters_lock);
+    d->counters.active_jobs = gwlist_len(d->jobs);
+    mutex_unlock(d->counters_lock);
+}
+
+/* Record one job's progress; move it on when it is finished. 1 = forgotten. */
+static int record_job(Dispatcher *d, long index)
+{
+    ActiveJob *aj = gwlist_get(d->jobs, index);
+    int finished = job_finished(aj);
+    int target = !finished ? JOB_RECORD_STAY : all_failed(aj) ? SPOOL_FAILED : SPOOL_DONE;
+    Octstr *why = NULL;
+
+    if (job_record_update(d->spool, aj->name, apply_progress, aj, target, &why) == -1) {
+        error(0, "Job %s: progress not recorded (will retry): %s",
+              octstr_get_cstr(aj->name), octstr_get_cstr(why));
+        octstr_destroy(why);
+        return -1;
+    }
+    aj->dirty = 0;
+    if (!finished)
+        return 0;
+    info(0, "Job %s finished: %s.", octstr_get_cstr(aj->name),
+         target == SPOOL_DONE ? "done" : "failed");
+    COUNT(d, jobs_done, target == SPOOL_DONE);
+    COUNT(d, jobs_failed, target == SPOOL_FAILED);
+    forget_job(d, index);
+    return 1;
+}
+
+static void record_progress(Dispatcher *d)
+{
+    long i = 0;
+    int failures = 0;
+
+    while (i < gwlist_len(d->jobs)) {
+        ActiveJob *aj = gwlist_get(d->jobs, i);
+        int ret = 0;
+        if (aj->dirty || job_finished(aj))
+            ret = record_job(d, i);
+        if (ret == -1)
+            failures++;
+        if (ret != 1)
+            i++;
+    }
+    if (failures == 0)
+        d->unrecorded = 0;
+}
+
+static void record_reports(Dispatcher *d)
+{
+    ReportCounts c;
+
+    if (!d->link_up || report_recorder_waiting(d->reports) == 0)
+        return;
+    c = report_recorder_flush(d->reports, d->link);
+    mutex_lock(d->counters_lock);
+    d->counters.reports_delivered += c.delivered;
+    d->counters.reports_undelivered += c.undelivered;
+    d->counters.reports_other += c.other + c.unmatched;
+    mutex_unlock(d->counters_lock);
+}
+
+/* ---- taking jobs in ---------------------------------------------------- */
+
+static void add_job(Dispatcher *d, ActiveJob *aj)
+{
+    gwlist_append(d->jobs, aj);
+    dict_put(d->job_names, aj->name, aj);
+    mutex_lock(d->counters_lock);
+    d->counters.active_jobs = gwlist_len(d->jobs);
+    d->counters.jobs_claimed++;
+    mutex_unlock(d->counters_lock);
+}
+
+static long free_job_slots(Dispatcher *d)
+{
+    return d->config->max_pending - gwlist_len(d->jobs);
+}
+
+static void count_intake(Dispatcher *d, IntakeResult result)
+{
+    if (result == INTAKE_DEFERRED)
+        COUNT(d, jobs_deferred, 1);
+    else if (result == INTAKE_REJECTED)
+        COUNT(d, jobs_failed, 1);
+}
+
+static void claim_from(Dispatcher *d, List *names, SpoolState from)
+{
+    Octstr *name;
+    IntakeResult result;
+    ActiveJob *aj;
+
+    while ((name = gwlist_extract_first(names)) != NULL) {
+        aj = free_job_slots(d) > 0 ? intake_claim(d->spool, d->config, name, from, &result) : NULL;
+        if (aj != NULL)
+            add_job(d, aj);
+        else if (free_job_slots(d) > 0)
+            count_intake(d, result);
+        octstr_destroy(name);
+    }
+    gwlist_destroy(names, NULL);
+}
+
+static void adopt_orphans(Dispatcher *d)
+{
+    List *names = spool_list(d->spool, SPOOL_ACTIVE, ORPHAN_SCAN_MAX);
+    Octstr *name;
+    IntakeResult result;
+    ActiveJob *aj;
+
+    while ((name = gwlist_extract_first(names)) != NULL) {
+        if (free_job_slots(d) > 0 && dict_get(d->job_names, name) == NULL) {
+            aj = intake_adopt(d->spool, d->config, name, &result);
+            if (aj != NULL)
+                add_job(d, aj);
+            else
+                count_intake(d, result);
+        }
+        octstr_destroy(name);
+    }
+    gwlist_destroy(names, NULL);
+}
+
+static void drain_inotify(Dispatcher *d)
+{
+    char buf[4096];
+
+    while (d->inotify_fd != -1 && read(d->inotify_fd, buf, sizeof(buf)) > 0)
+        d->scan_new = 1;
+}
+
+static void take_jobs_in(Dispatcher *d)
+{
+    time_t now = time(NULL);
+    int rescan = now - d->last_rescan >= d->config->rescan_interval;
+
+    drain_inotify(d);
+    if (d->suspended || free_job_slots(d) <= 0)
+        return;
+    if (rescan) {
+        d->last_rescan = now;
+        adopt_orphans(d);
+        claim_from(d, intake_due(d->spool, free_job_slots(d)), SPOOL_DEFERRED);
+    }
+    if ((rescan || d->scan_new) && free_job_slots(d) > 0) {
+        d->scan_new = 0;
+        claim_from(d, spool_list(d->spool, SPOOL_NEW, free_job_slots(d)), SPOOL_NEW);
+        /* more may wait than there were slots: look again next round */
+        d->scan_new = free_job_slots(d) <= 0;
+    }
+}
+
+/* ---- sending ------------------------------------------------------------ */
+
+static void move_due_retries(Dispatcher *d)
+{
+    time_t now = time(NULL);
+    long i = 0;
+
+    while (i < gwlist_len(d->retry)) {
+        Segment *s = gwlist_get(d->retry, i);
+        if (s->due <= now) {
+            gwlist_delete(d->retry, i, 1);
+            gwlist_append(d->ready, s);
+        } else {
+            i++;
+        }
+    }
+}
+
+static void expire_recipient(Dispatcher *d, ActiveJob *aj, long i)
+{
+    Octstr *reason = octstr_format("validity of %ld minute(s) ran out before it was sent",
+                                   (long) ((aj->validity_end - aj->started) / 60));
+
+    warning(0, "Job %s: recipient %ld expired: %s", octstr_get_cstr(aj->name), i + 1,
+            octstr_get_cstr(reason));
+    active_job_fail_recipient(aj, i, RCPT_EXPIRED, reason);
+    octstr_destroy(reason);
+    COUNT(d, recipients_failed, 1);
+}
+
+/* Encode the next waiting recipient of aj into ready segments. 1 = did. */
+static int encode_next(Dispatcher *d, ActiveJob *aj)
+{
+    long n = gwlist_len(aj->job->recipients), i;
+    Octstr *why = NULL;
+    List *msgs;
+    Msg *msg;
+
+    while (aj->next_recipient < n) {
+        i = aj->next_recipient++;
+        if (aj->progress[i].state != PROGRESS_WAITING)
+            continue;
+        if (validity_over(aj)) {
+            expire_recipient(d, aj, i);
+            continue;
+        }
+        msgs = active_job_encode(aj, d->config, i, &why);
+        if (msgs == NULL) {
+            active_job_fail_recipient(aj, i, RCPT_FAILED, why);
+            COUNT(d, recipients_failed, 1);
+            octstr_destroy(why);
+            continue;
+        }
+        while ((msg = gwlist_extract_first(msgs)) != NULL)
+            gwlist_append(d->ready, segment_create(aj, i, msg));
+        gwlist_destroy(msgs, NULL);
+        COUNT(d, recipients_sent, 1);
+        return 1;
+    }
+    return 0;
+}
+
+/* Fill the ready list from the jobs, round robin, one recipient at a time. */
+static int refill_ready(Dispatcher *d)
+{
+    long tries, n = gwlist_len(d->jobs);
+
+    for (tries = 0; tries < n; tries++) {
+        ActiveJob *aj = gwlist_get(d->jobs, d->next_job % n);
+        d->next_job = (d->next_job + 1) % n;
+        if (encode_next(d, aj))
+            return 1;
+    }
+    return 0;
+}
+
+static long window_free(Dispatcher *d)
+{
+    return d->config->max_pending - d->pending_count - d->unrecorded;
+}
+
+static int send_segment(Dispatcher *d, Segment *s)
+{
+    Octstr *key;
+
+    uuid_generate(s->msg->sms.id);
+    s->msg->sms.time = time(NULL);
+    if (box_link_send(d->link, s->msg) == -1)
+        return -1;
+    key = uuid_key(s->msg->sms.id);
+    dict_put(d->pending, key, s);
+    octstr_destroy(key);
+    d->pending_count++;
+    COUNT(d, segments_sent, 1);
+    return 0;
+}
+
+static void send_window(Dispatcher *d)
+{
+    Segment *s;
+    long sent = 0;
+
+    if (!d->link_up)
+        return;
+    move_due_retries(d);
+    while (window_free(d) > 0) {
+        if (gwlist_len(d->ready) == 0 && !refill_ready(d))
+            break;
+        s = gwlist_extract_first(d->ready);
+        if (send_segment(d, s) == -1) {
+            gwlist_insert(d->ready, 0, s);
+            break;
+        }
+        sent++;
+    }
+    if (sent > 0)
+        box_link_flush(d->link);
+}
+
+/* ---- the thread ------------------------------------------------------------ */
+
+static void wait_for_work(Dispatcher *d)
+{
+    double timeout = IDLE_WAIT;
+
+    mutex_lock(d->events_lock);
+    if (gwlist_len(d->events) > 0)
+        timeout = 0;
+    mutex_unlock(d->events_lock);
+    if (timeout == 0 || !d->running)
+        return;
+    if (d->inotify_fd != -1)
+        gwthread_pollfd(d->inotify_fd, POLLIN, timeout);
+    else
+        gwthread_sleep(timeout);
+}
+
+static void update_in_flight(Dispatcher *d)
+{
+    mutex_lock(d->counters_lock);
+    d->counters.in_flight = d->pending_count + d->unrecorded;
+    d->counters.suspended = d->suspended;
+    mutex_unlock(d->counters_lock);
+}
+
+static void dispatch_round(Dispatcher *d)
+{
+    handle_events(d);
+    record_progress(d);
+    record_reports(d);
+    if (d->running)
+        take_jobs_in(d);
+    if (d->running)
+        send_window(d);
+    update_in_flight(d);
+}
+
+/* Give in-flight segments a moment to be acknowledged and recorded. */
+static void finish_in_flight(Dispatcher *d)
+{
+    double deadline = (double) time(NULL) + STOP_GRACE;
+
+    while (d->link_up && d->pending_count > 0 && (double) time(NULL) < deadline) {
+        gwthread_sleep(0.1);
+        handle_events(d);
+        record_progress(d);
+        record_reports(d);
+    }
+    handle_events(d);
+    record_progress(d);
+}
+
+static void dispatcher_thread(void *arg)
+{
+    Dispatcher *d = arg;
+
+    while (d->running) {
+        dispatch_round(d);
+        wait_for_work(d);
+    }
+    finish_in_flight(d);
+}
+
+static int watch_new(Spool *spool)
+{
+    Octstr *dir = octstr_format("%S/new", spool_dir(spool));
+    int fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+
+    if (fd != -1 && inotify_add_watch(fd, octstr_get_cstr(dir),
+                                      IN_MOVED_TO | IN_CLOSE_WRITE) == -1) {
+        close(fd);
+        fd = -1;
+    }
+    if (fd == -1)
+        warning(errno, "No inotify on %s; new jobs are found by rescanning.",
+                octstr_get_cstr(dir));
+    octstr_destroy(dir);
+    return fd;
+}
+
+Dispatcher *dispatcher_create(const ProvboxConfig *config, Spool *spool,
+                              void (*shutdown_requested)(void))
+{
+    Dispatcher *d = gw_malloc(sizeof(*d));
+
+    memset(d, 0, sizeof(*d));
+    d->config = config;
+    d->spool = spool;
+    d->shutdown_requested = shutdown_requested;
+    d->events_lock = mutex_create();
+    d->events = gwlist_create();
+    d->jobs = gwlist_create();
+    d->job_names = dict_create(1024, NULL);
+    d->pending = dict_create(config->max_pending * 2 + 16, NULL);
+    d->ready = gwlist_create();
+    d->retry = gwlist_create();
+    d->reports = report_recorder_create(spool);
+    d->inotify_fd = watch_new(spool);
+    d->scan_new = 1;
+    d->counters_lock = mutex_create();
+    d->counters.max_pending = config->max_pending;
+    d->thread = -1;
+    return d;
+}
+
+void dispatcher_start(Dispatcher *d, BoxLink *link)
+{
+    d->link = link;
+    d->running = 1;
+    d->thread = gwthread_create(dispatcher_thread, d);
+    if (d->thread == -1)
+        panic(0, "Cannot start the dispatcher thread.");
+}
+
+void dispatcher_suspend(Dispatcher *d)
+{
+    d->suspended = 1;
+    info(0, "Suspended: no new jobs are taken; in-flight ones finish.");
+    gwthread_wakeup(d->thread);
+}
+
+void dispatcher_resume(Dispatcher *d)
+{
+    d->suspended = 0;
+    d->scan_new = 1;
+    info(0, "Resumed: taking new jobs again.");
+    gwthread_wakeup(d->thread);
+}
+
+DispatcherCounters dispatcher_counters(Dispatcher *d)
+{
+    DispatcherCounters c;
+
+    mutex_lock(d->counters_lock);
+    c = d->counters;
+    mutex_unlock(d->counters_lock);
+    return c;
+}
+
+void dispatcher_stop(Dispatcher *d)
+{
+    if (d->thread == -1)
+        return;
+    d->running = 0;
+    gwthread_wakeup(d->thread);
+    gwthread_join(d->thread);
+    d->thread = -1;
+}
+
+static void destroy_segment_item(void *s) { segment_destroy(s); }
+
+static void destroy_event_item(void *p)
+{
+    Event *e = p;
+
+    msg_destroy(e->msg);
+    gw_free(e);
+}
+
+void dispatcher_destroy(Dispatcher *d)
+{
+    List *keys = dict_keys(d->pending);
+    Octstr *key;
+
+    while ((key = gwlist_extract_first(keys)) != NULL) {
+        segment_destroy(dict_remove(d->pending, key));
+        octstr_destroy(key);
+    }
+    gwlist_destroy(keys, NULL);
+    gwlist_destroy(d->ready, destroy_segment_item);
+    gwlist_destroy(d->retry, destroy_segment_item);
+    while (gwlist_len(d->jobs) > 0)
+        forget_job(d, 0);
+    gwlist_destroy(d->jobs, NULL);
+    dict_destroy(d->job_names);
+    dict_destroy(d->pending);
+    report_recorder_destroy(d->reports);
+    gwlist_destroy(d->events, destroy_event_item);
+    mutex_destroy(d->events_lock);
+    mutex_destroy(d->counters_lock);
+    if (d->inotify_fd != -1)
+        close(d->inotify_fd);
+    gw_free(d);
+}

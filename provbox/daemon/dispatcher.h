@@ -1,0 +1,52 @@
+/*
+ * dispatcher.h - moves jobs through the spool and their segments through
+ * the bearerbox link.
+ *
+ * One thread does all of it, so spool state never races inside a process:
+ *   - claims jobs from new/ (woken by inotify, rescanning as a fallback)
+ *     and due jobs from deferred/, and adopts orphans in active/ (jobs whose
+ *     provbox died: their ownership lock is free), resuming them from their
+ *     status file;
+ *   - defers jobs whose Not-Before lies ahead, rejects bad ones into failed/
+ *     with the reason;
+ *   - encodes recipients lazily and keeps at most max-pending segments sent
+ *     but not yet durably recorded (so a crash duplicates at most that many);
+ *   - records acks and delivery reports in the status files (job_record.h),
+ *     acknowledges reports to bearerbox only after recording them, and moves
+ *     finished jobs to done/ or failed/;
+ *   - on ack_failed_tmp retries the segment with backoff; on a lost link it
+ *     sends again every segment not acknowledged.
+ * The link thread only queues events for it (dispatcher_handlers()).
+ */
+#ifndef PROVBOX_DISPATCHER_H
+#define PROVBOX_DISPATCHER_H
+
+#include "gwlib/gwlib.h"
+#include "daemon/config.h"
+#include "daemon/box_link.h"
+#include "spool/spool.h"
+
+typedef struct Dispatcher Dispatcher;
+
+typedef struct DispatcherCounters {
+    long jobs_claimed, jobs_done, jobs_failed, jobs_deferred;
+    long recipients_sent, recipients_failed;
+    long segments_sent, segments_acked, segments_failed, segments_retried;
+    long reports_delivered, reports_undelivered, reports_other, mo_received;
+    long in_flight, max_pending, active_jobs;
+    int suspended;
+} DispatcherCounters;
+
+/* shutdown_requested is called (from the link thread) on cmd_shutdown/cmd_restart. */
+Dispatcher *dispatcher_create(const ProvboxConfig *config, Spool *spool,
+                              void (*shutdown_requested)(void));
+BoxLinkHandlers dispatcher_handlers(Dispatcher *d);
+void dispatcher_start(Dispatcher *d, BoxLink *link);
+void dispatcher_suspend(Dispatcher *d);
+void dispatcher_resume(Dispatcher *d);
+DispatcherCounters dispatcher_counters(Dispatcher *d);
+/* Stop: finish recording, release the jobs (they stay in active/). */
+void dispatcher_stop(Dispatcher *d);
+void dispatcher_destroy(Dispatcher *d);
+
+#endif

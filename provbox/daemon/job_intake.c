@@ -1,0 +1,202 @@
+/*
+ * job_intake.c - claiming, deferring, rejecting and adopting jobs
+ * (see job_intake.h).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+
+#include "gwlib/gwlib.h"
+#include "daemon/job_intake.h"
+#include "daemon/job_lock.h"
+#include "spool/job_status.h"
+
+static void write_state(Spool *spool, Octstr *name, SpoolState where,
+                        const char *state, Octstr *reason)
+{
+    Octstr *old = spool_read_status(spool, where, name);
+    JobStatus *status = NULL;
+    Octstr *text, *why = NULL;
+
+    if (old != NULL)
+        status = job_status_parse(old, &why);
+    octstr_destroy(old);
+    octstr_destroy(why);
+    why = NULL;
+    if (status == NULL)
+        status = job_status_create(name, NULL);
+    octstr_destroy(status->state);
+    status->state = octstr_create(state);
+    octstr_destroy(status->reason);
+    status->reason = octstr_duplicate(reason);
+    text = job_status_format(status);
+    if (spool_write_status(spool, where, name, text, &why) == -1) {
+        error(0, "Job %s: cannot write its status: %s", octstr_get_cstr(name),
+              octstr_get_cstr(why));
+        octstr_destroy(why);
+    }
+    octstr_destroy(text);
+    job_status_destroy(status);
+}
+
+void intake_reject(Spool *spool, Octstr *name, SpoolState from, Octstr *reason)
+{
+    Octstr *why = NULL;
+
+    error(0, "Job %s failed: %s", octstr_get_cstr(name), octstr_get_cstr(reason));
+    write_state(spool, name, from, "failed", reason);
+    if (spool_move(spool, name, from, SPOOL_FAILED, &why) == -1) {
+        error(0, "Job %s: cannot move it to failed/: %s", octstr_get_cstr(name),
+              octstr_get_cstr(why));
+        octstr_destroy(why);
+    }
+}
+
+static time_t file_mtime(int fd)
+{
+    struct stat st;
+
+    return fstat(fd, &st) == 0 ? st.st_mtime : time(NULL);
+}
+
+static void set_mtime(Spool *spool, Octstr *name, SpoolState state, time_t when)
+{
+    Octstr *path = spool_path(spool, state, name);
+    struct timeval times[2];
+
+    times[0].tv_sec = times[1].tv_sec = when;
+    times[0].tv_usec = times[1].tv_usec = 0;
+    if (utimes(octstr_get_cstr(path), times) == -1)
+        warning(errno, "Job %s: cannot set its due time.", octstr_get_cstr(name));
+    octstr_destroy(path);
+}
+
+static void defer(Spool *spool, ActiveJob *aj)
+{
+    Octstr *reason, *why = NULL;
+    char when[32];
+    struct tm tm;
+
+    tm = gw_gmtime(aj->job->not_before);
+    gw_strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+    reason = octstr_format("waiting for Not-Before %s", when);
+    info(0, "Job %s deferred: %s.", octstr_get_cstr(aj->name), octstr_get_cstr(reason));
+    write_state(spool, aj->name, SPOOL_ACTIVE, "deferred", reason);
+    set_mtime(spool, aj->name, SPOOL_ACTIVE, aj->job->not_before);
+    if (spool_move(spool, aj->name, SPOOL_ACTIVE, SPOOL_DEFERRED, &why) == -1) {
+        error(0, "Job %s: cannot move it to deferred/: %s", octstr_get_cstr(aj->name),
+              octstr_get_cstr(why));
+        octstr_destroy(why);
+    }
+    octstr_destroy(reason);
+}
+
+/* Lock and load a job that is in active/; rejects it on failure. */
+static ActiveJob *load_owned(Spool *spool, const ProvboxConfig *config,
+                             Octstr *name, IntakeResult *result)
+{
+    Octstr *path = spool_path(spool, SPOOL_ACTIVE, name), *why = NULL;
+    ActiveJob *aj;
+    int fd = job_lock_open(path, &why);
+
+    octstr_destroy(path);
+    if (fd == -1) {
+        *result = INTAKE_REJECTED;
+        intake_reject(spool, name, SPOOL_ACTIVE, why);
+        octstr_destroy(why);
+        return NULL;
+    }
+    if (job_lock_own(fd) == -1) {
+        close(fd);
+        *result = INTAKE_LOST_RACE;
+        return NULL;
+    }
+    aj = active_job_load(spool, config, name, fd, file_mtime(fd), &why);
+    if (aj == NULL) {
+        *result = INTAKE_REJECTED;
+        intake_reject(spool, name, SPOOL_ACTIVE, why);
+        octstr_destroy(why);
+        close(fd);
+        return NULL;
+    }
+    *result = INTAKE_CLAIMED;
+    return aj;
+}
+
+static ActiveJob *defer_if_early(Spool *spool, ActiveJob *aj, IntakeResult *result)
+{
+    if (aj->job->not_before == 0 || aj->job->not_before <= time(NULL))
+        return aj;
+    defer(spool, aj);
+    close(aj->lock_fd);
+    active_job_destroy(aj);
+    *result = INTAKE_DEFERRED;
+    return NULL;
+}
+
+ActiveJob *intake_claim(Spool *spool, const ProvboxConfig *config, Octstr *name,
+                        SpoolState from, IntakeResult *result)
+{
+    Octstr *why = NULL;
+    ActiveJob *aj;
+
+    if (spool_move(spool, name, from, SPOOL_ACTIVE, &why) == -1) {
+        /* another provbox took it first, or the operator removed it */
+        debug("provbox.intake", 0, "Job %s not claimed: %s", octstr_get_cstr(name),
+              octstr_get_cstr(why));
+        octstr_destroy(why);
+        *result = INTAKE_LOST_RACE;
+        return NULL;
+    }
+    aj = load_owned(spool, config, name, result);
+    if (aj == NULL)
+        return NULL;
+    aj = defer_if_early(spool, aj, result);
+    if (aj != NULL)
+        info(0, "Job %s claimed: %ld recipient(s), %s.", octstr_get_cstr(name),
+             gwlist_len(aj->job->recipients), sec_mode_name(aj->job->sec));
+    return aj;
+}
+
+ActiveJob *intake_adopt(Spool *spool, const ProvboxConfig *config, Octstr *name,
+                        IntakeResult *result)
+{
+    ActiveJob *aj = load_owned(spool, config, name, result);
+    Octstr *text, *why = NULL;
+    JobStatus *status;
+
+    if (aj == NULL)
+        return NULL;
+    text = spool_read_status(spool, SPOOL_ACTIVE, name);
+    status = text != NULL ? job_status_parse(text, &why) : NULL;
+    if (status != NULL) {
+        active_job_resume_from(aj, status);
+        job_status_destroy(status);
+    }
+    octstr_destroy(text);
+    octstr_destroy(why);
+    info(0, "Job %s resumed from active/: %ld of %ld recipient(s) still to send.",
+         octstr_get_cstr(name), aj->unfinished, gwlist_len(aj->job->recipients));
+    return aj;
+}
+
+List *intake_due(Spool *spool, long max)
+{
+    List *names = spool_list(spool, SPOOL_DEFERRED, max), *due = gwlist_create();
+    Octstr *name, *path;
+    struct stat st;
+    time_t now = time(NULL);
+
+    while ((name = gwlist_extract_first(names)) != NULL) {
+        path = spool_path(spool, SPOOL_DEFERRED, name);
+        if (lstat(octstr_get_cstr(path), &st) == 0 && st.st_mtime <= now)
+            gwlist_append(due, name);
+        else
+            octstr_destroy(name);
+        octstr_destroy(path);
+    }
+    gwlist_destroy(names, NULL);
+    return due;
+}

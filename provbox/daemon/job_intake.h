@@ -1,0 +1,41 @@
+/*
+ * job_intake.h - taking jobs into this process: claim, defer, reject, adopt.
+ *
+ *   intake_claim()  rename a job from new/ or deferred/ into active/, take its
+ *                   ownership lock and load it. A job whose Not-Before lies
+ *                   ahead goes to deferred/ (its mtime set to that time, which
+ *                   is how deferred/ is scanned, as Postfix does); a job that
+ *                   cannot be read, parsed, compiled or fitted into
+ *                   max-segments goes to failed/ with the reason.
+ *   intake_adopt()  take over a job in active/ whose owner died (its
+ *                   ownership lock is free) and resume it from its status.
+ *   intake_due()    names in deferred/ whose time has come.
+ *
+ * Each returns a loaded ActiveJob, or NULL when the job is not (or no longer)
+ * ours to send; the reason is logged and recorded, naming the job.
+ */
+#ifndef PROVBOX_JOB_INTAKE_H
+#define PROVBOX_JOB_INTAKE_H
+
+#include "gwlib/gwlib.h"
+#include "daemon/config.h"
+#include "daemon/active_job.h"
+#include "spool/spool.h"
+
+typedef enum {
+    INTAKE_CLAIMED,
+    INTAKE_LOST_RACE,
+    INTAKE_DEFERRED,
+    INTAKE_REJECTED
+} IntakeResult;
+
+ActiveJob *intake_claim(Spool *spool, const ProvboxConfig *config, Octstr *name,
+                        SpoolState from, IntakeResult *result);
+ActiveJob *intake_adopt(Spool *spool, const ProvboxConfig *config, Octstr *name,
+                        IntakeResult *result);
+List *intake_due(Spool *spool, long max);
+
+/* Move a job into failed/ with its reason (also used for whole-job failures). */
+void intake_reject(Spool *spool, Octstr *name, SpoolState from, Octstr *reason);
+
+#endif

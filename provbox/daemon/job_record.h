@@ -1,0 +1,41 @@
+/*
+ * job_record.h - recording what happened to a job in its NAME.status file.
+ *
+ * The status file is the one truth about a job, shared by every provbox on
+ * the spool: acks are recorded by the process that sends the job, delivery
+ * reports by whichever process bearerbox hands them to. Every change is a
+ * read-modify-write under the job's status lock (job_lock.h), wherever the
+ * job is at that moment, optionally followed by a move to another state; a
+ * recipient's state is derived from its counters so that updates from
+ * different processes merge instead of overwriting each other.
+ */
+#ifndef PROVBOX_JOB_RECORD_H
+#define PROVBOX_JOB_RECORD_H
+
+#include "gwlib/gwlib.h"
+#include "spool/spool.h"
+#include "spool/job_status.h"
+
+/* Change a status in memory; ctx is the caller's. */
+typedef void job_record_apply_fn(JobStatus *status, void *ctx);
+
+#define JOB_RECORD_STAY (-1)
+
+/*
+ * Apply a change to NAME.status where the job now is, then move the job to
+ * move_to (or JOB_RECORD_STAY). Returns the job's state afterwards, or -1
+ * with *error set (job gone, I/O error: nothing was changed).
+ */
+int job_record_update(Spool *spool, Octstr *name, job_record_apply_fn *apply,
+                      void *ctx, int move_to, Octstr **error);
+
+/* Recompute a recipient's state from its counters (failed/expired stay). */
+void job_record_derive_state(RecipientStatus *recipient);
+
+/* The recipient at index i, or NULL when the status does not list it yet. */
+RecipientStatus *job_record_recipient(JobStatus *status, long i);
+
+/* True when every recipient is past the point of sending. */
+int job_record_all_handed_off(const JobStatus *status, long *failed);
+
+#endif

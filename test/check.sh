@@ -1,0 +1,27 @@
+#!/bin/sh
+# check.sh - build provbox and run every test; the README's test command.
+#
+#   sh test/check.sh
+#
+# Installs the Debian packages it needs (as root), builds in place, runs
+# `make check` (unit and integration tests against a real bearerbox and
+# fakesmsc it starts on 127.0.0.1) and the slow gw-patch suite, then prints
+# "N passed, N failed" and exits non-zero if anything failed.
+set -e
+top=$(cd "$(dirname "$0")/.." && pwd)
+. "$top/test/deps.sh"
+provbox_install_deps
+provbox_build "$top"
+cd "$top"
+find . -name '*.trs' -delete
+status=0
+make -k check >test/check.out 2>&1 || status=1
+grep -E '^(PASS|FAIL|ERROR|XPASS|SKIP):' test/check.out | grep -v '^PASS' || true
+if [ "${PROVBOX_SKIP_SLOW:-0}" != 1 ] && grep -q '^check-patch:' Makefile; then
+    make -k check-patch >test/check-patch.out 2>&1 || status=1
+    grep -E '^(FAIL|ERROR|XPASS|SKIP):' test/check-patch.out || true
+fi
+[ $status = 0 ] || { echo "Some tests failed; logs: test/**/*.log, test/check.out"; \
+    find . -name '*.log' -path './test/*' -newer configure -exec grep -l '^not ok' {} + 2>/dev/null | head -20; }
+sh test/summary.sh . || status=1
+exit $status
