@@ -13,6 +13,8 @@
 #include "daemon/job_intake.h"
 #include "daemon/job_record.h"
 #include "daemon/report_recorder.h"
+#include "daemon/access_log.h"
+#include "daemon/recent_errors.h"
 
 #define IDLE_WAIT 1.0
 #define ORPHAN_SCAN_MAX 10000
@@ -150,6 +152,19 @@ static void retry_later(Dispatcher *d, Segment *s)
     COUNT(d, segments_retried, 1);
 }
 
+static void fail_recipient(Dispatcher *d, ActiveJob *job, long i,
+                           RecipientState failure, Octstr *reason)
+{
+    if (job->progress[i].state == PROGRESS_FINISHED)
+        return;
+    error(0, "Job %s: recipient %ld %s: %s", octstr_get_cstr(job->name), i + 1,
+          recipient_state_name(failure), octstr_get_cstr(reason));
+    active_job_fail_recipient(job, i, failure, reason);
+    recent_errors_add(job->name, reason);
+    access_log_recipient(job, d->config, i);
+    COUNT(d, recipients_failed, 1);
+}
+
 static void fail_segment(Dispatcher *d, Segment *s)
 {
     ActiveJob *job = s->job;
@@ -158,12 +173,25 @@ static void fail_segment(Dispatcher *d, Segment *s)
         ? "validity ran out: bearerbox refused the segment (ack_failed)"
         : "bearerbox refused the segment (ack_failed: no route, rejected or expired)");
 
-    error(0, "Job %s: recipient %ld failed: %s", octstr_get_cstr(job->name),
-          s->recipient + 1, octstr_get_cstr(reason));
-    active_job_fail_recipient(job, s->recipient, expired ? RCPT_EXPIRED : RCPT_FAILED, reason);
+    fail_recipient(d, job, s->recipient, expired ? RCPT_EXPIRED : RCPT_FAILED, reason);
     octstr_destroy(reason);
     COUNT(d, segments_failed, 1);
     segment_destroy(s);
+}
+
+/* A segment is handed off; the recipient is when all of its segments are. */
+static void count_ack(Dispatcher *d, Segment *s)
+{
+    ActiveJob *job = s->job;
+    ProgressState before = job->progress[s->recipient].state;
+
+    active_job_count_ack(job, s->recipient);
+    d->unrecorded++;
+    COUNT(d, segments_acked, 1);
+    if (before == PROGRESS_SENDING && job->progress[s->recipient].state == PROGRESS_FINISHED) {
+        COUNT(d, recipients_sent, 1);
+        access_log_recipient(job, d->config, s->recipient);
+    }
 }
 
 static void handle_ack(Dispatcher *d, Msg *ack)
@@ -180,9 +208,7 @@ static void handle_ack(Dispatcher *d, Msg *ack)
     switch (ack->ack.nack) {
     case ack_success:
     case ack_buffered:
-        active_job_count_ack(s->job, s->recipient);
-        d->unrecorded++;
-        COUNT(d, segments_acked, 1);
+        count_ack(d, s);
         segment_destroy(s);
         break;
     case ack_failed_tmp:
@@ -499,11 +525,8 @@ static void expire_recipient(Dispatcher *d, ActiveJob *aj, long i)
     Octstr *reason = octstr_format("validity of %ld minute(s) ran out before it was sent",
                                    (long) ((aj->validity_end - aj->started) / 60));
 
-    warning(0, "Job %s: recipient %ld expired: %s", octstr_get_cstr(aj->name), i + 1,
-            octstr_get_cstr(reason));
-    active_job_fail_recipient(aj, i, RCPT_EXPIRED, reason);
+    fail_recipient(d, aj, i, RCPT_EXPIRED, reason);
     octstr_destroy(reason);
-    COUNT(d, recipients_failed, 1);
 }
 
 /* Encode the next waiting recipient of aj into ready segments. 1 = did. */
@@ -524,15 +547,13 @@ static int encode_next(Dispatcher *d, ActiveJob *aj)
         }
         msgs = active_job_encode(aj, d->config, i, &why);
         if (msgs == NULL) {
-            active_job_fail_recipient(aj, i, RCPT_FAILED, why);
-            COUNT(d, recipients_failed, 1);
+            fail_recipient(d, aj, i, RCPT_FAILED, why);
             octstr_destroy(why);
             continue;
         }
         while ((msg = gwlist_extract_first(msgs)) != NULL)
             gwlist_append(d->ready, segment_create(aj, i, msg));
         gwlist_destroy(msgs, NULL);
-        COUNT(d, recipients_sent, 1);
         return 1;
     }
     return 0;

@@ -11,6 +11,7 @@
 #include "gwlib/gwlib.h"
 #include "daemon/job_intake.h"
 #include "daemon/job_lock.h"
+#include "daemon/recent_errors.h"
 #include "spool/job_status.h"
 
 static void write_state(Spool *spool, Octstr *name, SpoolState where,
@@ -46,6 +47,7 @@ void intake_reject(Spool *spool, Octstr *name, SpoolState from, Octstr *reason)
     Octstr *why = NULL;
 
     error(0, "Job %s failed: %s", octstr_get_cstr(name), octstr_get_cstr(reason));
+    recent_errors_add(name, reason);
     write_state(spool, name, from, "failed", reason);
     if (spool_move(spool, name, from, SPOOL_FAILED, &why) == -1) {
         error(0, "Job %s: cannot move it to failed/: %s", octstr_get_cstr(name),
@@ -93,6 +95,23 @@ static void defer(Spool *spool, ActiveJob *aj)
     octstr_destroy(reason);
 }
 
+/*
+ * A status file next to a job records recipients already handed off (a job
+ * resumed after a crash, or requeued by provctl requeue): skip those.
+ */
+static void resume_from_status(Spool *spool, ActiveJob *aj)
+{
+    Octstr *text = spool_read_status(spool, SPOOL_ACTIVE, aj->name), *why = NULL;
+    JobStatus *status = text != NULL ? job_status_parse(text, &why) : NULL;
+
+    if (status != NULL) {
+        active_job_resume_from(aj, status);
+        job_status_destroy(status);
+    }
+    octstr_destroy(text);
+    octstr_destroy(why);
+}
+
 /* Lock and load a job that is in active/; rejects it on failure. */
 static ActiveJob *load_owned(Spool *spool, const ProvboxConfig *config,
                              Octstr *name, IntakeResult *result)
@@ -121,6 +140,7 @@ static ActiveJob *load_owned(Spool *spool, const ProvboxConfig *config,
         close(fd);
         return NULL;
     }
+    resume_from_status(spool, aj);
     *result = INTAKE_CLAIMED;
     return aj;
 }
@@ -164,19 +184,9 @@ ActiveJob *intake_adopt(Spool *spool, const ProvboxConfig *config, Octstr *name,
                         IntakeResult *result)
 {
     ActiveJob *aj = load_owned(spool, config, name, result);
-    Octstr *text, *why = NULL;
-    JobStatus *status;
 
     if (aj == NULL)
         return NULL;
-    text = spool_read_status(spool, SPOOL_ACTIVE, name);
-    status = text != NULL ? job_status_parse(text, &why) : NULL;
-    if (status != NULL) {
-        active_job_resume_from(aj, status);
-        job_status_destroy(status);
-    }
-    octstr_destroy(text);
-    octstr_destroy(why);
     info(0, "Job %s resumed from active/: %ld of %ld recipient(s) still to send.",
          octstr_get_cstr(name), aj->unfinished, gwlist_len(aj->job->recipients));
     return aj;

@@ -1,17 +1,18 @@
 /*
- * job_lock.c - ownership and status locks on job files (see job_lock.h).
+ * job_lock.c - ownership and status locks on jobs (see job_lock.h).
  */
-#define _GNU_SOURCE             /* F_OFD_SETLK */
+#define _GNU_SOURCE             /* F_OFD_SETLKW */
 #include <errno.h>
 #include <fcntl.h>
 #include <unistd.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 
 #include "gwlib/gwlib.h"
 #include "daemon/job_lock.h"
 
-#define OWNERSHIP_BYTE 0
-#define STATUS_BYTE 1
+#define STATUS_LOCK_FILE ".status-locks"
+#define STATUS_LOCK_SLOTS 65521     /* a prime: bytes of the lock file used */
 
 int job_lock_open(Octstr *path, Octstr **error)
 {
@@ -31,36 +32,51 @@ int job_lock_open(Octstr *path, Octstr **error)
     return fd;
 }
 
-static int lock_byte(int fd, int byte, int command, short type)
-{
-    struct flock fl;
-
-    memset(&fl, 0, sizeof(fl));
-    fl.l_type = type;
-    fl.l_whence = SEEK_SET;
-    fl.l_start = byte;
-    fl.l_len = 1;
-    return fcntl(fd, command, &fl);
-}
-
 int job_lock_own(int fd)
 {
-    return lock_byte(fd, OWNERSHIP_BYTE, F_OFD_SETLK, F_WRLCK) == -1 ? -1 : 0;
+    return flock(fd, LOCK_EX | LOCK_NB) == -1 ? -1 : 0;
 }
 
-int job_lock_status(int fd)
+static long slot_of(Octstr *name)
 {
-    int ret;
+    unsigned long h = 5381;
+    long i;
 
+    for (i = 0; i < octstr_len(name); i++)
+        h = h * 33 + (unsigned char) octstr_get_char(name, i);
+    return (long) (h % STATUS_LOCK_SLOTS);
+}
+
+int job_lock_status(Spool *spool, Octstr *name, Octstr **error)
+{
+    Octstr *path = octstr_format("%S/%s", spool_dir(spool), STATUS_LOCK_FILE);
+    struct flock fl;
+    int fd, ret;
+
+    fd = open(octstr_get_cstr(path), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0660);
+    if (fd == -1) {
+        *error = octstr_format("cannot open the status lock file %S: %s", path, strerror(errno));
+        octstr_destroy(path);
+        return -1;
+    }
+    octstr_destroy(path);
+    memset(&fl, 0, sizeof(fl));
+    fl.l_type = F_WRLCK;
+    fl.l_whence = SEEK_SET;
+    fl.l_start = slot_of(name);
+    fl.l_len = 1;
     do {
-        ret = lock_byte(fd, STATUS_BYTE, F_OFD_SETLKW, F_WRLCK);
+        ret = fcntl(fd, F_OFD_SETLKW, &fl);
     } while (ret == -1 && errno == EINTR);
-    if (ret == -1)
-        error(errno, "Cannot take a job's status lock.");
-    return ret;
+    if (ret == -1) {
+        *error = octstr_format("job %S: cannot take its status lock: %s", name, strerror(errno));
+        close(fd);
+        return -1;
+    }
+    return fd;
 }
 
-void job_lock_release_status(int fd)
+void job_lock_release_status(int handle)
 {
-    lock_byte(fd, STATUS_BYTE, F_OFD_SETLK, F_UNLCK);
+    close(handle);      /* closing the description drops its OFD lock */
 }

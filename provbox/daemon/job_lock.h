@@ -1,32 +1,38 @@
 /*
  * job_lock.h - who owns a job, and who may rewrite its status file.
  *
- * Several provbox processes may share one spool. Two open-file-description
- * locks on the job file's inode (which a rename() does not change) keep them
- * apart:
- *   byte 0, the ownership lock: held by the process sending the job, for as
- *           long as the job is in active/. The kernel drops it when that
- *           process dies, so an unlocked job in active/ is an orphan that any
- *           provbox may adopt and resume.
- *   byte 1, the status lock: held for the few milliseconds of a status
- *           read-modify-write (and the rename that may follow), by whichever
- *           process records an ack or a delivery report.
- * OFD locks belong to the open file description, so two threads of one
- * process exclude each other as two processes do.
+ * Several provbox processes may share one spool. Two kinds of lock keep
+ * them apart:
+ *   ownership  flock(LOCK_EX) on the job file itself, held by the process
+ *              sending the job for as long as the job is in active/. A
+ *              rename() keeps the inode and so the lock; the kernel drops it
+ *              when that process dies, so an unlocked job in active/ is an
+ *              orphan that any provbox may adopt and resume. flock works on
+ *              a read-only descriptor: provbox needs no write permission on
+ *              the operators' job files.
+ *   status     an open-file-description write lock on one byte of the
+ *              spool's lock file (SPOOL/.status-locks), chosen by a hash of
+ *              the job name; held for the few milliseconds of a status
+ *              read-modify-write and the rename that may follow, by whichever
+ *              process records an ack or a delivery report. Two jobs whose
+ *              names hash alike merely wait for each other.
+ * Both belong to the open file description, so two threads of one process
+ * exclude each other as two processes do.
  */
 #ifndef PROVBOX_JOB_LOCK_H
 #define PROVBOX_JOB_LOCK_H
 
 #include "gwlib/gwlib.h"
+#include "spool/spool.h"
 
 /* Open a job file for locking: regular file, no symlink. fd or -1 + *error. */
 int job_lock_open(Octstr *path, Octstr **error);
 
-/* Ownership: 0 when taken, -1 when another process holds it. */
+/* Ownership: 0 when taken, -1 when another process (or descriptor) holds it. */
 int job_lock_own(int fd);
 
-/* Status lock: blocks until taken; job_lock_release_status() drops it. */
-int job_lock_status(int fd);
-void job_lock_release_status(int fd);
+/* Status lock: blocks until taken; returns a handle for the release, or -1. */
+int job_lock_status(Spool *spool, Octstr *name, Octstr **error);
+void job_lock_release_status(int handle);
 
 #endif

@@ -5,7 +5,6 @@
 #include "daemon/job_lock.h"
 #include "daemon/job_record.h"
 
-#include <unistd.h>
 
 void job_record_derive_state(RecipientStatus *r)
 {
@@ -96,26 +95,11 @@ static int update_locked(Spool *spool, Octstr *name, job_record_apply_fn *apply,
 int job_record_update(Spool *spool, Octstr *name, job_record_apply_fn *apply,
                       void *ctx, int move_to, Octstr **error)
 {
-    int state = spool_find(spool, name);
-    Octstr *path;
-    int fd, ret;
+    int lock = job_lock_status(spool, name, error), ret;
 
-    if (state == -1) {
-        *error = octstr_format("job %S is no longer in the spool", name);
+    if (lock == -1)
         return -1;
-    }
-    path = spool_path(spool, state, name);
-    fd = job_lock_open(path, error);
-    octstr_destroy(path);
-    if (fd == -1)
-        return -1;
-    if (job_lock_status(fd) == -1) {
-        close(fd);
-        *error = octstr_format("job %S: cannot lock its status file", name);
-        return -1;
-    }
     ret = update_locked(spool, name, apply, ctx, move_to, error);
-    job_lock_release_status(fd);
-    close(fd);
+    job_lock_release_status(lock);
     return ret;
 }

@@ -17,6 +17,9 @@
 #include "daemon/config.h"
 #include "daemon/box_link.h"
 #include "daemon/dispatcher.h"
+#include "daemon/admin_http.h"
+#include "daemon/recent_errors.h"
+#include "daemon/stats.h"
 #include "spool/spool.h"
 
 static volatile sig_atomic_t stop_requested;
@@ -73,10 +76,14 @@ static void request_stop(void)
     stop_requested = 1;
 }
 
-static void wait_for_stop(void)
+static void wait_for_stop(Dispatcher *dispatcher, Stats *stats)
 {
+    DispatcherCounters counters;
+
     while (!stop_requested) {
         gwthread_sleep(0.5);
+        counters = dispatcher_counters(dispatcher);
+        stats_sample(stats, &counters);
         if (reopen_requested) {
             reopen_requested = 0;
             info(0, "SIGHUP: reopening log files.");
@@ -93,6 +100,9 @@ static int run(ProvboxConfig *config)
     Dispatcher *dispatcher;
     BoxLinkHandlers handlers;
     BoxLink *link;
+    Stats *stats;
+    StatusSources sources;
+    AdminHttp *admin = NULL;
 
     if (spool == NULL) {
         error(0, "Cannot use spool-dir: %s", octstr_get_cstr(why));
@@ -102,17 +112,23 @@ static int run(ProvboxConfig *config)
     dispatcher = dispatcher_create(config, spool, request_stop);
     handlers = dispatcher_handlers(dispatcher);
     link = box_link_start(config, &handlers);
+    stats = stats_create();
+    sources = (StatusSources) { config, link, dispatcher, stats, spool };
+    if (config->admin_port != 0 && (admin = admin_http_start(&sources, request_stop)) == NULL)
+        stop_requested = 1;
     dispatcher_start(dispatcher, link);
     info(0, "provbox %s running as '%s', spool %s.", PROVBOX_VERSION,
          octstr_get_cstr(config->provbox_id), octstr_get_cstr(config->spool_dir));
-    wait_for_stop();
+    wait_for_stop(dispatcher, stats);
     info(0, "provbox shutting down.");
+    admin_http_stop(admin);
     dispatcher_stop(dispatcher);
     program_status = shutting_down;
     box_link_stop(link);
     dispatcher_destroy(dispatcher);
+    stats_destroy(stats);
     spool_close(spool);
-    return 0;
+    return admin == NULL && config->admin_port != 0 ? 1 : 0;
 }
 
 int main(int argc, char **argv)
@@ -144,7 +160,9 @@ int main(int argc, char **argv)
     open_logs(config);
     report_versions("provbox");
     program_status = running;
+    recent_errors_init();
     status = run(config);
+    recent_errors_shutdown();
     alog_close();
     config_destroy(config);
     gwlib_shutdown();

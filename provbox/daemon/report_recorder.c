@@ -7,6 +7,7 @@
 #include "daemon/active_job.h"
 #include "daemon/job_record.h"
 #include "daemon/report_recorder.h"
+#include "daemon/access_log.h"
 
 #define HOLD_SECONDS 60
 
@@ -166,6 +167,7 @@ static void settle(List *reports, List *keep, BoxLink *link, ReportCounts *count
                     r->msg->sms.dlr_mask,
                     r->msg->sms.dlr_url ? octstr_get_cstr(r->msg->sms.dlr_url) : "(no key)");
         }
+        access_log_report(r->msg, r->job, r->recipient, r->segment);
         box_link_ack(link, r->msg, ack_success);
         report_destroy(r);
     }

@@ -22,6 +22,11 @@ struct command {
 };
 
 static const struct command commands[] = {
+    { "compile", cmd_compile, "XML document -> WBXML / WSP push / SMS segments" },
+    { "inspect", cmd_inspect, "decode a captured push (raw, hex, fakesmsc/access log)" },
+    { "submit", cmd_submit, "write a job into a spool the safe way" },
+    { "requeue", cmd_requeue, "move a failed job back to new/" },
+    { "status", cmd_status, "spool or daemon summary, or one job's progress" },
     { NULL, NULL, NULL }
 };
 

@@ -14,6 +14,7 @@ import time
 
 import wire
 from lab import Lab, SRCDIR, wait_for
+from spool_view import Spool
 from tap import run
 
 MODES = ["NETWPIN", "USERPIN", "USERNETWPIN", "USERPINMAC", "NONE"]
@@ -21,46 +22,10 @@ IMSI = "262011234567890"
 PIN = "1234"
 
 
-class Spool:
-    def __init__(self, path):
-        self.path = path
-
-    def drop(self, name, headers, document):
-        tmp = os.path.join(self.path, "tmp", name)
-        with open(tmp, "wb") as f:
-            f.write("".join("%s: %s\n" % h for h in headers).encode() + b"\n" + document)
-        os.rename(tmp, os.path.join(self.path, "new", name))
-
-    def state_of(self, name):
-        for state in ("new", "active", "deferred", "done", "failed"):
-            if os.path.exists(os.path.join(self.path, state, name)):
-                return state
-        return None
-
-    def status(self, name):
-        state = self.state_of(name)
-        if state is None:
-            return None
-        try:
-            with open(os.path.join(self.path, state, name + ".status")) as f:
-                return f.read()
-        except FileNotFoundError:
-            return None
-
-    def recipients(self, name):
-        text = self.status(name) or ""
-        out = {}
-        for line in text.splitlines():
-            if line.startswith("Recipient: "):
-                words = line.split()
-                out[words[1]] = words[2]
-        return out
-
-
 def documents():
     docs = sorted(glob.glob(os.path.join(SRCDIR, "test", "corpus", "*.xml")))
     picked = [os.path.join(SRCDIR, "test", "vectors", "spec_appendixC.xml")]
-    for want in ("wm-bootstrap", "utf16", "latin1", "large"):
+    for want in ("wm_bootstrap", "utf16", "latin1", "large"):
         picked += [d for d in docs if want in os.path.basename(d)][:1]
     return [p for p in picked if os.path.exists(p)]
 
@@ -149,7 +114,10 @@ def check_matrix(t, lab, spool):
             t.ok("Entry-Code: %s %s" % (receiver, code) in status,
                  "%s: status carries the entry code the phone expects" % label, status)
         secrets = [s for s in (pin, imsi) if s]
-        t.ok(not any(s in status for s in secrets), "%s: no PIN or IMSI in the status" % label)
+        # the entry code starts with the PIN by definition: it is what the
+        # operator hands to the user, so only its own line may carry it
+        rest = "\n".join(l for l in status.splitlines() if not l.startswith("Entry-Code: "))
+        t.ok(not any(s in rest for s in secrets), "%s: no PIN or IMSI in the status" % label)
 
 
 def check_bulk(t, lab, spool):
@@ -213,9 +181,7 @@ def check_bearerbox_restart(t, lab, spool):
         spool.drop(name, [("To", "4793%06d" % i), ("Sec", "USERPIN"), ("Pin", "1234")], body)
     wait_for(lambda: sum(1 for n in names if spool.state_of(n) == "done") >= 20,
              timeout=60, what="some jobs done before the crash")
-    lab.stop_bearerbox()
-    lab.start_bearerbox()
-    lab.wait_smsc_online()
+    lab.restart_bearerbox()
     wait_for(lambda: all(spool.state_of(n) == "done" for n in names), timeout=120,
              what="every job done after the bearerbox restart")
     lost = [n for n in names if spool.state_of(n) != "done"]

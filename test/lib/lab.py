@@ -220,6 +220,15 @@ class Lab:
     def stop_bearerbox(self, sig=signal.SIGKILL):
         self.kill(self.bearerbox, sig)
 
+    def restart_bearerbox(self):
+        """kill -9 bearerbox, start it again; fakesmsc (which exits when
+        its bearerbox goes) is started again too."""
+        self.stop_bearerbox()
+        self.start_bearerbox()
+        self.kill(self.fakesmsc)
+        self.start_fakesmsc()
+        self.wait_smsc_online()
+
     def start_provbox(self, conf, *args, log_name="provbox.out"):
         return self.spawn([PROVBOX, "-v", "4"] + list(args) + [conf], log_name)
 

@@ -1,0 +1,24 @@
+/*
+ * access_log.h - provbox's lines in the Kannel-style access log.
+ *
+ * One line per recipient handed to bearerbox (every segment acknowledged) or
+ * failed, and one per delivery report, through gwlib's alog() (which adds
+ * the time and does nothing when no access-log is configured):
+ *
+ *   Sent OMA-CP [job:NAME] [to:4790000001] [segments:3] [SMSC:FAKE] [sec:USERPIN] [result:handed to bearerbox]
+ *   Failed OMA-CP [job:NAME] [to:...] [segments:3] [SMSC:...] [sec:...] [result:<reason>]
+ *   DLR OMA-CP [job:NAME] [to:...] [segment:2] [SMSC:FAKE] [type:1] [result:delivered] [text:...]
+ *
+ * Never a PIN, an IMSI or an entry code.
+ */
+#ifndef PROVBOX_ACCESS_LOG_H
+#define PROVBOX_ACCESS_LOG_H
+
+#include "gwlib/gwlib.h"
+#include "gw/msg.h"
+#include "daemon/active_job.h"
+
+void access_log_recipient(const ActiveJob *aj, const ProvboxConfig *config, long i);
+void access_log_report(Msg *report, Octstr *job, long recipient, long segment);
+
+#endif

@@ -1,0 +1,451 @@
+/*
+ * status_page.c - gathering the status into sections of named values and
+ * rendering them as text, XML, HTML or JSON (see status_page.h).
+ */
+#include "gwlib/gwlib.h"
+#include "daemon/status_page.h"
+#include "daemon/recent_errors.h"
+
+#define HTML_REFRESH_SECONDS 10
+
+typedef struct Field {
+    const char *name;
+    Octstr *value;
+    int numeric;
+    int bad;            /* highlight: something is wrong */
+} Field;
+
+typedef struct Section {
+    const char *name;
+    List *fields;       /* Field* */
+    List *records;      /* List* of Field*, for repeated entries */
+    const char *record_name;
+} Section;
+
+/* ---- the model --------------------------------------------------------- */
+
+static Section *section_create(List *sections, const char *name)
+{
+    Section *s = gw_malloc(sizeof(*s));
+
+    s->name = name;
+    s->fields = gwlist_create();
+    s->records = NULL;
+    s->record_name = NULL;
+    gwlist_append(sections, s);
+    return s;
+}
+
+static void field_add(List *fields, const char *name, Octstr *value, int numeric, int bad)
+{
+    Field *f = gw_malloc(sizeof(*f));
+
+    f->name = name;
+    f->value = value;
+    f->numeric = numeric;
+    f->bad = bad;
+    gwlist_append(fields, f);
+}
+
+static void add_text(Section *s, const char *name, Octstr *value, int bad)
+{
+    field_add(s->fields, name, value != NULL ? value : octstr_create(""), 0, bad);
+}
+
+static void add_number(Section *s, const char *name, long value, int bad)
+{
+    field_add(s->fields, name, octstr_format("%ld", value), 1, bad);
+}
+
+static void fields_destroy(List *fields)
+{
+    Field *f;
+
+    while ((f = gwlist_extract_first(fields)) != NULL) {
+        octstr_destroy(f->value);
+        gw_free(f);
+    }
+    gwlist_destroy(fields, NULL);
+}
+
+static void sections_destroy(List *sections)
+{
+    Section *s;
+    List *record;
+
+    while ((s = gwlist_extract_first(sections)) != NULL) {
+        fields_destroy(s->fields);
+        while (s->records != NULL && (record = gwlist_extract_first(s->records)) != NULL)
+            fields_destroy(record);
+        gwlist_destroy(s->records, NULL);
+        gw_free(s);
+    }
+    gwlist_destroy(sections, NULL);
+}
+
+static Octstr *format_time(time_t t)
+{
+    struct tm tm = gw_gmtime(t);
+    char buf[32];
+
+    gw_strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return octstr_create(buf);
+}
+
+/* ---- gathering ----------------------------------------------------------- */
+
+static void gather_box(List *sections, const StatusSources *src)
+{
+    Section *s = section_create(sections, "box");
+    time_t now = time(NULL);
+
+    add_text(s, "id", octstr_duplicate(src->config->provbox_id), 0);
+    add_text(s, "version", octstr_create(PROVBOX_VERSION), 0);
+    add_text(s, "kannel-version", octstr_create(GW_VERSION), 0);
+    add_text(s, "started", format_time(stats_started(src->stats)), 0);
+    add_number(s, "uptime", (long) (now - stats_started(src->stats)), 0);
+}
+
+static void gather_link(List *sections, const StatusSources *src)
+{
+    Section *s = section_create(sections, "bearerbox");
+    BoxLinkState st = box_link_state(src->link);
+
+    add_text(s, "host", octstr_duplicate(src->config->bearerbox_host), 0);
+    add_number(s, "port", src->config->bearerbox_port, 0);
+    add_text(s, "ssl", octstr_create(src->config->bearerbox_ssl ? "yes" : "no"), 0);
+    add_text(s, "state", octstr_create(st.connected ? "connected" : "disconnected"), !st.connected);
+    add_text(s, "connected-since", st.connected ? format_time(st.connected_since) : NULL, 0);
+    add_number(s, "reconnects", st.reconnects, 0);
+    add_number(s, "failed-connects", st.connect_failures, 0);
+}
+
+static void gather_spool(List *sections, const StatusSources *src)
+{
+    static const SpoolState shown[] = {
+        SPOOL_NEW, SPOOL_ACTIVE, SPOOL_DEFERRED, SPOOL_DONE, SPOOL_FAILED
+    };
+    Section *s = section_create(sections, "spool");
+    long age, oldest = -1, i, count;
+
+    add_text(s, "dir", octstr_duplicate(src->config->spool_dir), 0);
+    for (i = 0; i < (long) (sizeof(shown) / sizeof(shown[0])); i++) {
+        count = spool_count(src->spool, shown[i], &age);
+        add_number(s, spool_state_name(shown[i]), count, shown[i] == SPOOL_FAILED && count > 0);
+        if ((shown[i] == SPOOL_NEW || shown[i] == SPOOL_DEFERRED) && age > oldest)
+            oldest = age;
+    }
+    add_number(s, "oldest-waiting-age", oldest, 0);
+}
+
+static const char *rate_names[STAT_COUNT][3] = {
+    { "recipients-sent-rate-1m", "recipients-sent-rate-5m", "recipients-sent-rate-15m" },
+    { "recipients-failed-rate-1m", "recipients-failed-rate-5m", "recipients-failed-rate-15m" },
+    { "segments-sent-rate-1m", "segments-sent-rate-5m", "segments-sent-rate-15m" },
+    { "segments-acked-rate-1m", "segments-acked-rate-5m", "segments-acked-rate-15m" },
+    { "segments-failed-rate-1m", "segments-failed-rate-5m", "segments-failed-rate-15m" },
+    { "delivered-rate-1m", "delivered-rate-5m", "delivered-rate-15m" },
+    { "undelivered-rate-1m", "undelivered-rate-5m", "undelivered-rate-15m" },
+};
+
+static int is_failure_stat(int kind)
+{
+    return kind == STAT_RECIPIENTS_FAILED || kind == STAT_SEGMENTS_FAILED
+        || kind == STAT_UNDELIVERED;
+}
+
+static void gather_traffic(List *sections, const StatusSources *src)
+{
+    static const int minutes[3] = { 1, 5, 15 };
+    Section *s = section_create(sections, "traffic");
+    long total;
+    int k, m;
+
+    for (k = 0; k < STAT_COUNT; k++) {
+        total = stats_total(src->stats, k);
+        add_number(s, stats_name(k), total, is_failure_stat(k) && total > 0);
+        for (m = 0; m < 3; m++)
+            field_add(s->fields, rate_names[k][m],
+                      octstr_format("%.2f", stats_rate(src->stats, k, minutes[m])), 1, 0);
+    }
+}
+
+static void gather_window(List *sections, const StatusSources *src)
+{
+    Section *s = section_create(sections, "window");
+    DispatcherCounters c = dispatcher_counters(src->dispatcher);
+
+    add_number(s, "in-flight", c.in_flight, 0);
+    add_number(s, "max-pending", c.max_pending, 0);
+    add_number(s, "active-jobs", c.active_jobs, 0);
+    add_text(s, "intake", octstr_create(c.suspended ? "suspended" : "running"), c.suspended);
+}
+
+static void gather_errors(List *sections)
+{
+    Section *s = section_create(sections, "errors");
+    List *errors = recent_errors_list(), *record;
+    long i;
+
+    s->records = gwlist_create();
+    s->record_name = "error";
+    for (i = 0; i < gwlist_len(errors); i++) {
+        RecentError *e = gwlist_get(errors, i);
+        record = gwlist_create();
+        field_add(record, "time", format_time(e->at), 0, 0);
+        field_add(record, "job", octstr_duplicate(e->job), 0, 0);
+        field_add(record, "cause", octstr_duplicate(e->cause), 0, 1);
+        gwlist_append(s->records, record);
+    }
+    recent_errors_free(errors);
+}
+
+static List *gather(const StatusSources *src)
+{
+    List *sections = gwlist_create();
+
+    gather_box(sections, src);
+    gather_link(sections, src);
+    gather_spool(sections, src);
+    gather_traffic(sections, src);
+    gather_window(sections, src);
+    gather_errors(sections);
+    return sections;
+}
+
+/* ---- escaping ------------------------------------------------------------- */
+
+static void append_escaped_markup(Octstr *out, Octstr *value)
+{
+    long i;
+    int c;
+
+    for (i = 0; i < octstr_len(value); i++) {
+        c = octstr_get_char(value, i);
+        switch (c) {
+        case '<': octstr_append_cstr(out, "&lt;"); break;
+        case '>': octstr_append_cstr(out, "&gt;"); break;
+        case '&': octstr_append_cstr(out, "&amp;"); break;
+        case '"': octstr_append_cstr(out, "&quot;"); break;
+        default:
+            if (c < 0x20 && c != '\t')
+                octstr_append_char(out, ' ');
+            else
+                octstr_append_char(out, c);
+        }
+    }
+}
+
+static void append_json_string(Octstr *out, Octstr *value)
+{
+    long i;
+    int c;
+
+    octstr_append_char(out, '"');
+    for (i = 0; i < octstr_len(value); i++) {
+        c = octstr_get_char(value, i);
+        if (c == '"' || c == '\\')
+            octstr_format_append(out, "\\%c", c);
+        else if (c < 0x20)
+            octstr_format_append(out, "\\u%04x", c);
+        else
+            octstr_append_char(out, c);
+    }
+    octstr_append_char(out, '"');
+}
+
+/* ---- renderers ------------------------------------------------------------ */
+
+static void render_txt_fields(Octstr *out, List *fields, const char *indent)
+{
+    long i;
+
+    for (i = 0; i < gwlist_len(fields); i++) {
+        Field *f = gwlist_get(fields, i);
+        octstr_format_append(out, "%s%s: %S%s\n", indent, f->name, f->value,
+                             f->bad ? "  <-- check" : "");
+    }
+}
+
+static Octstr *render_txt(List *sections)
+{
+    Octstr *out = octstr_create("");
+    long i, j;
+
+    for (i = 0; i < gwlist_len(sections); i++) {
+        Section *s = gwlist_get(sections, i);
+        octstr_format_append(out, "%s:\n", s->name);
+        render_txt_fields(out, s->fields, "  ");
+        for (j = 0; s->records != NULL && j < gwlist_len(s->records); j++) {
+            octstr_format_append(out, "  %s:\n", s->record_name);
+            render_txt_fields(out, gwlist_get(s->records, j), "    ");
+        }
+        octstr_append_char(out, '\n');
+    }
+    return out;
+}
+
+static void render_xml_fields(Octstr *out, List *fields, const char *indent)
+{
+    long i;
+
+    for (i = 0; i < gwlist_len(fields); i++) {
+        Field *f = gwlist_get(fields, i);
+        octstr_format_append(out, "%s<%s>", indent, f->name);
+        append_escaped_markup(out, f->value);
+        octstr_format_append(out, "</%s>\n", f->name);
+    }
+}
+
+static Octstr *render_xml(List *sections)
+{
+    Octstr *out = octstr_create("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<provbox>\n");
+    long i, j;
+
+    for (i = 0; i < gwlist_len(sections); i++) {
+        Section *s = gwlist_get(sections, i);
+        octstr_format_append(out, "  <%s>\n", s->name);
+        render_xml_fields(out, s->fields, "    ");
+        for (j = 0; s->records != NULL && j < gwlist_len(s->records); j++) {
+            octstr_format_append(out, "    <%s>\n", s->record_name);
+            render_xml_fields(out, gwlist_get(s->records, j), "      ");
+            octstr_format_append(out, "    </%s>\n", s->record_name);
+        }
+        octstr_format_append(out, "  </%s>\n", s->name);
+    }
+    octstr_append_cstr(out, "</provbox>\n");
+    return out;
+}
+
+static void render_json_fields(Octstr *out, List *fields)
+{
+    long i;
+
+    octstr_append_char(out, '{');
+    for (i = 0; i < gwlist_len(fields); i++) {
+        Field *f = gwlist_get(fields, i);
+        octstr_format_append(out, "%s\"%s\": ", i > 0 ? ", " : "", f->name);
+        if (f->numeric)
+            octstr_append(out, f->value);
+        else
+            append_json_string(out, f->value);
+    }
+    octstr_append_char(out, '}');
+}
+
+static Octstr *render_json(List *sections)
+{
+    Octstr *out = octstr_create("{");
+    long i, j;
+
+    for (i = 0; i < gwlist_len(sections); i++) {
+        Section *s = gwlist_get(sections, i);
+        octstr_format_append(out, "%s\n  \"%s\": ", i > 0 ? "," : "", s->name);
+        if (s->records == NULL) {
+            render_json_fields(out, s->fields);
+            continue;
+        }
+        octstr_append_char(out, '[');
+        for (j = 0; j < gwlist_len(s->records); j++) {
+            octstr_append_cstr(out, j > 0 ? ", " : "");
+            render_json_fields(out, gwlist_get(s->records, j));
+        }
+        octstr_append_char(out, ']');
+    }
+    octstr_append_cstr(out, "\n}\n");
+    return out;
+}
+
+static void render_html_rows(Octstr *out, List *fields)
+{
+    long i;
+
+    for (i = 0; i < gwlist_len(fields); i++) {
+        Field *f = gwlist_get(fields, i);
+        octstr_format_append(out, "<tr%s><th>%s</th><td>", f->bad ? " class=\"bad\"" : "", f->name);
+        append_escaped_markup(out, f->value);
+        octstr_append_cstr(out, "</td></tr>\n");
+    }
+}
+
+static Octstr *render_html(List *sections)
+{
+    Octstr *out = octstr_format(
+        "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">"
+        "<meta http-equiv=\"refresh\" content=\"%d\"><title>provbox status</title>"
+        "<style>body{font-family:sans-serif}table{border-collapse:collapse;margin-bottom:1em}"
+        "th,td{border:1px solid #ccc;padding:2px 8px;text-align:left}"
+        "tr.bad td,tr.bad th{background:#fdd;color:#900;font-weight:bold}</style>"
+        "</head><body><h1>provbox status</h1>\n", HTML_REFRESH_SECONDS);
+    long i, j;
+
+    for (i = 0; i < gwlist_len(sections); i++) {
+        Section *s = gwlist_get(sections, i);
+        octstr_format_append(out, "<h2>%s</h2><table>\n", s->name);
+        render_html_rows(out, s->fields);
+        for (j = 0; s->records != NULL && j < gwlist_len(s->records); j++)
+            render_html_rows(out, gwlist_get(s->records, j));
+        if (s->records != NULL && gwlist_len(s->records) == 0)
+            octstr_append_cstr(out, "<tr><td>none</td></tr>\n");
+        octstr_append_cstr(out, "</table>\n");
+    }
+    octstr_append_cstr(out, "</body></html>\n");
+    return out;
+}
+
+/* Render and free the sections. */
+static Octstr *render(List *sections, StatusFormat format)
+{
+    Octstr *out;
+
+    switch (format) {
+    case FORMAT_XML: out = render_xml(sections); break;
+    case FORMAT_HTML: out = render_html(sections); break;
+    case FORMAT_JSON: out = render_json(sections); break;
+    default: out = render_txt(sections); break;
+    }
+    sections_destroy(sections);
+    return out;
+}
+
+Octstr *status_page_render(const StatusSources *src, StatusFormat format)
+{
+    return render(gather(src), format);
+}
+
+Octstr *status_page_message(StatusFormat format, const char *command, int ok, Octstr *text)
+{
+    List *sections = gwlist_create();
+    Section *s = section_create(sections, "reply");
+
+    add_text(s, "command", octstr_create(command), 0);
+    add_text(s, "result", octstr_create(ok ? "ok" : "error"), !ok);
+    add_text(s, "message", octstr_duplicate(text), !ok);
+    return render(sections, format);
+}
+
+int status_format_parse(const char *ext, StatusFormat *format)
+{
+    static const struct { const char *ext; StatusFormat format; } known[] = {
+        { "txt", FORMAT_TXT }, { "xml", FORMAT_XML },
+        { "html", FORMAT_HTML }, { "json", FORMAT_JSON }
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+        if (strcmp(ext, known[i].ext) == 0) {
+            *format = known[i].format;
+            return 0;
+        }
+    return -1;
+}
+
+const char *status_format_content_type(StatusFormat format)
+{
+    switch (format) {
+    case FORMAT_XML: return "text/xml; charset=utf-8";
+    case FORMAT_HTML: return "text/html; charset=utf-8";
+    case FORMAT_JSON: return "application/json";
+    default: return "text/plain; charset=utf-8";
+    }
+}

@@ -1,0 +1,41 @@
+/*
+ * status_page.h - provbox's status in Kannel's formats: txt, xml, html, json.
+ *
+ * status_page_render() gathers everything an operator looks at (versions and
+ * uptime; the bearerbox link; jobs per spool state and the age of the oldest
+ * waiting one; recipients, segments and delivery reports as totals and as
+ * rates over 1, 5 and 15 minutes; the in-flight window; the last errors) and
+ * renders it in one format. The XML structure is stable and documented in
+ * doc/monitoring.md. Nothing rendered ever carries a PIN, IMSI or entry code.
+ */
+#ifndef PROVBOX_STATUS_PAGE_H
+#define PROVBOX_STATUS_PAGE_H
+
+#include "gwlib/gwlib.h"
+#include "daemon/config.h"
+#include "daemon/box_link.h"
+#include "daemon/dispatcher.h"
+#include "daemon/stats.h"
+#include "spool/spool.h"
+
+typedef enum { FORMAT_TXT, FORMAT_XML, FORMAT_HTML, FORMAT_JSON } StatusFormat;
+
+typedef struct StatusSources {
+    const ProvboxConfig *config;
+    BoxLink *link;
+    Dispatcher *dispatcher;
+    Stats *stats;
+    Spool *spool;
+} StatusSources;
+
+/* "txt", "xml", "html", "json" -> format; -1 when unknown. */
+int status_format_parse(const char *extension, StatusFormat *format);
+const char *status_format_content_type(StatusFormat format);
+
+Octstr *status_page_render(const StatusSources *sources, StatusFormat format);
+
+/* A short answer to an admin command, in the same format. */
+Octstr *status_page_message(StatusFormat format, const char *command,
+                            int ok, Octstr *text);
+
+#endif

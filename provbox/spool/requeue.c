@@ -1,0 +1,128 @@
+/*
+ * requeue.c - a failed job back into new/, keeping what was sent
+ * (see requeue.h).
+ */
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "gwlib/gwlib.h"
+#include "spool/job_status.h"
+#include "spool/requeue.h"
+
+static const char *why_not_requeued(SpoolState state)
+{
+    switch (state) {
+    case SPOOL_TMP:
+        return "it is still being written";
+    case SPOOL_NEW:
+        return "it is already waiting to be sent";
+    case SPOOL_ACTIVE:
+        return "provbox is sending it";
+    case SPOOL_DEFERRED:
+        return "provbox retries it by itself";
+    default:
+        return "it was sent; only failed jobs are requeued";
+    }
+}
+
+/* 0 when the job is in failed/, else -1 + *error saying where it is. */
+static int check_failed(Spool *spool, Octstr *name, Octstr **error)
+{
+    int state = spool_find(spool, name);
+
+    if (state == SPOOL_FAILED)
+        return 0;
+    if (state < 0)
+        *error = octstr_format("no job %S in %S", name, spool_dir(spool));
+    else
+        *error = octstr_format("job %S is in %s/, not failed/: %s", name,
+                               spool_state_name((SpoolState) state),
+                               why_not_requeued((SpoolState) state));
+    return -1;
+}
+
+/* Queue again every recipient that was not handed over; returns their number. */
+static long reset_for_retry(JobStatus *status)
+{
+    RecipientStatus *r;
+    long i, queued = 0;
+
+    for (i = 0; i < gwlist_len(status->recipients); i++) {
+        r = gwlist_get(status->recipients, i);
+        if (r->state == RCPT_SENT || r->state == RCPT_DELIVERED)
+            continue;
+        r->state = RCPT_QUEUED;
+        r->parts = r->acked = r->delivered = r->undelivered = 0;
+        octstr_destroy(r->reason);
+        octstr_destroy(r->entry_code);
+        r->reason = r->entry_code = NULL;
+        queued++;
+    }
+    octstr_destroy(status->state);
+    status->state = octstr_create("new");
+    octstr_destroy(status->reason);
+    status->reason = NULL;
+    return queued;
+}
+
+/* Rewrites failed/NAME.status for the retry; fills *summary. 0 or -1. */
+static int keep_record(Spool *spool, Octstr *name, Octstr **summary,
+                       Octstr **error)
+{
+    Octstr *text = spool_read_status(spool, SPOOL_FAILED, name), *why = NULL;
+    JobStatus *status;
+    long queued;
+    int result;
+
+    if (text == NULL) {
+        *summary = octstr_create("no status: every recipient will be sent");
+        return 0;
+    }
+    status = job_status_parse(text, &why);
+    octstr_destroy(text);
+    if (status == NULL) {
+        *error = octstr_format("job %S: its status file is unreadable (%S); "
+                               "use --all to start over", name, why);
+        octstr_destroy(why);
+        return -1;
+    }
+    queued = reset_for_retry(status);
+    *summary = octstr_format("%ld of %ld recipient(s) to send", queued,
+                             gwlist_len(status->recipients));
+    text = job_status_format(status);
+    result = spool_write_status(spool, SPOOL_FAILED, name, text, error);
+    octstr_destroy(text);
+    job_status_destroy(status);
+    return result;
+}
+
+static int forget_record(Spool *spool, Octstr *name, Octstr **summary,
+                         Octstr **error)
+{
+    Octstr *path = spool_status_path(spool, SPOOL_FAILED, name);
+    int result = 0;
+
+    if (unlink(octstr_get_cstr(path)) < 0 && errno != ENOENT) {
+        *error = octstr_format("job %S: cannot remove its status file: %s",
+                               name, strerror(errno));
+        result = -1;
+    }
+    *summary = octstr_create("status removed: every recipient will be sent");
+    octstr_destroy(path);
+    return result;
+}
+
+int spool_requeue(Spool *spool, Octstr *name, int all, Octstr **summary,
+                  Octstr **error)
+{
+    *summary = NULL;
+    if (check_failed(spool, name, error) < 0
+        || (all ? forget_record : keep_record)(spool, name, summary, error) < 0
+        || spool_move(spool, name, SPOOL_FAILED, SPOOL_NEW, error) < 0) {
+        octstr_destroy(*summary);
+        *summary = NULL;
+        return -1;
+    }
+    return 0;
+}
