@@ -16,7 +16,10 @@
  * All functions are thread-safe (libxml2 must have been initialised by
  * wbxml_init(), which gwlib-using programs call once at start-up).
  * On failure they return NULL and set *error to a new Octstr such as
- * "line 12: parm outside a characteristic"; the caller destroys it.
+ * "line 12: parm outside a characteristic" (compile) or "offset 0x01A2:
+ * unknown attribute-start token 0x4D on code page 0" (decode, explain);
+ * the caller destroys it. The encoding rules (content flag, code pages,
+ * string table) are explained in doc/encoding.md, "WBXML choices".
  */
 #ifndef PROVBOX_WBXML_H
 #define PROVBOX_WBXML_H

@@ -1,0 +1,37 @@
+/*
+ * cmdline.h - what provctl's subcommands share: long options, numbers,
+ * reading an input file (or stdin for "-"), writing the output (a file or
+ * stdout), and turning a parser's "line N: cause" into "FILE:N: cause".
+ *
+ * Options are `--name value` or `--name=value`. Messages are new Octstrs
+ * the caller prints and destroys; nothing here exits or prints.
+ */
+#ifndef PROVCTL_CMDLINE_H
+#define PROVCTL_CMDLINE_H
+
+#include "gwlib/gwlib.h"
+
+/*
+ * If argv[*i] is option `name` (e.g. "--pin"), set *value to its value,
+ * step *i past it and return 1; return 0 when it is another argument, and
+ * -1 when the value is missing.
+ */
+int cmdline_option(int argc, char **argv, int *i, const char *name,
+                   const char **value);
+
+/* A whole decimal number in min..max: 0, or -1. */
+int cmdline_number(const char *text, long min, long max, long *value);
+
+/* The whole file ("-" = stdin), binary-safe; NULL + *error on failure. */
+Octstr *cmdline_read(const char *path, Octstr **error);
+
+/* Write data to path (NULL = stdout): 0, or -1 + *error. */
+int cmdline_write(const char *path, Octstr *data, Octstr **error);
+
+/* The name to show for an input: "<stdin>" for "-". */
+const char *cmdline_input_name(const char *path);
+
+/* "line N: cause" -> "FILE:N: cause"; anything else -> "FILE: cause". */
+Octstr *cmdline_locate(const char *path, Octstr *message);
+
+#endif
