@@ -15,7 +15,7 @@
  * document (unknown, duplicate, missing and conflicting headers, numbers,
  * credentials for the security mode) and names the cause on failure;
  * messages never contain a PIN or an IMSI. job_format() writes the same
- * format back (used by provctl submit and the HTTP intake).
+ * format back: job_parse(job_format(job)) gives the same job.
  */
 #ifndef PROVBOX_JOB_H
 #define PROVBOX_JOB_H

@@ -33,8 +33,11 @@ typedef enum {
 
 typedef struct Spool Spool;
 
-/* Open (creating the state directories) and check a spool. */
+/* Open and check a spool, creating it (one level) and its state directories. */
 Spool *spool_open(Octstr *dir, Octstr **error);
+/* The same for a spool that must exist already (provctl: a mistyped
+ * --spool must not become a new spool that nobody reads). */
+Spool *spool_open_existing(Octstr *dir, Octstr **error);
 void spool_close(Spool *spool);
 Octstr *spool_dir(Spool *spool);
 const char *spool_state_name(SpoolState state);
@@ -46,6 +49,13 @@ Octstr *spool_status_path(Spool *spool, SpoolState state, Octstr *name);
 
 /* A fresh unique job name: <time>.<pid>.<counter>.<host-ish> */
 Octstr *spool_new_name(Spool *spool);
+
+/*
+ * True when name can be a job: 1-248 bytes, no '/' or NUL, not starting
+ * with '.' (temp files), not ending in ".status". Every function taking a
+ * name refuses other names; spool_list() never returns them.
+ */
+int spool_name_ok(Octstr *name);
 
 /* Write a job the safe way into new/ (via tmp/). Returns the new name. */
 Octstr *spool_submit(Spool *spool, Octstr *content, Octstr **error);

@@ -1,0 +1,746 @@
+/*
+ * job.c - parses and writes job files (format: job.h, doc/job-format.md).
+ *
+ * job_parse() works in three steps: the header lines one at a time (bytes,
+ * syntax, names, duplicates, each value on its own), the document after the
+ * empty line, then the checks that need the whole job (required headers,
+ * conflicts, duplicate recipients, every recipient's credentials against
+ * the security mode through signer_check_credentials()).
+ *
+ * Messages start with "line N: " when one line is at fault. They name
+ * headers, options and recipients' MSISDNs (which the status file shows
+ * anyway) but never repeat any other value, so no PIN or IMSI can leak
+ * through them, not even one typed into the wrong header.
+ *
+ * Conflicting fields: a PIN (Pin: or pin=) under a mode that uses none
+ * (NONE, NETWPIN), or an IMSI (IMSI: or imsi=) under a mode that uses none
+ * (NONE, USERPIN, USERPINMAC). The operator meant one kind of protection
+ * and would silently get another. The same MSISDN on two To: lines is an
+ * error too: every recipient has exactly one line in the status file.
+ */
+#include <ctype.h>
+#include <string.h>
+
+#include "gwlib/gwlib.h"
+#include "spool/job.h"
+
+#define MAX_LINE 1024             /* bytes in one header line */
+#define MAX_HEADER_NAME 32
+#define MAX_ID 128
+#define MAX_SMSC_ID 64
+#define MAX_SENDER_DIGITS 20
+#define MAX_SENDER_NAME 11        /* an alphanumeric GSM originator */
+#define MAX_VALIDITY 635040L      /* 63 weeks: the longest GSM validity */
+#define DEFAULT_TYPE "oma-settings"
+#define TIME_EXAMPLE "2026-11-26T10:00:00Z"
+
+enum {
+    H_TO, H_SEC, H_PIN, H_IMSI, H_FROM, H_TYPE, H_SMSC, H_DLR,
+    H_VALIDITY, H_PRIORITY, H_NOT_BEFORE, H_ID, H_COUNT
+};
+
+/* A header's value setter: NULL on success, else why the value is wrong. */
+typedef Octstr *(*HeaderSetter)(Job *job, Octstr *value);
+
+typedef struct Parser {
+    Octstr *text;
+    long pos;              /* start of the next line */
+    long line;             /* number of the line last read */
+    long seen[H_COUNT];    /* line of each header's first use, 0 = absent */
+    long *to_lines;        /* line of each recipient's To: */
+    long to_size;
+} Parser;
+
+static Octstr *at_line(long line, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static Octstr *at_line(long line, const char *fmt, ...)
+{
+    va_list ap;
+    Octstr *what, *reason;
+
+    va_start(ap, fmt);
+    what = octstr_format_valist(fmt, ap);
+    va_end(ap);
+    reason = octstr_format("line %ld: %S", line, what);
+    octstr_destroy(what);
+    return reason;
+}
+
+static int all_digits(Octstr *s, long from)
+{
+    return octstr_len(s) > from
+           && octstr_check_range(s, from, octstr_len(s) - from, gw_isdigit);
+}
+
+int job_msisdn_ok(Octstr *s)
+{
+    long digits_from = octstr_get_char(s, 0) == '+' ? 1 : 0;
+    long digits = octstr_len(s) - digits_from;
+
+    return digits >= 3 && digits <= 20 && all_digits(s, digits_from);
+}
+
+/* A plain decimal number in [min, max], no sign, no blanks. */
+static int parse_number(Octstr *s, long min, long max, long *out)
+{
+    long n;
+
+    if (!all_digits(s, 0) || octstr_len(s) > 9
+        || octstr_parse_long(&n, s, 0, 10) < 0 || n < min || n > max)
+        return -1;
+    *out = n;
+    return 0;
+}
+
+/* ---- recipients ---- */
+
+static Recipient *recipient_create(Octstr *msisdn)
+{
+    Recipient *r = gw_malloc(sizeof(*r));
+
+    r->msisdn = octstr_duplicate(msisdn);
+    r->imsi = NULL;
+    r->pin = NULL;
+    return r;
+}
+
+static void recipient_destroy(void *p)
+{
+    Recipient *r = p;
+
+    octstr_destroy(r->msisdn);
+    octstr_destroy(r->imsi);
+    octstr_destroy(r->pin);
+    gw_free(r);
+}
+
+static int letter(int c)
+{
+    return isalpha(c);
+}
+
+/* The option name is repeated only when it cannot be a secret (letters). */
+static Octstr *unknown_option(Octstr *key)
+{
+    if (octstr_len(key) > 0 && octstr_len(key) <= 16
+        && octstr_check_range(key, 0, octstr_len(key), letter))
+        return octstr_format("unknown option '%S=' (expected imsi= or pin=)", key);
+    return octstr_create("unknown option (expected imsi= or pin=)");
+}
+
+/* One `imsi=...` or `pin=...` word after the MSISDN of a To: line. */
+static Octstr *set_override(Recipient *r, Octstr *word)
+{
+    long eq = octstr_search_char(word, '=', 0);
+    Octstr *key, **slot = NULL, *reason = NULL;
+    const char *option;
+
+    if (eq < 0)
+        return octstr_create("unexpected text after the number "
+                             "(expected imsi=... or pin=...)");
+    key = octstr_copy(word, 0, eq);
+    option = octstr_str_case_compare(key, "imsi") == 0 ? "imsi"
+             : octstr_str_case_compare(key, "pin") == 0 ? "pin" : NULL;
+    if (option != NULL)
+        slot = option[0] == 'i' ? &r->imsi : &r->pin;
+    if (option == NULL)
+        reason = unknown_option(key);
+    else if (*slot != NULL)
+        reason = octstr_format("%s= given twice", option);
+    else if (eq + 1 == octstr_len(word))
+        reason = octstr_format("%s= has no value", option);
+    else
+        *slot = octstr_copy(word, eq + 1, octstr_len(word));
+    octstr_destroy(key);
+    return reason;
+}
+
+/* ---- header values ---- */
+
+static Octstr *set_to(Job *job, Octstr *value)
+{
+    List *words = octstr_split_words(value);
+    Recipient *r = recipient_create(gwlist_get(words, 0));
+    Octstr *reason = NULL;
+    long i;
+
+    if (!job_msisdn_ok(r->msisdn))
+        reason = octstr_create("invalid number (expected an optional '+' "
+                               "and 3 to 20 digits)");
+    for (i = 1; reason == NULL && i < gwlist_len(words); i++)
+        reason = set_override(r, gwlist_get(words, i));
+    gwlist_destroy(words, octstr_destroy_item);
+    if (reason != NULL)
+        recipient_destroy(r);
+    else
+        gwlist_append(job->recipients, r);
+    return reason;
+}
+
+static Octstr *set_sec(Job *job, Octstr *value)
+{
+    if (sec_mode_parse(value, &job->sec) < 0)
+        return octstr_create("unknown security mode (expected NETWPIN, "
+                             "USERPIN, USERNETWPIN, USERPINMAC or NONE)");
+    return NULL;
+}
+
+static Octstr *set_pin(Job *job, Octstr *value)
+{
+    job->pin = octstr_duplicate(value);
+    return NULL;
+}
+
+static Octstr *set_imsi(Job *job, Octstr *value)
+{
+    job->imsi = octstr_duplicate(value);
+    return NULL;
+}
+
+static Octstr *set_from(Job *job, Octstr *value)
+{
+    long digits_from = octstr_get_char(value, 0) == '+' ? 1 : 0;
+    int number = all_digits(value, digits_from)
+                 && octstr_len(value) - digits_from <= MAX_SENDER_DIGITS;
+
+    if (!number && octstr_len(value) > MAX_SENDER_NAME)
+        return octstr_format("must be a number (optional '+', at most %d "
+                             "digits) or a name of at most %d characters",
+                             MAX_SENDER_DIGITS, MAX_SENDER_NAME);
+    job->sender = octstr_duplicate(value);
+    return NULL;
+}
+
+static Octstr *set_type(Job *job, Octstr *value)
+{
+    (void) job;   /* the default already is the one supported type */
+    if (octstr_str_case_compare(value, DEFAULT_TYPE) != 0)
+        return octstr_create("unknown job type (only " DEFAULT_TYPE
+                             " is supported)");
+    return NULL;
+}
+
+static int smsc_id_char(int c)
+{
+    return isalnum(c) || c == '.' || c == '_' || c == '-';
+}
+
+static Octstr *set_smsc(Job *job, Octstr *value)
+{
+    if (octstr_len(value) > MAX_SMSC_ID
+        || !octstr_check_range(value, 0, octstr_len(value), smsc_id_char))
+        return octstr_format("must be at most %d letters, digits, '.', '_' "
+                             "or '-'", MAX_SMSC_ID);
+    job->smsc_id = octstr_duplicate(value);
+    return NULL;
+}
+
+static Octstr *set_dlr(Job *job, Octstr *value)
+{
+    if (octstr_str_case_compare(value, "yes") == 0)
+        job->dlr = 1;
+    else if (octstr_str_case_compare(value, "no") == 0)
+        job->dlr = 0;
+    else
+        return octstr_create("must be yes or no");
+    return NULL;
+}
+
+static Octstr *set_validity(Job *job, Octstr *value)
+{
+    if (parse_number(value, 1, MAX_VALIDITY, &job->validity) < 0)
+        return octstr_format("must be whole minutes from 1 to %ld",
+                             MAX_VALIDITY);
+    return NULL;
+}
+
+static Octstr *set_priority(Job *job, Octstr *value)
+{
+    if (parse_number(value, 0, 3, &job->priority) < 0)
+        return octstr_create("must be 0, 1, 2 or 3");
+    return NULL;
+}
+
+/* Does s match pattern, where 'd' stands for any digit? */
+static int matches_pattern(Octstr *s, const char *pattern)
+{
+    long i, n = (long) strlen(pattern);
+
+    if (octstr_len(s) != n)
+        return 0;
+    for (i = 0; i < n; i++) {
+        int c = octstr_get_char(s, i);
+        if (pattern[i] == 'd' ? !gw_isdigit(c) : c != pattern[i])
+            return 0;
+    }
+    return 1;
+}
+
+static long digits_at(Octstr *s, long pos, long count)
+{
+    long n = 0;
+
+    while (count-- > 0)
+        n = n * 10 + octstr_get_char(s, pos++) - '0';
+    return n;
+}
+
+static long days_in_month(long year, long month)
+{
+    static const long days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+    int leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+
+    return month == 2 && leap ? 29 : days[month - 1];
+}
+
+/* Exactly YYYY-MM-DDTHH:MM:SSZ, years 2000-9999. */
+static Octstr *set_not_before(Job *job, Octstr *value)
+{
+    struct universaltime t;
+
+    if (matches_pattern(value, "dddd-dd-ddTdd:dd:dd"))
+        return octstr_create("needs the UTC suffix Z, like " TIME_EXAMPLE
+                             " (local times are ambiguous)");
+    if (!matches_pattern(value, "dddd-dd-ddTdd:dd:ddZ"))
+        return octstr_create("must be a UTC time like " TIME_EXAMPLE);
+    t.year = digits_at(value, 0, 4);
+    t.month = digits_at(value, 5, 2);
+    t.day = digits_at(value, 8, 2);
+    t.hour = digits_at(value, 11, 2);
+    t.minute = digits_at(value, 14, 2);
+    t.second = digits_at(value, 17, 2);
+    if (t.year < 2000 || t.month < 1 || t.month > 12 || t.day < 1
+        || t.day > days_in_month(t.year, t.month) || t.hour > 23
+        || t.minute > 59 || t.second > 59)
+        return octstr_create("no such date or time (years 2000-9999)");
+    t.month -= 1;   /* universaltime counts months from 0 */
+    job->not_before = (time_t) date_convert_universal(&t);
+    return NULL;
+}
+
+static Octstr *set_id(Job *job, Octstr *value)
+{
+    if (octstr_len(value) > MAX_ID)
+        return octstr_format("longer than %d characters", MAX_ID);
+    job->operator_id = octstr_duplicate(value);
+    return NULL;
+}
+
+static const struct {
+    const char *name;
+    int repeatable;
+    HeaderSetter set;
+} headers[H_COUNT] = {
+    [H_TO] = { "To", 1, set_to },
+    [H_SEC] = { "Sec", 0, set_sec },
+    [H_PIN] = { "Pin", 0, set_pin },
+    [H_IMSI] = { "IMSI", 0, set_imsi },
+    [H_FROM] = { "From", 0, set_from },
+    [H_TYPE] = { "Type", 0, set_type },
+    [H_SMSC] = { "SMSC", 0, set_smsc },
+    [H_DLR] = { "DLR", 0, set_dlr },
+    [H_VALIDITY] = { "Validity", 0, set_validity },
+    [H_PRIORITY] = { "Priority", 0, set_priority },
+    [H_NOT_BEFORE] = { "Not-Before", 0, set_not_before },
+    [H_ID] = { "Id", 0, set_id },
+};
+
+static int find_header(Octstr *name)
+{
+    int h;
+
+    for (h = 0; h < H_COUNT; h++)
+        if (octstr_str_case_compare(name, headers[h].name) == 0)
+            return h;
+    return -1;
+}
+
+/* Letters, digits and '-', starting with a letter (so never a PIN). */
+static int header_name_ok(Octstr *name)
+{
+    long i;
+
+    if (octstr_len(name) == 0 || octstr_len(name) > MAX_HEADER_NAME
+        || !isalpha(octstr_get_char(name, 0)))
+        return 0;
+    for (i = 1; i < octstr_len(name); i++)
+        if (!isalnum(octstr_get_char(name, i)) && octstr_get_char(name, i) != '-')
+            return 0;
+    return 1;
+}
+
+/* ---- the header section ---- */
+
+static Octstr *check_header_bytes(Octstr *text, long pos, long len)
+{
+    long i;
+    int c;
+
+    for (i = pos; i < pos + len; i++) {
+        c = octstr_get_char(text, i);
+        if (c == 0)
+            return octstr_create("NUL byte in the header");
+        if (c >= 0x80)
+            return octstr_format("non-ASCII byte 0x%02X in the header "
+                                 "(headers are plain ASCII)", c);
+        if ((c < 0x20 && c != '\t') || c == 0x7F)
+            return octstr_format("control byte 0x%02X in the header", c);
+    }
+    return NULL;
+}
+
+/* The next line without its CR LF, or NULL + *reason. */
+static Octstr *next_line(Parser *p, Octstr **reason)
+{
+    long end = octstr_search_char(p->text, '\n', p->pos);
+    long len;
+    Octstr *line, *why;
+
+    if (end < 0)
+        end = octstr_len(p->text);
+    len = end - p->pos;
+    if (len > 0 && octstr_get_char(p->text, end - 1) == '\r')
+        len--;
+    p->line++;
+    why = check_header_bytes(p->text, p->pos, len > MAX_LINE ? MAX_LINE + 1 : len);
+    if (why == NULL && len > MAX_LINE)
+        why = octstr_format("header line longer than %d bytes", MAX_LINE);
+    if (why != NULL) {
+        *reason = at_line(p->line, "%s", octstr_get_cstr(why));
+        octstr_destroy(why);
+        return NULL;
+    }
+    line = octstr_copy(p->text, p->pos, len);
+    p->pos = end + 1;
+    return line;
+}
+
+static int only_blanks(Octstr *s)
+{
+    long i;
+
+    for (i = 0; i < octstr_len(s); i++)
+        if (octstr_get_char(s, i) != ' ' && octstr_get_char(s, i) != '\t')
+            return 0;
+    return 1;
+}
+
+static void record_to_line(Parser *p, long index)
+{
+    if (index >= p->to_size) {
+        p->to_size = p->to_size == 0 ? 64 : p->to_size * 2;
+        p->to_lines = gw_realloc(p->to_lines, p->to_size * sizeof(long));
+    }
+    p->to_lines[index] = p->line;
+}
+
+static Octstr *apply_header(Parser *p, Job *job, int h, Octstr *value)
+{
+    Octstr *reason, *located;
+
+    if (!headers[h].repeatable && p->seen[h] != 0)
+        return at_line(p->line, "duplicate %s: header (first on line %ld)",
+                       headers[h].name, p->seen[h]);
+    if (octstr_len(value) == 0)
+        return at_line(p->line, "%s: has no value", headers[h].name);
+    reason = headers[h].set(job, value);
+    if (reason != NULL) {
+        located = at_line(p->line, "%s: %s", headers[h].name,
+                          octstr_get_cstr(reason));
+        octstr_destroy(reason);
+        return located;
+    }
+    if (p->seen[h] == 0)
+        p->seen[h] = p->line;
+    if (h == H_TO)
+        record_to_line(p, gwlist_len(job->recipients) - 1);
+    return NULL;
+}
+
+static Octstr *parse_header_line(Parser *p, Job *job, Octstr *line)
+{
+    int first = octstr_get_char(line, 0);
+    long colon = octstr_search_char(line, ':', 0);
+    Octstr *name, *value, *reason;
+    int h;
+
+    if (first == ' ' || first == '\t')
+        return at_line(p->line, only_blanks(line)
+                       ? "a line of only blanks; the headers end at an empty line"
+                       : "starts with a blank; continuation lines are not supported");
+    if (first == '<')
+        return at_line(p->line, "not a header line; is the empty line between "
+                       "the headers and the XML document missing?");
+    if (colon < 0)
+        return at_line(p->line, "not a 'Name: value' header line");
+    name = octstr_copy(line, 0, colon);
+    h = find_header(name);
+    if (h < 0 && !header_name_ok(name))
+        reason = at_line(p->line, "invalid header name (letters, digits and "
+                         "'-', starting with a letter)");
+    else if (h < 0)
+        reason = at_line(p->line, "unknown header '%s'", octstr_get_cstr(name));
+    else {
+        value = octstr_copy(line, colon + 1, octstr_len(line));
+        octstr_strip_blanks(value);
+        reason = apply_header(p, job, h, value);
+        octstr_destroy(value);
+    }
+    octstr_destroy(name);
+    return reason;
+}
+
+static Octstr *parse_headers(Parser *p, Job *job)
+{
+    Octstr *line, *reason = NULL;
+
+    for (;;) {
+        if (p->pos >= octstr_len(p->text))
+            return at_line(p->line, "no empty line after the headers, so there "
+                           "is no XML document");
+        line = next_line(p, &reason);
+        if (line == NULL)
+            return reason;
+        if (octstr_len(line) == 0) {
+            octstr_destroy(line);
+            return p->line > 1 ? NULL
+                   : at_line(1, "the file starts with an empty line; the "
+                             "headers must come first");
+        }
+        reason = parse_header_line(p, job, line);
+        octstr_destroy(line);
+        if (reason != NULL)
+            return reason;
+    }
+}
+
+static Octstr *take_document(Parser *p, Job *job)
+{
+    long i;
+
+    for (i = p->pos; i < octstr_len(p->text); i++)
+        if (!isspace(octstr_get_char(p->text, i)))
+            break;
+    if (i >= octstr_len(p->text))
+        return at_line(p->line, "nothing after the empty line; the XML "
+                       "document is missing");
+    job->document = octstr_copy(p->text, p->pos, octstr_len(p->text) - p->pos);
+    return NULL;
+}
+
+/* ---- whole-job checks ---- */
+
+static Octstr *check_job_credentials(const Job *job, const Parser *p)
+{
+    const char *mode = sec_mode_name(job->sec);
+
+    if (job->pin != NULL && !sec_mode_needs_pin(job->sec))
+        return at_line(p->seen[H_PIN], "Pin: given, but Sec: %s uses no PIN", mode);
+    if (job->imsi != NULL && !sec_mode_needs_imsi(job->sec))
+        return at_line(p->seen[H_IMSI], "IMSI: given, but Sec: %s uses no IMSI", mode);
+    return NULL;
+}
+
+/* Where the job-wide credentials a recipient uses come from. */
+static Octstr *credential_sources(const Parser *p, const Recipient *r,
+                                  SecMode sec)
+{
+    Octstr *note = octstr_create("");
+
+    if (sec_mode_needs_pin(sec) && r->pin == NULL)
+        octstr_format_append(note, "; its PIN is the Pin: header on line %ld",
+                             p->seen[H_PIN]);
+    if (sec_mode_needs_imsi(sec) && r->imsi == NULL)
+        octstr_format_append(note, "; its IMSI is the IMSI: header on line %ld",
+                             p->seen[H_IMSI]);
+    return note;
+}
+
+static Octstr *check_recipient(const Job *job, const Parser *p, long i)
+{
+    Recipient *r = gwlist_get(job->recipients, i);
+    long line = p->to_lines[i];
+    const char *mode = sec_mode_name(job->sec);
+    Octstr *pin = job_recipient_pin(job, i), *imsi = job_recipient_imsi(job, i);
+    Octstr *why = NULL, *note, *reason;
+
+    if (r->pin != NULL && !sec_mode_needs_pin(job->sec))
+        return at_line(line, "pin= given, but Sec: %s uses no PIN", mode);
+    if (r->imsi != NULL && !sec_mode_needs_imsi(job->sec))
+        return at_line(line, "imsi= given, but Sec: %s uses no IMSI", mode);
+    if (sec_mode_needs_pin(job->sec) && pin == NULL)
+        return at_line(line, "recipient %s has no PIN, which Sec: %s needs "
+                       "(add a Pin: header or pin= on this To: line)",
+                       octstr_get_cstr(r->msisdn), mode);
+    if (sec_mode_needs_imsi(job->sec) && imsi == NULL)
+        return at_line(line, "recipient %s has no IMSI, which Sec: %s needs "
+                       "(add an IMSI: header or imsi= on this To: line)",
+                       octstr_get_cstr(r->msisdn), mode);
+    if (signer_check_credentials(job->sec, pin, imsi, &why) == 0)
+        return NULL;
+    note = credential_sources(p, r, job->sec);
+    reason = at_line(line, "recipient %s: %s%s", octstr_get_cstr(r->msisdn),
+                     octstr_get_cstr(why), octstr_get_cstr(note));
+    octstr_destroy(why);
+    octstr_destroy(note);
+    return reason;
+}
+
+static Octstr *check_recipients(const Job *job, const Parser *p)
+{
+    Dict *seen = dict_create(gwlist_len(job->recipients) + 1, NULL);
+    Octstr *reason = NULL;
+    long i, *first;
+
+    for (i = 0; reason == NULL && i < gwlist_len(job->recipients); i++) {
+        Recipient *r = gwlist_get(job->recipients, i);
+        first = dict_get(seen, r->msisdn);
+        if (first != NULL)
+            reason = at_line(p->to_lines[i], "recipient %s is listed twice "
+                             "(first on line %ld)",
+                             octstr_get_cstr(r->msisdn), *first);
+        else {
+            dict_put(seen, r->msisdn, &p->to_lines[i]);
+            reason = check_recipient(job, p, i);
+        }
+    }
+    dict_destroy(seen);
+    return reason;
+}
+
+static Octstr *check_job(const Job *job, const Parser *p)
+{
+    Octstr *reason;
+
+    if (p->seen[H_SEC] == 0)
+        return octstr_create("no Sec: header (required for Type: " DEFAULT_TYPE ")");
+    if (gwlist_len(job->recipients) == 0)
+        return octstr_create("no To: header; a job needs at least one recipient");
+    reason = check_job_credentials(job, p);
+    return reason != NULL ? reason : check_recipients(job, p);
+}
+
+/* ---- public ---- */
+
+static Job *job_create(Octstr *name)
+{
+    Job *job = gw_malloc(sizeof(*job));
+
+    memset(job, 0, sizeof(*job));
+    job->name = name != NULL ? octstr_duplicate(name) : NULL;
+    job->recipients = gwlist_create();
+    job->sec = SEC_NONE;
+    job->type = octstr_create(DEFAULT_TYPE);
+    job->dlr = 1;
+    job->validity = -1;
+    job->priority = -1;
+    return job;
+}
+
+Job *job_parse(Octstr *name, Octstr *text, Octstr **error)
+{
+    Parser p;
+    Job *job;
+    Octstr *reason;
+
+    if (octstr_len(text) == 0) {
+        if (error != NULL)
+            *error = octstr_create("empty file");
+        return NULL;
+    }
+    memset(&p, 0, sizeof(p));
+    p.text = text;
+    job = job_create(name);
+    reason = parse_headers(&p, job);
+    if (reason == NULL)
+        reason = take_document(&p, job);
+    if (reason == NULL)
+        reason = check_job(job, &p);
+    gw_free(p.to_lines);
+    if (reason == NULL)
+        return job;
+    job_destroy(job);
+    if (error != NULL)
+        *error = reason;
+    else
+        octstr_destroy(reason);
+    return NULL;
+}
+
+void job_destroy(Job *job)
+{
+    if (job == NULL)
+        return;
+    octstr_destroy(job->name);
+    gwlist_destroy(job->recipients, recipient_destroy);
+    octstr_destroy(job->pin);
+    octstr_destroy(job->imsi);
+    octstr_destroy(job->sender);
+    octstr_destroy(job->type);
+    octstr_destroy(job->smsc_id);
+    octstr_destroy(job->operator_id);
+    octstr_destroy(job->document);
+    gw_free(job);
+}
+
+Octstr *job_recipient_pin(const Job *job, long i)
+{
+    Recipient *r = gwlist_get(job->recipients, i);
+
+    return r->pin != NULL ? r->pin : job->pin;
+}
+
+Octstr *job_recipient_imsi(const Job *job, long i)
+{
+    Recipient *r = gwlist_get(job->recipients, i);
+
+    return r->imsi != NULL ? r->imsi : job->imsi;
+}
+
+static void format_optional(Octstr *out, const char *name, Octstr *value)
+{
+    if (value != NULL)
+        octstr_format_append(out, "%s: %S\n", name, value);
+}
+
+static void format_recipient(Octstr *out, const Recipient *r)
+{
+    octstr_format_append(out, "To: %S", r->msisdn);
+    if (r->imsi != NULL)
+        octstr_format_append(out, " imsi=%S", r->imsi);
+    if (r->pin != NULL)
+        octstr_format_append(out, " pin=%S", r->pin);
+    octstr_append_char(out, '\n');
+}
+
+Octstr *job_format(const Job *job)
+{
+    Octstr *out = octstr_create("");
+    char when[32];
+    struct tm tm;
+    long i;
+
+    for (i = 0; i < gwlist_len(job->recipients); i++)
+        format_recipient(out, gwlist_get(job->recipients, i));
+    octstr_format_append(out, "Sec: %s\n", sec_mode_name(job->sec));
+    format_optional(out, "Pin", job->pin);
+    format_optional(out, "IMSI", job->imsi);
+    format_optional(out, "Type", job->type);
+    format_optional(out, "From", job->sender);
+    format_optional(out, "SMSC", job->smsc_id);
+    octstr_format_append(out, "DLR: %s\n", job->dlr ? "yes" : "no");
+    if (job->validity >= 0)
+        octstr_format_append(out, "Validity: %ld\n", job->validity);
+    if (job->priority >= 0)
+        octstr_format_append(out, "Priority: %ld\n", job->priority);
+    if (job->not_before != 0) {
+        tm = gw_gmtime(job->not_before);
+        gw_strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+        octstr_format_append(out, "Not-Before: %s\n", when);
+    }
+    format_optional(out, "Id", job->operator_id);
+    octstr_append_char(out, '\n');
+    if (job->document != NULL)
+        octstr_append(out, job->document);
+    return out;
+}

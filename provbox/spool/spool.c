@@ -1,0 +1,669 @@
+/*
+ * spool.c - the spool: state directories, durable writes, careful reads.
+ *
+ * Names. spool_new_name() gives YYYYMMDDTHHMMSS.uuuuuu.PID.NNNNNN.HOST
+ * (UTC time, microseconds, process id, a process-wide counter, the short
+ * host name): unique across threads, processes and hosts sharing one
+ * spool, and sorting by creation time (within one process, too).
+ * Operators may drop other names: anything of at most 248 bytes without
+ * '/' that neither starts with '.' nor ends in ".status" is a job
+ * (spool_name_ok()); dot files are temp files.
+ *
+ * Writes. A file is created under a dot name in its final directory
+ * (O_EXCL, O_NOFOLLOW), written in full, fsync()ed, rename()d over the
+ * final name, then the directory is fsync()ed. Readers see the old file or
+ * the new one, never half of one. A failed fsync of a directory is logged,
+ * not returned: the rename has happened and only its durability in a crash
+ * at that very moment is at stake. spool_submit() writes into tmp/ and
+ * renames into new/, the same contract operators follow (maildir's).
+ *
+ * Moves. spool_move() renames the job file FIRST, then NAME.status. The
+ * job file is the truth: a restart scans the state directories for job
+ * files, and a job is wherever its file is. A crash between the renames
+ * leaves the status behind in the old directory; spool_read_status(), not
+ * finding NAME.status next to the job, fetches it from the directory that
+ * holds it without the job (it never takes a status away from its job).
+ * So the record of what was sent survives, and a second process finishing
+ * the same move concurrently is harmless (the loser's rename sees ENOENT).
+ *
+ * Reads. Only regular files with one link are read: lstat() first (a FIFO
+ * or device is never opened), then open(O_NOFOLLOW | O_NONBLOCK) and
+ * fstat() again against a swap in between; never more than max_size + 1
+ * bytes are read. All functions are thread-safe.
+ */
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+#include "gwlib/gwlib.h"
+#include "spool/spool.h"
+
+#define MAX_NAME 248              /* NAME.status must fit NAME_MAX (255) */
+#define MAX_HOST 32
+#define STATUS_MAX_SIZE (64L * 1024 * 1024)
+#define DIR_MODE 0770
+#define FILE_MODE 0660
+#define STATUS_SUFFIX ".status"
+
+struct Spool {
+    Octstr *dir;
+    Octstr *host;   /* the last part of new names */
+};
+
+static const char *const state_names[SPOOL_STATES] = {
+    "tmp", "new", "active", "deferred", "done", "failed"
+};
+
+static unsigned long unique_counter;
+
+static unsigned long next_unique(void)
+{
+    return __atomic_add_fetch(&unique_counter, 1, __ATOMIC_RELAXED);
+}
+
+/* ---- errors ---- */
+
+static int fail(Octstr **error, int err, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static int fail(Octstr **error, int err, const char *fmt, ...)
+{
+    va_list ap;
+    Octstr *msg;
+
+    if (error == NULL)
+        return -1;
+    va_start(ap, fmt);
+    msg = octstr_format_valist(fmt, ap);
+    va_end(ap);
+    if (err != 0)
+        octstr_format_append(msg, ": %s", strerror(err));
+    *error = msg;
+    return -1;
+}
+
+static const char *file_kind(mode_t mode)
+{
+    if (S_ISREG(mode))
+        return "a regular file";
+    if (S_ISDIR(mode))
+        return "a directory";
+    if (S_ISLNK(mode))
+        return "a symlink";
+    if (S_ISFIFO(mode))
+        return "a FIFO";
+    if (S_ISSOCK(mode))
+        return "a socket";
+    if (S_ISCHR(mode) || S_ISBLK(mode))
+        return "a device";
+    return "not a regular file";
+}
+
+/* ---- names and paths ---- */
+
+const char *spool_state_name(SpoolState state)
+{
+    return state_names[state];
+}
+
+int spool_state_parse(Octstr *name, SpoolState *state)
+{
+    int s;
+
+    for (s = 0; s < SPOOL_STATES; s++) {
+        if (octstr_str_compare(name, state_names[s]) == 0) {
+            *state = (SpoolState) s;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+static int ends_with(const char *s, size_t len, const char *suffix)
+{
+    size_t n = strlen(suffix);
+
+    return len >= n && memcmp(s + len - n, suffix, n) == 0;
+}
+
+static int name_ok(const char *s, size_t len)
+{
+    return len > 0 && len <= MAX_NAME && s[0] != '.'
+           && memchr(s, '/', len) == NULL && memchr(s, '\0', len) == NULL
+           && !ends_with(s, len, STATUS_SUFFIX);
+}
+
+int spool_name_ok(Octstr *name)
+{
+    return name != NULL
+           && name_ok(octstr_get_cstr(name), (size_t) octstr_len(name));
+}
+
+static Octstr *state_dir(Spool *spool, SpoolState state)
+{
+    return octstr_format("%S/%s", spool->dir, state_names[state]);
+}
+
+Octstr *spool_path(Spool *spool, SpoolState state, Octstr *name)
+{
+    return octstr_format("%S/%s/%S", spool->dir, state_names[state], name);
+}
+
+Octstr *spool_status_path(Spool *spool, SpoolState state, Octstr *name)
+{
+    return octstr_format("%S/%s/%S" STATUS_SUFFIX, spool->dir,
+                         state_names[state], name);
+}
+
+static Octstr *short_host_name(void)
+{
+    char buf[256];
+    Octstr *host = octstr_create("");
+    size_t i;
+
+    if (gethostname(buf, sizeof(buf)) < 0)
+        buf[0] = '\0';
+    buf[sizeof(buf) - 1] = '\0';
+    for (i = 0; buf[i] != '\0' && buf[i] != '.' && i < MAX_HOST; i++)
+        if (isalnum((unsigned char) buf[i]) || buf[i] == '-')
+            octstr_append_char(host, buf[i]);
+    if (octstr_len(host) == 0)
+        octstr_append_cstr(host, "host");
+    return host;
+}
+
+Octstr *spool_new_name(Spool *spool)
+{
+    struct timeval now;
+    struct tm tm;
+    char when[32];
+    unsigned long n = next_unique();
+
+    gettimeofday(&now, NULL);
+    tm = gw_gmtime(now.tv_sec);
+    gw_strftime(when, sizeof(when), "%Y%m%dT%H%M%S", &tm);
+    return octstr_format("%s.%06ld.%ld.%06lu.%S", when, (long) now.tv_usec,
+                         (long) getpid(), n, spool->host);
+}
+
+/* ---- opening ---- */
+
+static int check_dir(Octstr *path, Octstr **error)
+{
+    struct stat st;
+
+    if (lstat(octstr_get_cstr(path), &st) < 0)
+        return fail(error, errno, "spool directory %s", octstr_get_cstr(path));
+    if (S_ISLNK(st.st_mode))
+        return fail(error, 0, "spool directory %s is a symlink; refusing it "
+                    "(configure the real path)", octstr_get_cstr(path));
+    if (!S_ISDIR(st.st_mode))
+        return fail(error, 0, "spool directory %s is %s, not a directory",
+                    octstr_get_cstr(path), file_kind(st.st_mode));
+    if (st.st_mode & S_IWOTH)
+        return fail(error, 0, "spool directory %s is world-writable (mode "
+                    "%04o); refusing it (chmod o-w)", octstr_get_cstr(path),
+                    (unsigned) (st.st_mode & 07777));
+    return 0;
+}
+
+/* mkdir, then chmod through a descriptor so the umask does not decide. */
+static int create_state_dir(Octstr *path, Octstr **error)
+{
+    const char *p = octstr_get_cstr(path);
+    int fd;
+
+    if (mkdir(p, DIR_MODE) < 0)
+        return errno == EEXIST ? 0 : fail(error, errno, "cannot create %s", p);
+    fd = open(p, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0 || fchmod(fd, DIR_MODE) < 0) {
+        int err = errno;
+        if (fd >= 0)
+            close(fd);
+        return fail(error, err, "cannot set the mode of %s", p);
+    }
+    close(fd);
+    return 0;
+}
+
+Spool *spool_open(Octstr *dir, Octstr **error)
+{
+    Spool *spool;
+    Octstr *path;
+    int s, bad = 0;
+
+    if (create_state_dir(dir, error) < 0 || check_dir(dir, error) < 0)
+        return NULL;
+    spool = gw_malloc(sizeof(*spool));
+    spool->dir = octstr_duplicate(dir);
+    spool->host = short_host_name();
+    for (s = 0; s < SPOOL_STATES && !bad; s++) {
+        path = state_dir(spool, (SpoolState) s);
+        bad = create_state_dir(path, error) < 0 || check_dir(path, error) < 0;
+        octstr_destroy(path);
+    }
+    if (!bad)
+        return spool;
+    spool_close(spool);
+    return NULL;
+}
+
+Spool *spool_open_existing(Octstr *dir, Octstr **error)
+{
+    struct stat st;
+
+    if (lstat(octstr_get_cstr(dir), &st) < 0) {
+        fail(error, errno, "spool directory %s", octstr_get_cstr(dir));
+        return NULL;
+    }
+    return spool_open(dir, error);
+}
+
+void spool_close(Spool *spool)
+{
+    if (spool == NULL)
+        return;
+    octstr_destroy(spool->dir);
+    octstr_destroy(spool->host);
+    gw_free(spool);
+}
+
+Octstr *spool_dir(Spool *spool)
+{
+    return spool->dir;
+}
+
+/* ---- durable writes ---- */
+
+static int write_all(int fd, Octstr *content)
+{
+    const char *p = octstr_get_cstr(content);
+    long left = octstr_len(content);
+    ssize_t n;
+
+    while (left > 0) {
+        n = write(fd, p, (size_t) left);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return -1;
+        p += n;
+        left -= n;
+    }
+    return 0;
+}
+
+/* Creates path (which must not exist) holding content, on disk. */
+static int create_synced(Octstr *path, Octstr *content, Octstr *shown,
+                         Octstr **error)
+{
+    const char *p = octstr_get_cstr(path);
+    int fd = open(p, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+                  FILE_MODE);
+    int err;
+
+    if (fd < 0)
+        return fail(error, errno, "cannot create %s", octstr_get_cstr(shown));
+    if (write_all(fd, content) < 0 || fsync(fd) < 0) {
+        err = errno;
+        close(fd);
+    } else if (close(fd) < 0)
+        err = errno;
+    else
+        return 0;
+    unlink(p);
+    return fail(error, err, "cannot write %s", octstr_get_cstr(shown));
+}
+
+static void sync_dir(Octstr *dir)
+{
+    int fd = open(octstr_get_cstr(dir), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+    if (fd < 0 || (fsync(fd) < 0 && errno != EINVAL))
+        warning(errno, "cannot sync directory %s; a crash now could undo "
+                "its last rename", octstr_get_cstr(dir));
+    if (fd >= 0)
+        close(fd);
+}
+
+static Octstr *dir_of(Octstr *path)
+{
+    long slash = octstr_rsearch_char(path, '/', octstr_len(path) - 1);
+
+    return slash < 0 ? octstr_create(".") : octstr_copy(path, 0, slash);
+}
+
+int spool_write_file_atomic(Octstr *path, Octstr *content, Octstr **error)
+{
+    Octstr *dir = dir_of(path);
+    struct timeval now;
+    Octstr *temp;
+    int result = 0;
+
+    gettimeofday(&now, NULL);
+    temp = octstr_format("%S/.tmp.%ld%06ld.%ld.%lu", dir, (long) now.tv_sec,
+                         (long) now.tv_usec, (long) getpid(), next_unique());
+    if (create_synced(temp, content, path, error) < 0)
+        result = -1;
+    else if (rename(octstr_get_cstr(temp), octstr_get_cstr(path)) < 0) {
+        result = fail(error, errno, "cannot rename a temp file to %s",
+                      octstr_get_cstr(path));
+        unlink(octstr_get_cstr(temp));
+    } else
+        sync_dir(dir);
+    octstr_destroy(temp);
+    octstr_destroy(dir);
+    return result;
+}
+
+Octstr *spool_submit(Spool *spool, Octstr *content, Octstr **error)
+{
+    Octstr *name = spool_new_name(spool);
+    Octstr *tmp = spool_path(spool, SPOOL_TMP, name);
+    Octstr *new = spool_path(spool, SPOOL_NEW, name);
+    Octstr *new_dir = state_dir(spool, SPOOL_NEW);
+
+    if (create_synced(tmp, content, tmp, error) < 0) {
+        octstr_destroy(name);
+        name = NULL;
+    } else if (rename(octstr_get_cstr(tmp), octstr_get_cstr(new)) < 0) {
+        fail(error, errno, "job %s: cannot move it from tmp/ to new/",
+             octstr_get_cstr(name));
+        unlink(octstr_get_cstr(tmp));
+        octstr_destroy(name);
+        name = NULL;
+    } else
+        sync_dir(new_dir);
+    octstr_destroy(tmp);
+    octstr_destroy(new);
+    octstr_destroy(new_dir);
+    return name;
+}
+
+int spool_write_status(Spool *spool, SpoolState state, Octstr *name,
+                       Octstr *text, Octstr **error)
+{
+    Octstr *path;
+    int result;
+
+    if (!spool_name_ok(name))
+        return fail(error, 0, "invalid job name");
+    path = spool_status_path(spool, state, name);
+    result = spool_write_file_atomic(path, text, error);
+    octstr_destroy(path);
+    return result;
+}
+
+/* ---- careful reads ---- */
+
+/* Reads to end of file, but never more than max_size + 1 bytes. */
+static Octstr *read_bounded(int fd, long max_size)
+{
+    char buf[16384];
+    Octstr *out = octstr_create("");
+    long want;
+    ssize_t n;
+
+    while ((want = max_size + 1 - octstr_len(out)) > 0) {
+        n = read(fd, buf, want < (long) sizeof(buf) ? (size_t) want : sizeof(buf));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            octstr_destroy(out);
+            return NULL;
+        }
+        if (n == 0)
+            break;
+        octstr_append_data(out, buf, n);
+    }
+    return out;
+}
+
+static int check_regular(struct stat *st, const char *label, long max_size,
+                         Octstr **error)
+{
+    if (!S_ISREG(st->st_mode))
+        return fail(error, 0, "%s is %s, not a regular file; refusing it",
+                    label, file_kind(st->st_mode));
+    if (st->st_nlink > 1)
+        return fail(error, 0, "%s has %ld hard links; refusing it (it must "
+                    "be a file of its own)", label, (long) st->st_nlink);
+    if (st->st_size > max_size)
+        return fail(error, 0, "%s is %ld bytes, more than the limit of %ld",
+                    label, (long) st->st_size, max_size);
+    return 0;
+}
+
+/* A regular file of at most max_size bytes, or NULL + *error. */
+static Octstr *read_regular(Octstr *path, const char *label, long max_size,
+                            Octstr **error)
+{
+    const char *p = octstr_get_cstr(path);
+    struct stat st;
+    Octstr *content = NULL;
+    int fd;
+
+    if (lstat(p, &st) < 0) {
+        fail(error, errno, "%s", label);
+        return NULL;
+    }
+    if (check_regular(&st, label, max_size, error) < 0)
+        return NULL;
+    fd = open(p, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) {
+        fail(error, errno, "%s: cannot open it", label);
+        return NULL;
+    }
+    if (fstat(fd, &st) < 0)
+        fail(error, errno, "%s", label);
+    else if (check_regular(&st, label, max_size, error) == 0) {
+        content = read_bounded(fd, max_size);
+        if (content == NULL)
+            fail(error, errno, "%s: cannot read it", label);
+        else if (octstr_len(content) > max_size) {
+            fail(error, 0, "%s grew beyond the limit of %ld bytes while "
+                 "being read", label, max_size);
+            octstr_destroy(content);
+            content = NULL;
+        }
+    }
+    close(fd);
+    return content;
+}
+
+Octstr *spool_read(Spool *spool, SpoolState state, Octstr *name,
+                   long max_size, Octstr **error)
+{
+    Octstr *path, *label, *content;
+
+    if (!spool_name_ok(name)) {
+        fail(error, 0, "invalid job name");
+        return NULL;
+    }
+    path = spool_path(spool, state, name);
+    label = octstr_format("job %S in %s/", name, state_names[state]);
+    content = read_regular(path, octstr_get_cstr(label), max_size, error);
+    octstr_destroy(label);
+    octstr_destroy(path);
+    return content;
+}
+
+static int exists(Octstr *path)
+{
+    struct stat st;
+
+    return lstat(octstr_get_cstr(path), &st) == 0;
+}
+
+/*
+ * Finishes a move interrupted between its two renames: the job is in
+ * `state` but its status was left in a directory that no longer holds the
+ * job. Returns 0 when a status was brought back.
+ */
+static int adopt_stray_status(Spool *spool, SpoolState state, Octstr *name)
+{
+    Octstr *here = spool_status_path(spool, state, name);
+    Octstr *job = spool_path(spool, state, name);
+    Octstr *job_there, *status_there, *dir;
+    int s, adopted = -1;
+
+    for (s = 0; s < SPOOL_STATES && adopted < 0 && exists(job); s++) {
+        if (s == (int) state)
+            continue;
+        job_there = spool_path(spool, (SpoolState) s, name);
+        status_there = spool_status_path(spool, (SpoolState) s, name);
+        if (!exists(job_there) && rename(octstr_get_cstr(status_there),
+                                         octstr_get_cstr(here)) == 0) {
+            info(0, "job %s: took its status from %s/ to %s/, finishing an "
+                 "interrupted move", octstr_get_cstr(name), state_names[s],
+                 state_names[state]);
+            dir = state_dir(spool, state);
+            sync_dir(dir);
+            octstr_destroy(dir);
+            adopted = 0;
+        }
+        octstr_destroy(job_there);
+        octstr_destroy(status_there);
+    }
+    octstr_destroy(here);
+    octstr_destroy(job);
+    return adopted;
+}
+
+Octstr *spool_read_status(Spool *spool, SpoolState state, Octstr *name)
+{
+    Octstr *path, *label, *text, *error = NULL;
+
+    if (!spool_name_ok(name))
+        return NULL;
+    path = spool_status_path(spool, state, name);
+    if (!exists(path) && adopt_stray_status(spool, state, name) < 0) {
+        octstr_destroy(path);
+        return NULL;
+    }
+    label = octstr_format("status of job %S in %s/", name, state_names[state]);
+    text = read_regular(path, octstr_get_cstr(label), STATUS_MAX_SIZE, &error);
+    if (text == NULL) {
+        warning(0, "%s", octstr_get_cstr(error));
+        octstr_destroy(error);
+    }
+    octstr_destroy(label);
+    octstr_destroy(path);
+    return text;
+}
+
+/* ---- moving and finding ---- */
+
+int spool_move(Spool *spool, Octstr *name, SpoolState from, SpoolState to,
+               Octstr **error)
+{
+    Octstr *src, *dst, *src_dir, *dst_dir;
+    int result = 0;
+
+    if (!spool_name_ok(name))
+        return fail(error, 0, "invalid job name");
+    src = spool_path(spool, from, name);
+    dst = spool_path(spool, to, name);
+    if (rename(octstr_get_cstr(src), octstr_get_cstr(dst)) < 0)
+        result = errno == ENOENT
+                 ? fail(error, 0, "job %s is not in %s/", octstr_get_cstr(name),
+                        state_names[from])
+                 : fail(error, errno, "job %s: cannot move it from %s/ to %s/",
+                        octstr_get_cstr(name), state_names[from], state_names[to]);
+    octstr_destroy(src);
+    octstr_destroy(dst);
+    if (result < 0)
+        return -1;
+    src = spool_status_path(spool, from, name);
+    dst = spool_status_path(spool, to, name);
+    if (rename(octstr_get_cstr(src), octstr_get_cstr(dst)) < 0 && errno != ENOENT)
+        warning(errno, "job %s: moved to %s/, but its status stays in %s/ "
+                "until it is next read", octstr_get_cstr(name),
+                state_names[to], state_names[from]);
+    src_dir = state_dir(spool, from);
+    dst_dir = state_dir(spool, to);
+    sync_dir(dst_dir);
+    sync_dir(src_dir);
+    octstr_destroy(src);
+    octstr_destroy(dst);
+    octstr_destroy(src_dir);
+    octstr_destroy(dst_dir);
+    return 0;
+}
+
+int spool_find(Spool *spool, Octstr *name)
+{
+    Octstr *path;
+    int s, found = -1;
+
+    if (!spool_name_ok(name))
+        return -1;
+    for (s = 0; s < SPOOL_STATES && found < 0; s++) {
+        path = spool_path(spool, (SpoolState) s, name);
+        if (exists(path))
+            found = s;
+        octstr_destroy(path);
+    }
+    return found;
+}
+
+/* ---- listing ---- */
+
+static DIR *open_state_dir(Spool *spool, SpoolState state)
+{
+    Octstr *dir = state_dir(spool, state);
+    DIR *d = opendir(octstr_get_cstr(dir));
+
+    if (d == NULL)
+        error(errno, "cannot list %s", octstr_get_cstr(dir));
+    octstr_destroy(dir);
+    return d;
+}
+
+List *spool_list(Spool *spool, SpoolState state, long max)
+{
+    List *names = gwlist_create();
+    DIR *d = open_state_dir(spool, state);
+    struct dirent *e;
+
+    while (d != NULL && gwlist_len(names) < max && (e = readdir(d)) != NULL)
+        if (name_ok(e->d_name, strlen(e->d_name)))
+            gwlist_append(names, octstr_create(e->d_name));
+    if (d != NULL)
+        closedir(d);
+    return names;
+}
+
+/*
+ * The age is that of the oldest inode change time, which rename() sets on
+ * Linux file systems: how long the oldest job has been in this state.
+ * An unreadable directory counts as empty (and is logged).
+ */
+long spool_count(Spool *spool, SpoolState state, long *oldest_age)
+{
+    DIR *d = open_state_dir(spool, state);
+    struct dirent *e;
+    struct stat st;
+    time_t oldest = 0, now = time(NULL);
+    long count = 0;
+
+    while (d != NULL && (e = readdir(d)) != NULL) {
+        if (!name_ok(e->d_name, strlen(e->d_name)))
+            continue;
+        count++;
+        if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0
+            && (oldest == 0 || st.st_ctime < oldest))
+            oldest = st.st_ctime;
+    }
+    if (d != NULL)
+        closedir(d);
+    if (oldest_age != NULL)
+        *oldest_age = oldest == 0 ? -1 : (long) (now > oldest ? now - oldest : 0);
+    return count;
+}

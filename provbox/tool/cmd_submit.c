@@ -1,0 +1,342 @@
+/*
+ * cmd_submit.c - `provctl submit`: options + a document -> a job in new/.
+ *
+ * Each option becomes the job header of the same name (--to and each line
+ * of --to-file become To: lines), the document follows the empty line, and
+ * the text is checked by job_parse(), the parser the daemon runs, before
+ * spool_submit() writes it into tmp/, fsyncs it and renames it into new/.
+ * So nothing the daemon would reject is ever submitted, and a message
+ * names the option (or --to-file line) at fault, never a PIN or an IMSI.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "gwlib/gwlib.h"
+#include "spool/job.h"
+#include "spool/spool.h"
+#include "tool/cmdline.h"
+#include "tool/commands.h"
+
+static const char usage_text[] =
+"usage: provctl submit --spool DIR --to N [--to N ...] [--to-file FILE]\n"
+"                      --sec MODE [--pin P] [--imsi I] [--from S] [--smsc ID]\n"
+"                      [--dlr yes|no] [--validity MIN] [--priority 0-3]\n"
+"                      [--not-before 2026-11-26T10:00:00Z] [--id REF]\n"
+"                      [--type oma-settings] DOC.xml|-\n"
+"\n"
+"Writes a job into the spool the safe way (tmp/, fsync, rename into new/)\n"
+"and prints its name. Each option is the job header of the same name\n"
+"(doc/job-format.md); the job is checked exactly as provbox checks it.\n"
+"\n"
+"  --spool DIR       provbox's spool-dir (it must exist)\n"
+"  --to N            a recipient MSISDN; repeat for more. 'N imsi=I pin=P'\n"
+"                    gives the recipient its own IMSI and/or PIN\n"
+"  --to-file FILE    one recipient per line, as after To: ('#' comments)\n"
+"  --sec MODE        NETWPIN, USERPIN, USERNETWPIN, USERPINMAC or NONE\n"
+"  --pin P           the PIN (USERPIN, USERNETWPIN, USERPINMAC)\n"
+"  --imsi I          the IMSI (NETWPIN, USERNETWPIN)\n"
+"  --from S          sender (default: provbox's sender)\n"
+"  --smsc ID         route through this smsc-id\n"
+"  --dlr yes|no      ask for delivery reports (default yes)\n"
+"  --validity MIN    validity in minutes\n"
+"  --priority N      0-3\n"
+"  --not-before T    do not send before this UTC time\n"
+"  --id REF          your reference, echoed in the status file\n"
+"\n"
+"Exit status: 0 submitted, 1 rejected or not written (the message says\n"
+"why), 2 usage error.\n";
+
+/* Options copied one to one into a header of the job. */
+static const struct {
+    const char *option;
+    const char *header;
+} header_options[] = {
+    { "--to", "To" }, { "--sec", "Sec" }, { "--pin", "Pin" },
+    { "--imsi", "IMSI" }, { "--from", "From" }, { "--smsc", "SMSC" },
+    { "--dlr", "DLR" }, { "--validity", "Validity" },
+    { "--priority", "Priority" }, { "--not-before", "Not-Before" },
+    { "--id", "Id" }, { "--type", "Type" },
+};
+
+#define HEADER_OPTIONS ((int) (sizeof(header_options) / sizeof(header_options[0])))
+
+typedef struct Submit {
+    const char *spool;
+    const char *doc;
+    List *to_files;        /* const char *, in order */
+    List *lines;           /* Octstr *: the To: lines, then (compose()) the rest */
+    List *origins;         /* Octstr *: the option or FILE:LINE of each line */
+    List *headers;         /* Octstr *: the other header lines, until compose() */
+    List *header_origins;
+    int given[HEADER_OPTIONS];
+} Submit;
+
+static int usage_error(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2)));
+static int usage_error(const char *fmt, ...)
+{
+    va_list args;
+
+    fprintf(stderr, "provctl submit: ");
+    va_start(args, fmt);
+    vfprintf(stderr, fmt, args);
+    va_end(args);
+    fprintf(stderr, "\n(provctl submit --help shows the options)\n");
+    return 2;
+}
+
+/* Returned by the argument parsers to go on; anything else is the exit status. */
+#define GO_ON (-1)
+
+static int rejected(Octstr *message)
+{
+    fprintf(stderr, "provctl submit: %s\n", octstr_get_cstr(message));
+    octstr_destroy(message);
+    return 1;
+}
+
+/* A value must stay on its header line. */
+static int has_control(const char *value)
+{
+    for (; *value != '\0'; value++)
+        if ((unsigned char) *value < 0x20 || *value == 0x7F)
+            return 1;
+    return 0;
+}
+
+static void add_line(List *lines, List *origins, Octstr *line, Octstr *origin)
+{
+    gwlist_append(lines, line);
+    gwlist_append(origins, origin);
+}
+
+/* Which header option argv[*i] is, or -1; *missing when it has no value. */
+static int find_header_option(int argc, char **argv, int *i,
+                              const char **value, int *missing)
+{
+    int k, found;
+
+    for (k = 0; k < HEADER_OPTIONS; k++) {
+        found = cmdline_option(argc, argv, i, header_options[k].option, value);
+        *missing = found < 0;
+        if (found != 0)
+            return k;
+    }
+    return -1;
+}
+
+/* One header option: GO_ON when taken, 0 when it is none, else the status. */
+static int take_header_option(int argc, char **argv, int *i, Submit *s)
+{
+    const char *value = NULL;
+    int missing, k = find_header_option(argc, argv, i, &value, &missing);
+    int is_to;
+
+    if (k < 0)
+        return 0;
+    if (missing)
+        return usage_error("%s needs a value", header_options[k].option);
+    is_to = strcmp(header_options[k].option, "--to") == 0;
+    if (!is_to && s->given[k])
+        return usage_error("%s given twice", header_options[k].option);
+    s->given[k] = 1;
+    if (has_control(value))
+        return rejected(octstr_format("%s: the value contains a control "
+                                      "character", header_options[k].option));
+    add_line(is_to ? s->lines : s->headers, is_to ? s->origins : s->header_origins,
+             octstr_format("%s: %s", header_options[k].header, value),
+             octstr_create(header_options[k].option));
+    return GO_ON;
+}
+
+static int take_argument(int argc, char **argv, int *i, Submit *s)
+{
+    const char *value = NULL, *option = argv[*i];
+    int found = cmdline_option(argc, argv, i, "--spool", &value);
+
+    if (found > 0 && s->spool != NULL)
+        return usage_error("--spool given twice");
+    if (found > 0) {
+        s->spool = value;
+        return GO_ON;
+    }
+    if (found == 0 && (found = cmdline_option(argc, argv, i, "--to-file", &value)) > 0) {
+        gwlist_append(s->to_files, (void *) value);
+        return GO_ON;
+    }
+    if (found < 0)
+        return usage_error("%s needs a value", option);
+    found = take_header_option(argc, argv, i, s);
+    if (found != 0)
+        return found;
+    if (option[0] == '-' && option[1] != '\0')
+        return usage_error("unknown option %s", option);
+    if (s->doc != NULL)
+        return usage_error("one document at a time (%s is extra)", option);
+    s->doc = option;
+    return GO_ON;
+}
+
+static int parse_arguments(int argc, char **argv, Submit *s)
+{
+    int i, status;
+
+    for (i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            fputs(usage_text, stdout);
+            return 0;
+        }
+        status = take_argument(argc, argv, &i, s);
+        if (status != GO_ON)
+            return status;
+    }
+    if (s->spool == NULL)
+        return usage_error("--spool DIR is required");
+    if (s->doc == NULL)
+        return usage_error("no document given (use - for stdin)");
+    if (gwlist_len(s->lines) == 0 && gwlist_len(s->to_files) == 0)
+        return usage_error("no recipient: give --to or --to-file");
+    return GO_ON;
+}
+
+/* Appends a --to-file's recipients as To: lines; 0, or -1 + *error. */
+static int read_to_file(Submit *s, const char *path, Octstr **error)
+{
+    Octstr *text = cmdline_read(path, error);
+    List *lines;
+    Octstr *line;
+    long i;
+
+    if (text == NULL)
+        return -1;
+    lines = octstr_split(text, octstr_imm("\n"));
+    for (i = 0; i < gwlist_len(lines) && *error == NULL; i++) {
+        line = gwlist_get(lines, i);
+        octstr_strip_blanks(line);
+        if (octstr_len(line) == 0 || octstr_get_char(line, 0) == '#')
+            continue;
+        if (has_control(octstr_get_cstr(line)) || octstr_search_char(line, 0, 0) >= 0)
+            *error = octstr_format("%s:%ld: the line contains a control character",
+                                   cmdline_input_name(path), i + 1);
+        else
+            add_line(s->lines, s->origins, octstr_format("To: %S", line),
+                     octstr_format("%s:%ld", cmdline_input_name(path), i + 1));
+    }
+    gwlist_destroy(lines, octstr_destroy_item);
+    octstr_destroy(text);
+    return *error == NULL ? 0 : -1;
+}
+
+/* To: lines, the other headers, the empty line (its origin: the document). */
+static Octstr *compose(Submit *s, Octstr *document)
+{
+    Octstr *text = octstr_create("");
+    long i;
+
+    while (gwlist_len(s->headers) > 0)
+        add_line(s->lines, s->origins, gwlist_extract_first(s->headers),
+                 gwlist_extract_first(s->header_origins));
+    add_line(s->lines, s->origins, octstr_create(""),
+             octstr_create(cmdline_input_name(s->doc)));
+    for (i = 0; i < gwlist_len(s->lines); i++)
+        octstr_format_append(text, "%S\n", gwlist_get(s->lines, i));
+    octstr_append(text, document);
+    return text;
+}
+
+/* The parser's "line N: cause" as "ORIGIN: cause" (the option or file line). */
+static Octstr *locate(Submit *s, Octstr *message)
+{
+    long line, end;
+
+    Octstr *cause, *located;
+
+    if (octstr_str_ncompare(message, "line ", 5) != 0
+        || (end = octstr_parse_long(&line, message, 5, 10)) <= 5
+        || octstr_get_char(message, end) != ':'
+        || line < 1 || line > gwlist_len(s->origins))
+        return octstr_duplicate(message);
+    cause = octstr_copy(message, end, octstr_len(message));
+    located = octstr_format("%S%S", gwlist_get(s->origins, line - 1), cause);
+    octstr_destroy(cause);
+    return located;
+}
+
+/* Reads the inputs and builds the job text, checked; NULL + *error. */
+static Octstr *build_job(Submit *s, Octstr **error)
+{
+    Octstr *document, *text, *why = NULL;
+    Job *job;
+    long i;
+
+    for (i = 0; i < gwlist_len(s->to_files); i++)
+        if (read_to_file(s, gwlist_get(s->to_files, i), error) < 0)
+            return NULL;
+    document = cmdline_read(s->doc, error);
+    if (document == NULL)
+        return NULL;
+    text = compose(s, document);
+    octstr_destroy(document);
+    job = job_parse(NULL, text, &why);
+    if (job != NULL) {
+        job_destroy(job);
+        return text;
+    }
+    *error = locate(s, why);
+    octstr_destroy(why);
+    octstr_destroy(text);
+    return NULL;
+}
+
+static int write_job(Submit *s, Octstr *text)
+{
+    Octstr *dir = octstr_create(s->spool), *error = NULL, *name = NULL;
+    Spool *spool = spool_open_existing(dir, &error);
+
+    if (spool != NULL)
+        name = spool_submit(spool, text, &error);
+    spool_close(spool);
+    octstr_destroy(dir);
+    if (name == NULL)
+        return rejected(error);
+    printf("%s\n", octstr_get_cstr(name));
+    octstr_destroy(name);
+    return 0;
+}
+
+static void submit_init(Submit *s)
+{
+    memset(s, 0, sizeof(*s));
+    s->to_files = gwlist_create();
+    s->lines = gwlist_create();
+    s->origins = gwlist_create();
+    s->headers = gwlist_create();
+    s->header_origins = gwlist_create();
+}
+
+static void submit_destroy(Submit *s)
+{
+    gwlist_destroy(s->to_files, NULL);
+    gwlist_destroy(s->lines, octstr_destroy_item);
+    gwlist_destroy(s->origins, octstr_destroy_item);
+    gwlist_destroy(s->headers, octstr_destroy_item);
+    gwlist_destroy(s->header_origins, octstr_destroy_item);
+}
+
+int cmd_submit(int argc, char **argv)
+{
+    Submit s;
+    Octstr *text, *error = NULL;
+    int status;
+
+    submit_init(&s);
+    status = parse_arguments(argc, argv, &s);
+    if (status == GO_ON) {
+        text = build_job(&s, &error);
+        status = text != NULL ? write_job(&s, text) : rejected(error);
+        octstr_destroy(text);
+    }
+    submit_destroy(&s);
+    return status;
+}

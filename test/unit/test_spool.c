@@ -1,0 +1,572 @@
+/*
+ * test_spool.c - unit tests of provbox/spool/spool.c in a scratch directory:
+ * creation of the state directories, refusal of symlinked and world-
+ * writable spools, atomic writes that leave no temp file, reads that refuse
+ * symlinks, FIFOs, directories, hard links and oversize files, bounded
+ * listing, moves with the status file (and the repair of a move cut in
+ * half), and unique, sortable names.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "gwlib/gwlib.h"
+#include "spool/spool.h"
+#include "../lib/tap.h"
+
+static char scratch[] = "/tmp/test_spool.XXXXXX";
+
+static Octstr *scratch_path(const char *rel)
+{
+    return octstr_format("%s/%s", scratch, rel);
+}
+
+static int contains(Octstr *s, const char *want)
+{
+    return s != NULL && strstr(octstr_get_cstr(s), want) != NULL;
+}
+
+static void diag_error(Octstr *error)
+{
+    if (error != NULL)
+        tap_diag("error: %s", octstr_get_cstr(error));
+}
+
+static mode_t mode_of(const char *path)
+{
+    struct stat st;
+
+    return lstat(path, &st) == 0 ? st.st_mode : 0;
+}
+
+/* gwlist_sort hands over the items themselves. */
+static int by_name(const void *a, const void *b)
+{
+    return octstr_compare(a, b);
+}
+
+/* Names of every entry in dir except . and .., sorted, ", "-joined. */
+static Octstr *entries(Octstr *dir)
+{
+    DIR *d = opendir(octstr_get_cstr(dir));
+    List *names = gwlist_create();
+    Octstr *joined = octstr_create(""), *name;
+    struct dirent *e;
+
+    while (d != NULL && (e = readdir(d)) != NULL)
+        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+            gwlist_append(names, octstr_create(e->d_name));
+    if (d != NULL)
+        closedir(d);
+    gwlist_sort(names, by_name);
+    while ((name = gwlist_extract_first(names)) != NULL) {
+        octstr_format_append(joined, "%s%S", octstr_len(joined) ? ", " : "", name);
+        octstr_destroy(name);
+    }
+    gwlist_destroy(names, NULL);
+    return joined;
+}
+
+static void write_plain(Octstr *path, const char *content)
+{
+    int fd = open(octstr_get_cstr(path), O_WRONLY | O_CREAT | O_TRUNC, 0660);
+
+    if (fd < 0 || write(fd, content, strlen(content)) != (ssize_t) strlen(content))
+        panic(errno, "cannot write %s", octstr_get_cstr(path));
+    close(fd);
+}
+
+static Spool *open_spool(const char *rel)
+{
+    Octstr *dir = scratch_path(rel), *error = NULL;
+    Spool *spool;
+
+    mkdir(octstr_get_cstr(dir), 0750);
+    spool = spool_open(dir, &error);
+    if (spool == NULL)
+        panic(0, "spool_open %s: %s", octstr_get_cstr(dir), octstr_get_cstr(error));
+    octstr_destroy(dir);
+    return spool;
+}
+
+/* ---- opening ---- */
+
+static void test_open_creates_states(void)
+{
+    Spool *spool = open_spool("s1");
+    Octstr *dir = scratch_path("s1");
+    Octstr *listed = entries(dir);
+    int s, modes_ok = 1;
+
+    ok_str(octstr_get_cstr(listed), "active, deferred, done, failed, new, tmp",
+           "spool_open creates the six state directories");
+    for (s = 0; s < SPOOL_STATES; s++) {
+        Octstr *p = octstr_format("%S/%s", dir, spool_state_name((SpoolState) s));
+        modes_ok &= (mode_of(octstr_get_cstr(p)) & 07777) == 0770;
+        octstr_destroy(p);
+    }
+    ok(modes_ok, "state directories are mode 0770 whatever the umask");
+    ok(octstr_compare(spool_dir(spool), dir) == 0, "spool_dir is the directory given");
+    spool_close(spool);
+    spool = open_spool("s1");
+    ok(spool != NULL, "spool_open accepts an existing spool again");
+    spool_close(spool);
+    octstr_destroy(listed);
+    octstr_destroy(dir);
+}
+
+static void refuses_open(Octstr *dir, const char *want, const char *what)
+{
+    Octstr *error = NULL;
+    Spool *spool = spool_open(dir, &error);
+
+    ok(spool == NULL && contains(error, want) && contains(error, octstr_get_cstr(dir)),
+       "spool_open refuses %s", what);
+    if (spool != NULL || !contains(error, want))
+        diag_error(error);
+    spool_close(spool);
+    octstr_destroy(error);
+}
+
+static void test_open_refusals(void)
+{
+    Octstr *missing = scratch_path("no-such-spool");
+    Octstr *deep = scratch_path("no-such-parent/spool");
+    Octstr *real = scratch_path("real"), *link = scratch_path("link");
+    Octstr *open_dir = scratch_path("open"), *file = scratch_path("file");
+    Octstr *bad_new = scratch_path("badnew"), *bad_new_link = scratch_path("badnew/new");
+
+    {
+        Octstr *error = NULL;
+        Spool *spool = spool_open_existing(missing, &error);
+        ok(spool == NULL && contains(error, "no-such-spool: No such file or directory"),
+           "spool_open_existing refuses a missing directory");
+        octstr_destroy(error);
+        spool = spool_open(missing, NULL);
+        ok(spool != NULL && S_ISDIR(mode_of(octstr_get_cstr(missing))),
+           "spool_open creates a missing spool directory");
+        spool_close(spool);
+    }
+    refuses_open(deep, "cannot create", "a spool whose parent is missing");
+    mkdir(octstr_get_cstr(real), 0750);
+    symlink(octstr_get_cstr(real), octstr_get_cstr(link));
+    refuses_open(link, "is a symlink; refusing it", "a spool directory that is a symlink");
+    mkdir(octstr_get_cstr(open_dir), 0750);
+    chmod(octstr_get_cstr(open_dir), 0777);
+    refuses_open(open_dir, "is world-writable (mode 0777); refusing it",
+                 "a world-writable spool directory");
+    write_plain(file, "x");
+    refuses_open(file, "is a regular file, not a directory", "a regular file");
+    mkdir(octstr_get_cstr(bad_new), 0750);
+    symlink(octstr_get_cstr(real), octstr_get_cstr(bad_new_link));
+    refuses_open(bad_new, "/new is a symlink", "a spool whose new/ is a symlink");
+    octstr_destroy(missing);
+    octstr_destroy(deep);
+    octstr_destroy(real);
+    octstr_destroy(link);
+    octstr_destroy(open_dir);
+    octstr_destroy(file);
+    octstr_destroy(bad_new);
+    octstr_destroy(bad_new_link);
+}
+
+static void test_state_names(void)
+{
+    SpoolState st;
+    int s, all = 1;
+
+    for (s = 0; s < SPOOL_STATES; s++)
+        all &= spool_state_parse(octstr_imm(spool_state_name((SpoolState) s)), &st) == 0
+               && st == (SpoolState) s;
+    ok(all && strcmp(spool_state_name(SPOOL_DEFERRED), "deferred") == 0,
+       "state names round trip");
+    ok(spool_state_parse(octstr_imm("corrupt"), &st) < 0, "unknown state names refused");
+}
+
+/* ---- names ---- */
+
+static int name_shape_ok(Octstr *name)
+{
+    const char *n = octstr_get_cstr(name);
+
+    return octstr_len(name) > 32 && n[8] == 'T' && n[15] == '.' && n[22] == '.'
+           && octstr_check_range(name, 0, 8, gw_isdigit)
+           && octstr_check_range(name, 16, 6, gw_isdigit) && spool_name_ok(name);
+}
+
+static void test_new_names(void)
+{
+    Spool *spool = open_spool("names");
+    Dict *seen = dict_create(20000, NULL);
+    Octstr *name, *previous = NULL;
+    long i, unique = 0, sorted = 1, shaped = 1;
+
+    for (i = 0; i < 10000; i++) {
+        name = spool_new_name(spool);
+        unique += dict_put_once(seen, name, seen);
+        shaped &= name_shape_ok(name);
+        sorted &= previous == NULL || octstr_compare(previous, name) < 0;
+        octstr_destroy(previous);
+        previous = name;
+    }
+    ok(unique == 10000, "10000 names from spool_new_name are unique (%ld)", unique);
+    ok(sorted, "each new name sorts after the previous one");
+    ok(shaped, "names look like YYYYMMDDTHHMMSS.uuuuuu.PID.NNNNNN.HOST and are valid");
+    tap_diag("a name: %s", octstr_get_cstr(previous));
+    octstr_destroy(previous);
+    dict_destroy(seen);
+    spool_close(spool);
+}
+
+static void test_name_ok(void)
+{
+    Octstr *long_name = octstr_create("");
+    int i;
+
+    for (i = 0; i < 249; i++)
+        octstr_append_char(long_name, 'a');
+    ok(spool_name_ok(octstr_imm("job-1")) && spool_name_ok(octstr_imm("my job.txt")),
+       "spool_name_ok accepts operators' names");
+    ok(!spool_name_ok(octstr_imm("")) && !spool_name_ok(octstr_imm(".hidden"))
+       && !spool_name_ok(octstr_imm("../x")) && !spool_name_ok(octstr_imm("a/b"))
+       && !spool_name_ok(octstr_imm("job.status")) && !spool_name_ok(long_name),
+       "spool_name_ok refuses empty, dot, '/', .status and 249-byte names");
+    octstr_destroy(long_name);
+}
+
+/* ---- writing ---- */
+
+static void test_atomic_write(void)
+{
+    Spool *spool = open_spool("w");
+    Octstr *path = spool_path(spool, SPOOL_DONE, octstr_imm("J1"));
+    Octstr *dir = scratch_path("w/done"), *error = NULL, *listed, *back;
+    int first = spool_write_file_atomic(path, octstr_imm("first"), &error);
+    int second = spool_write_file_atomic(path, octstr_imm("second version"), &error);
+
+    back = octstr_read_file(octstr_get_cstr(path));
+    ok(first == 0 && second == 0 && back != NULL
+       && octstr_str_compare(back, "second version") == 0,
+       "spool_write_file_atomic writes, then replaces the whole file");
+    listed = entries(dir);
+    ok_str(octstr_get_cstr(listed), "J1", "no temp file is left behind");
+    ok((mode_of(octstr_get_cstr(path)) & 0777) == 0640 || (mode_of(octstr_get_cstr(path)) & 0777) == 0660,
+       "the file is a regular file, group-readable, not world-readable");
+    octstr_destroy(path);
+    octstr_destroy(back);
+    octstr_destroy(listed);
+    octstr_destroy(dir);
+    octstr_destroy(error);
+    spool_close(spool);
+}
+
+static void test_write_errors(void)
+{
+    Spool *spool = open_spool("we");
+    Octstr *active = scratch_path("we/active"), *error = NULL;
+    int result;
+
+    rmdir(octstr_get_cstr(active));
+    result = spool_write_status(spool, SPOOL_ACTIVE, octstr_imm("J9"),
+                                octstr_imm("x"), &error);
+    ok(result == -1 && contains(error, "we/active/J9.status")
+       && contains(error, "No such file or directory"),
+       "a failed write names the file (so the job) and the errno cause");
+    if (result != -1 || !contains(error, "No such file or directory"))
+        diag_error(error);
+    octstr_destroy(error);
+    error = NULL;
+    ok(spool_write_status(spool, SPOOL_DONE, octstr_imm("../x"), octstr_imm("x"),
+                          &error) == -1 && contains(error, "invalid job name"),
+       "spool_write_status refuses a name with '/'");
+    octstr_destroy(error);
+    octstr_destroy(active);
+    spool_close(spool);
+}
+
+static void test_submit(void)
+{
+    Spool *spool = open_spool("sub");
+    Octstr *error = NULL, *name = spool_submit(spool, octstr_imm("To: 1\n"), &error);
+    Octstr *tmp = scratch_path("sub/tmp"), *new_dir = scratch_path("sub/new");
+    Octstr *tmp_list = entries(tmp), *new_list = entries(new_dir), *back = NULL;
+
+    if (name != NULL)
+        back = spool_read(spool, SPOOL_NEW, name, 100, &error);
+    ok(name != NULL && octstr_compare(new_list, name) == 0 && back != NULL
+       && octstr_str_compare(back, "To: 1\n") == 0,
+       "spool_submit puts the whole job into new/ under the name it returns");
+    ok(octstr_len(tmp_list) == 0, "spool_submit leaves nothing in tmp/");
+    octstr_destroy(name);
+    octstr_destroy(back);
+    octstr_destroy(tmp);
+    octstr_destroy(new_dir);
+    octstr_destroy(tmp_list);
+    octstr_destroy(new_list);
+    octstr_destroy(error);
+    spool_close(spool);
+}
+
+/* ---- reading ---- */
+
+static void refuses_read(Spool *spool, const char *name, long max, const char *want,
+                         const char *what)
+{
+    Octstr *error = NULL;
+    Octstr *content = spool_read(spool, SPOOL_NEW, octstr_imm(name), max, &error);
+
+    ok(content == NULL && contains(error, want), "spool_read refuses %s", what);
+    if (content != NULL || !contains(error, want))
+        diag_error(error);
+    octstr_destroy(content);
+    octstr_destroy(error);
+}
+
+static void test_read(void)
+{
+    Spool *spool = open_spool("r");
+    Octstr *job = scratch_path("r/new/good"), *error = NULL, *content;
+    Octstr *p;
+    int fd;
+
+    write_plain(job, "0123456789");
+    content = spool_read(spool, SPOOL_NEW, octstr_imm("good"), 10, &error);
+    ok(content != NULL && octstr_str_compare(content, "0123456789") == 0,
+       "spool_read reads a regular file of exactly max_size bytes");
+    octstr_destroy(content);
+    refuses_read(spool, "good", 9, "job good in new/ is 10 bytes, more than the limit of 9",
+                 "a file one byte over max_size");
+
+    p = scratch_path("r/new/big");
+    fd = open(octstr_get_cstr(p), O_WRONLY | O_CREAT, 0660);
+    if (fd < 0 || ftruncate(fd, 50L * 1024 * 1024) < 0)
+        panic(errno, "cannot make a 50 MB file");
+    close(fd);
+    octstr_destroy(p);
+    refuses_read(spool, "big", 1024 * 1024, "is 52428800 bytes, more than the limit of 1048576",
+                 "a 50 MB file (max-job-size 1 MB)");
+
+    p = scratch_path("r/new/link");
+    symlink(octstr_get_cstr(job), octstr_get_cstr(p));
+    octstr_destroy(p);
+    refuses_read(spool, "link", 100, "job link in new/ is a symlink, not a regular file",
+                 "a symlink to a good job");
+
+    p = scratch_path("r/new/fifo");
+    mkfifo(octstr_get_cstr(p), 0660);
+    octstr_destroy(p);
+    refuses_read(spool, "fifo", 100, "job fifo in new/ is a FIFO, not a regular file",
+                 "a FIFO (without blocking)");
+
+    p = scratch_path("r/new/dir");
+    mkdir(octstr_get_cstr(p), 0750);
+    octstr_destroy(p);
+    refuses_read(spool, "dir", 100, "job dir in new/ is a directory, not a regular file",
+                 "a directory");
+
+    p = scratch_path("r/new/hardlink");
+    link(octstr_get_cstr(job), octstr_get_cstr(p));
+    octstr_destroy(p);
+    refuses_read(spool, "hardlink", 100, "has 2 hard links", "a hard-linked file");
+    refuses_read(spool, "missing", 100, "job missing in new/: No such file or directory",
+                 "a job that is not there");
+    refuses_read(spool, "../r/new/good", 100, "invalid job name", "a name with '/'");
+
+    p = scratch_path("r/new/secret");
+    write_plain(p, "x");
+    chmod(octstr_get_cstr(p), 0);
+    if (geteuid() == 0)
+        ok(1, "spool_read refuses an unreadable file # SKIP root reads everything");
+    else
+        refuses_read(spool, "secret", 100, "cannot open it: Permission denied",
+                     "an unreadable file");
+    octstr_destroy(p);
+    octstr_destroy(job);
+    octstr_destroy(error);
+    spool_close(spool);
+}
+
+/* ---- listing, counting, moving ---- */
+
+static void make_job(Spool *spool, SpoolState state, const char *name, int with_status)
+{
+    Octstr *error = NULL;
+    Octstr *path = spool_path(spool, state, octstr_imm(name));
+
+    if (spool_write_file_atomic(path, octstr_imm("job"), &error) < 0
+        || (with_status && spool_write_status(spool, state, octstr_imm(name),
+                                              octstr_imm("Job: x\n"), &error) < 0))
+        panic(0, "%s", octstr_get_cstr(error));
+    octstr_destroy(path);
+}
+
+static Octstr *joined_list(Spool *spool, SpoolState state, long max)
+{
+    List *names = spool_list(spool, state, max);
+    Octstr *joined = octstr_create(""), *name;
+
+    gwlist_sort(names, by_name);
+    while ((name = gwlist_extract_first(names)) != NULL) {
+        octstr_format_append(joined, "%s%S", octstr_len(joined) ? " " : "", name);
+        octstr_destroy(name);
+    }
+    gwlist_destroy(names, NULL);
+    return joined;
+}
+
+static void test_list_and_count(void)
+{
+    Spool *spool = open_spool("l");
+    Octstr *listed, *dot = scratch_path("l/new/.tmp.123"), *stray = scratch_path("l/new/x.status");
+    long age = -2, n;
+    List *three;
+
+    make_job(spool, SPOOL_NEW, "a", 1);
+    make_job(spool, SPOOL_NEW, "b", 0);
+    make_job(spool, SPOOL_NEW, "c", 1);
+    make_job(spool, SPOOL_NEW, "d", 0);
+    make_job(spool, SPOOL_NEW, "e", 0);
+    write_plain(dot, "temp");
+    write_plain(stray, "status");
+    listed = joined_list(spool, SPOOL_NEW, 100);
+    ok_str(octstr_get_cstr(listed), "a b c d e",
+           "spool_list gives the jobs, not .status or dot files");
+    three = spool_list(spool, SPOOL_NEW, 3);
+    ok(gwlist_len(three) == 3, "spool_list stops at max (3 of 5)");
+    gwlist_destroy(three, octstr_destroy_item);
+    n = spool_count(spool, SPOOL_NEW, &age);
+    ok(n == 5 && age >= 0 && age < 60, "spool_count: 5 jobs, the oldest just made (%ld s)", age);
+    n = spool_count(spool, SPOOL_DONE, &age);
+    ok(n == 0 && age == -1, "spool_count of an empty state: 0, age -1");
+    octstr_destroy(listed);
+    octstr_destroy(dot);
+    octstr_destroy(stray);
+    spool_close(spool);
+}
+
+static void test_move(void)
+{
+    Spool *spool = open_spool("m");
+    Octstr *error = NULL, *active, *done, *status;
+
+    make_job(spool, SPOOL_ACTIVE, "J1", 1);
+    make_job(spool, SPOOL_ACTIVE, "J2", 0);
+    ok(spool_move(spool, octstr_imm("J1"), SPOOL_ACTIVE, SPOOL_DONE, &error) == 0,
+       "spool_move active -> done");
+    active = scratch_path("m/active");
+    done = scratch_path("m/done");
+    {
+        Octstr *a = entries(active), *d = entries(done);
+        ok(octstr_str_compare(a, "J2") == 0 && octstr_str_compare(d, "J1, J1.status") == 0,
+           "the job and its status file moved together");
+        octstr_destroy(a);
+        octstr_destroy(d);
+    }
+    ok(spool_find(spool, octstr_imm("J1")) == SPOOL_DONE
+       && spool_find(spool, octstr_imm("J2")) == SPOOL_ACTIVE
+       && spool_find(spool, octstr_imm("J3")) == -1,
+       "spool_find says where each job is (-1 when nowhere)");
+    ok(spool_move(spool, octstr_imm("J2"), SPOOL_ACTIVE, SPOOL_FAILED, &error) == 0
+       && spool_find(spool, octstr_imm("J2")) == SPOOL_FAILED,
+       "spool_move of a job without a status file");
+    ok(spool_move(spool, octstr_imm("J2"), SPOOL_ACTIVE, SPOOL_DONE, &error) == -1
+       && contains(error, "job J2 is not in active/"),
+       "spool_move of a job that is gone: -1, naming job and directory");
+    status = spool_read_status(spool, SPOOL_DONE, octstr_imm("J1"));
+    ok(status != NULL && octstr_str_compare(status, "Job: x\n") == 0,
+       "spool_read_status reads the moved status");
+    octstr_destroy(status);
+    ok(spool_read_status(spool, SPOOL_FAILED, octstr_imm("J2")) == NULL,
+       "spool_read_status of a job without status: NULL");
+    octstr_destroy(active);
+    octstr_destroy(done);
+    octstr_destroy(error);
+    spool_close(spool);
+}
+
+/* A crash between the two renames of a move: job in done/, status in active/. */
+static void test_interrupted_move(void)
+{
+    Spool *spool = open_spool("crash");
+    Octstr *from = spool_path(spool, SPOOL_ACTIVE, octstr_imm("J1"));
+    Octstr *to = spool_path(spool, SPOOL_DONE, octstr_imm("J1"));
+    Octstr *left = spool_status_path(spool, SPOOL_ACTIVE, octstr_imm("J1"));
+    Octstr *kept = spool_status_path(spool, SPOOL_ACTIVE, octstr_imm("J2"));
+    Octstr *text;
+
+    make_job(spool, SPOOL_ACTIVE, "J1", 1);
+    make_job(spool, SPOOL_ACTIVE, "J2", 1);
+    make_job(spool, SPOOL_DONE, "J2", 0);
+    rename(octstr_get_cstr(from), octstr_get_cstr(to));
+    ok(spool_read_status(spool, SPOOL_DONE, octstr_imm("J2")) == NULL
+       && S_ISREG(mode_of(octstr_get_cstr(kept))),
+       "a status is never taken from a directory that holds its job");
+    ok(spool_read_status(spool, SPOOL_FAILED, octstr_imm("J1")) == NULL
+       && S_ISREG(mode_of(octstr_get_cstr(left))),
+       "nor fetched for a job that is not where the caller says");
+    text = spool_read_status(spool, SPOOL_DONE, octstr_imm("J1"));
+    ok(text != NULL && octstr_str_compare(text, "Job: x\n") == 0
+       && mode_of(octstr_get_cstr(left)) == 0,
+       "spool_read_status finishes the move: the status follows its job to done/");
+    octstr_destroy(text);
+    octstr_destroy(from);
+    octstr_destroy(to);
+    octstr_destroy(left);
+    octstr_destroy(kept);
+    spool_close(spool);
+}
+
+static void test_paths(void)
+{
+    Spool *spool = open_spool("p");
+    Octstr *path = spool_path(spool, SPOOL_DEFERRED, octstr_imm("N"));
+    Octstr *status = spool_status_path(spool, SPOOL_FAILED, octstr_imm("N"));
+    Octstr *want = octstr_format("%s/p/deferred/N", scratch);
+    Octstr *want_status = octstr_format("%s/p/failed/N.status", scratch);
+
+    ok(octstr_compare(path, want) == 0 && octstr_compare(status, want_status) == 0,
+       "spool_path and spool_status_path");
+    octstr_destroy(path);
+    octstr_destroy(status);
+    octstr_destroy(want);
+    octstr_destroy(want_status);
+    spool_close(spool);
+}
+
+static void remove_scratch(void)
+{
+    Octstr *cmd = octstr_format("chmod -R u+rwx %s && rm -rf %s", scratch, scratch);
+
+    if (system(octstr_get_cstr(cmd)) != 0)
+        tap_diag("could not remove %s", scratch);
+    octstr_destroy(cmd);
+}
+
+int main(void)
+{
+    gwlib_init();
+    log_set_output_level(GW_PANIC);
+    umask(022);
+    if (mkdtemp(scratch) == NULL)
+        panic(errno, "mkdtemp");
+    test_open_creates_states();
+    test_open_refusals();
+    test_state_names();
+    test_new_names();
+    test_name_ok();
+    test_atomic_write();
+    test_write_errors();
+    test_submit();
+    test_read();
+    test_list_and_count();
+    test_move();
+    test_interrupted_move();
+    test_paths();
+    remove_scratch();
+    gwlib_shutdown();
+    return tap_done();
+}
