@@ -79,7 +79,8 @@ static void push_event(Dispatcher *d, EventKind kind, Msg *msg)
     mutex_lock(d->events_lock);
     gwlist_append(d->events, e);
     mutex_unlock(d->events_lock);
-    gwthread_wakeup(d->thread);
+    if (d->thread != -1)    /* the link may connect before the thread runs */
+        gwthread_wakeup(d->thread);
 }
 
 static void on_connect(void *ctx) { push_event(ctx, EVENT_CONNECTED, NULL); }

@@ -21,6 +21,7 @@
 #include "daemon/recent_errors.h"
 #include "daemon/stats.h"
 #include "spool/spool.h"
+#include "encode/wbxml.h"
 
 static volatile sig_atomic_t stop_requested;
 static volatile sig_atomic_t reopen_requested;
@@ -160,11 +161,13 @@ int main(int argc, char **argv)
     open_logs(config);
     report_versions("provbox");
     program_status = running;
+    wbxml_init();
     recent_errors_init();
     status = run(config);
     recent_errors_shutdown();
     alog_close();
     config_destroy(config);
+    wbxml_shutdown();
     gwlib_shutdown();
     return status;
 }

@@ -158,9 +158,11 @@ static void gather_traffic(List *sections, const StatusSources *src)
 {
     static const int minutes[3] = { 1, 5, 15 };
     Section *s = section_create(sections, "traffic");
+    DispatcherCounters now = dispatcher_counters(src->dispatcher);
     long total;
     int k, m;
 
+    stats_sample(src->stats, &now);     /* the totals as of this request */
     for (k = 0; k < STAT_COUNT; k++) {
         total = stats_total(src->stats, k);
         add_number(s, stats_name(k), total, is_failure_stat(k) && total > 0);

@@ -24,8 +24,11 @@ class Tap:
         sys.stdout.flush()
         return passed
 
-    def eq(self, got, want, what):
-        return self.ok(got == want, what, "got:  %r\nwant: %r" % (got, want))
+    def eq(self, got, want, what, detail=None):
+        text = "got:  %r\nwant: %r" % (got, want)
+        if detail is not None:
+            text += "\n" + str(detail)
+        return self.ok(got == want, what, text)
 
     def diag(self, text):
         for line in str(text).splitlines():
