@@ -282,7 +282,7 @@ def check_kannel_captures(t):
     smsbox sendsms to fakesmsc: bearerbox's access log and fakesmsc's log."""
     with open(APPENDIX_C, "rb") as f:
         want = element_tree(f.read())
-    for name in ("kannel_access.log", "kannel_fakesmsc.log"):
+    for name in ("kannel_access_log.txt", "kannel_fakesmsc_log.txt"):
         out = provctl("inspect", "--imsi", "262011234567890",
                       os.path.join(VECTORS, name))
         text = out.stdout.decode()
