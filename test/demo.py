@@ -90,11 +90,15 @@ def main():
 
         say("\n== What the SMSC received, decoded by provctl inspect ==")
         lines = lab.received_lines()
+        entry_code = [l.split()[2] for l in find_status(spool, jobs[2])[1].splitlines()
+                      if l.startswith("Entry-Code: 4790000005 ")][0]
         for receiver, creds in (("4790000001", ["--pin", "1234"]),
                                 ("4790000003", ["--imsi", "242011234567890"]),
-                                ("4790000005", ["--pin", "4321"])):
+                                ("4790000005", ["--pin", entry_code])):
             mine = "\n".join(l for l in lines if l.split(" ")[1] == receiver) + "\n"
             say("\n-- to %s: provctl inspect %s --" % (receiver, " ".join(creds)))
+            if receiver == "4790000005":
+                say("(USERPINMAC: the user types the entry code from the status file)")
             out = subprocess.run([PROVCTL, "inspect"] + creds + ["-"], input=mine,
                                  capture_output=True, text=True)
             say((out.stdout + out.stderr).rstrip())
