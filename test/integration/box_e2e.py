@@ -173,6 +173,21 @@ def check_rejects_and_expiry(t, lab, spool, proc):
     t.ok(proc.poll() is None, "the daemon keeps running after bad jobs")
 
 
+def check_not_before(t, spool):
+    doc = open(os.path.join(SRCDIR, "test", "vectors", "spec_appendixC.xml"), "rb").read()
+    due = time.time() + 4
+    stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(due))
+    spool.drop("later", [("To", "4796000001"), ("Sec", "USERPIN"), ("Pin", "1234"),
+                         ("Not-Before", stamp)], doc)
+    wait_for(lambda: spool.state_of("later") == "deferred", timeout=20, what="job deferred")
+    status = spool.status("later") or ""
+    t.ok("State: deferred" in status and stamp in status,
+         "Not-Before ahead: the job waits in deferred/ saying until when", status)
+    wait_for(lambda: spool.state_of("later") == "done", timeout=40, what="deferred job sent")
+    t.ok(time.time() >= due, "the deferred job goes out after its Not-Before")
+    t.eq(spool.recipients("later").get("4796000001"), "delivered", "and is delivered")
+
+
 def check_bearerbox_restart(t, lab, spool):
     with open(os.path.join(SRCDIR, "test", "vectors", "spec_appendixC.xml"), "rb") as f:
         body = f.read()
@@ -219,6 +234,7 @@ def main(t):
         check_matrix(t, lab, spool)
         check_bulk(t, lab, spool)
         check_rejects_and_expiry(t, lab, spool, proc)
+        check_not_before(t, spool)
         check_bearerbox_restart(t, lab, spool)
     check_bearerbox_down_at_start(t)
 
