@@ -183,7 +183,9 @@ def check_not_before(t, spool):
     status = spool.status("later") or ""
     t.ok("State: deferred" in status and stamp in status,
          "Not-Before ahead: the job waits in deferred/ saying until when", status)
-    wait_for(lambda: spool.state_of("later") == "done", timeout=40, what="deferred job sent")
+    wait_for(lambda: spool.state_of("later") == "done"
+             and spool.recipients("later").get("4796000001") == "delivered",
+             timeout=40, what="deferred job sent and delivered")
     t.ok(time.time() >= due, "the deferred job goes out after its Not-Before")
     t.eq(spool.recipients("later").get("4796000001"), "delivered", "and is delivered")
 
