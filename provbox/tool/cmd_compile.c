@@ -8,7 +8,6 @@
  * guesses it. Secrets (key bytes, the PIN inside an entry code) are masked
  * unless --show-secrets is given.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -82,27 +81,13 @@ static const char usage_text[] =
 "Exit status: 0 done, 1 the document was rejected (FILE:LINE: cause),\n"
 "2 usage error.\n";
 
-static int usage_error(const char *fmt, ...)
-    __attribute__((format(printf, 1, 2)));
-static int usage_error(const char *fmt, ...)
-{
-    va_list args;
-
-    fprintf(stderr, "provctl compile: ");
-    va_start(args, fmt);
-    vfprintf(stderr, fmt, args);
-    va_end(args);
-    fprintf(stderr, "\n(provctl compile --help shows the options)\n");
-    return 2;
-}
-
 /* Option setters: 1 taken, 2 usage error (printed). */
 static int set_sec(Options *o, const char *value)
 {
     o->sec_given = 1;
     if (sec_mode_parse(octstr_imm(value), &o->sec) == 0)
         return 1;
-    return usage_error("--sec %s: use NETWPIN, USERPIN, USERNETWPIN, "
+    return cmdline_usage_error("compile", "--sec %s: use NETWPIN, USERPIN, USERNETWPIN, "
                        "USERPINMAC or NONE", value);
 }
 
@@ -125,7 +110,7 @@ static int set_type(Options *o, const char *value)
     (void) o;
     if (strcmp(value, "oma-settings") == 0)
         return 1;
-    return usage_error("--type %s: only oma-settings is supported", value);
+    return cmdline_usage_error("compile", "--type %s: only oma-settings is supported", value);
 }
 
 static int set_format(Options *o, const char *value)
@@ -139,7 +124,7 @@ static int set_format(Options *o, const char *value)
             return 1;
         }
     }
-    return usage_error("--format %s: use hex, bin, sms or explain", value);
+    return cmdline_usage_error("compile", "--format %s: use hex, bin, sms or explain", value);
 }
 
 static int set_max_segments(Options *o, const char *value)
@@ -147,7 +132,7 @@ static int set_max_segments(Options *o, const char *value)
     if (cmdline_number(value, 1, PUSH_MAX_SEGMENTS_LIMIT,
                        &o->max_segments) == 0)
         return 1;
-    return usage_error("--max-segments %s: use a number from 1 to %d", value,
+    return cmdline_usage_error("compile", "--max-segments %s: use a number from 1 to %d", value,
                        PUSH_MAX_SEGMENTS_LIMIT);
 }
 
@@ -156,7 +141,7 @@ static int set_ref(Options *o, const char *value)
     o->ref_given = 1;
     if (cmdline_number(value, 0, 0xFFFF, &o->ref) == 0)
         return 1;
-    return usage_error("--ref %s: use a number from 0 to 255 (65535 with "
+    return cmdline_usage_error("compile", "--ref %s: use a number from 0 to 255 (65535 with "
                        "--ref16)", value);
 }
 
@@ -186,7 +171,7 @@ static int take_valued_option(int argc, char **argv, int *i, Options *o)
     for (k = 0; k < sizeof(valued_options) / sizeof(valued_options[0]); k++) {
         found = cmdline_option(argc, argv, i, valued_options[k].name, &value);
         if (found < 0)
-            return usage_error("%s needs a value", valued_options[k].name);
+            return cmdline_usage_error("compile", "%s needs a value", valued_options[k].name);
         if (found)
             return valued_options[k].set(o, value);
     }
@@ -210,9 +195,9 @@ static int take_argument(int argc, char **argv, int *i, Options *o)
     if (taken != 0)
         return taken;
     if (arg[0] == '-' && arg[1] != '\0')
-        return usage_error("unknown option %s", arg);
+        return cmdline_usage_error("compile", "unknown option %s", arg);
     if (o->doc != NULL)
-        return usage_error("one document at a time (%s is extra)", arg);
+        return cmdline_usage_error("compile", "one document at a time (%s is extra)", arg);
     o->doc = arg;
     return 1;
 }
@@ -224,22 +209,22 @@ static int check_options(Options *o)
     int status;
 
     if (o->doc == NULL)
-        return usage_error("no document given (use - for stdin)");
+        return cmdline_usage_error("compile", "no document given (use - for stdin)");
     if (!o->sec_given)
-        return usage_error("--sec is required: NETWPIN, USERPIN, USERNETWPIN, "
+        return cmdline_usage_error("compile", "--sec is required: NETWPIN, USERPIN, USERNETWPIN, "
                            "USERPINMAC or NONE (provbox never guesses the "
                            "security mode)");
     if (o->pin != NULL && !sec_mode_needs_pin(o->sec))
-        return usage_error("--pin is not used by --sec %s",
+        return cmdline_usage_error("compile", "--pin is not used by --sec %s",
                            sec_mode_name(o->sec));
     if (o->imsi != NULL && !sec_mode_needs_imsi(o->sec))
-        return usage_error("--imsi is not used by --sec %s",
+        return cmdline_usage_error("compile", "--imsi is not used by --sec %s",
                            sec_mode_name(o->sec));
     if (o->ref_given && !o->ref_16bit && o->ref > 0xFF)
-        return usage_error("--ref %ld: an 8-bit reference is 0-255 (or use "
+        return cmdline_usage_error("compile", "--ref %ld: an 8-bit reference is 0-255 (or use "
                            "--ref16)", o->ref);
     if (signer_check_credentials(o->sec, o->pin, o->imsi, &error) < 0) {
-        status = usage_error("%s", octstr_get_cstr(error));
+        status = cmdline_usage_error("compile", "%s", octstr_get_cstr(error));
         octstr_destroy(error);
         return status;
     }

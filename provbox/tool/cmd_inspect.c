@@ -9,7 +9,6 @@
  * whole entry code (PIN followed by as many check digits). Exit status 0
  * when every push decoded (and verified, when credentials were given).
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -83,20 +82,6 @@ static const char usage_text[] =
 "Exit status: 0 every push decoded (and verified, when credentials were\n"
 "given), 1 otherwise, 2 usage error.\n";
 
-static int usage_error(const char *fmt, ...)
-    __attribute__((format(printf, 1, 2)));
-static int usage_error(const char *fmt, ...)
-{
-    va_list args;
-
-    fprintf(stderr, "provctl inspect: ");
-    va_start(args, fmt);
-    vfprintf(stderr, fmt, args);
-    va_end(args);
-    fprintf(stderr, "\n(provctl inspect --help shows the options)\n");
-    return 2;
-}
-
 /* ------------------------------------------------------------- options */
 
 static int set_pin(Options *o, const char *value)
@@ -118,7 +103,7 @@ static int set_sec(Options *o, const char *value)
     o->sec_given = 1;
     if (sec_mode_parse(octstr_imm(value), &o->sec) == 0)
         return 1;
-    return usage_error("--sec %s: use NETWPIN, USERPIN, USERNETWPIN, "
+    return cmdline_usage_error("inspect", "--sec %s: use NETWPIN, USERPIN, USERNETWPIN, "
                        "USERPINMAC or NONE", value);
 }
 
@@ -134,7 +119,7 @@ static int set_format(Options *o, const char *value)
             return 1;
         }
     }
-    return usage_error("--format %s: use text, explain, xml, hex or bin",
+    return cmdline_usage_error("inspect", "--format %s: use text, explain, xml, hex or bin",
                        value);
 }
 
@@ -160,14 +145,14 @@ static int take_argument(int argc, char **argv, int *i, Options *o)
     for (k = 0; k < sizeof(valued_options) / sizeof(valued_options[0]); k++) {
         found = cmdline_option(argc, argv, i, valued_options[k].name, &value);
         if (found < 0)
-            return usage_error("%s needs a value", valued_options[k].name);
+            return cmdline_usage_error("inspect", "%s needs a value", valued_options[k].name);
         if (found)
             return valued_options[k].set(o, value);
     }
     if (arg[0] == '-' && arg[1] != '\0')
-        return usage_error("unknown option %s", arg);
+        return cmdline_usage_error("inspect", "unknown option %s", arg);
     if (o->input != NULL)
-        return usage_error("one input at a time (%s is extra)", arg);
+        return cmdline_usage_error("inspect", "one input at a time (%s is extra)", arg);
     o->input = arg;
     return 1;
 }

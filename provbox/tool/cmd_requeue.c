@@ -6,7 +6,6 @@
  * or delivered are not sent again, --all drops the status and sends to
  * every recipient.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -36,20 +35,6 @@ typedef struct Requeue {
     int all;
 } Requeue;
 
-static int usage_error(const char *fmt, ...)
-    __attribute__((format(printf, 1, 2)));
-static int usage_error(const char *fmt, ...)
-{
-    va_list args;
-
-    fprintf(stderr, "provctl requeue: ");
-    va_start(args, fmt);
-    vfprintf(stderr, fmt, args);
-    va_end(args);
-    fprintf(stderr, "\n(provctl requeue --help shows the options)\n");
-    return 2;
-}
-
 static int refused(Octstr *message)
 {
     fprintf(stderr, "provctl requeue: %s\n", octstr_get_cstr(message));
@@ -63,7 +48,7 @@ static int take_argument(int argc, char **argv, int *i, Requeue *r)
     int found = cmdline_option(argc, argv, i, "--spool", &value);
 
     if (found < 0)
-        return usage_error("--spool needs a value");
+        return cmdline_usage_error("requeue", "--spool needs a value");
     if (found > 0) {
         r->spool_dir = value;
         return GO_ON;
@@ -73,9 +58,9 @@ static int take_argument(int argc, char **argv, int *i, Requeue *r)
         return GO_ON;
     }
     if (arg[0] == '-' && arg[1] != '\0')
-        return usage_error("unknown option %s", arg);
+        return cmdline_usage_error("requeue", "unknown option %s", arg);
     if (r->name != NULL)
-        return usage_error("one job at a time (%s is extra)", arg);
+        return cmdline_usage_error("requeue", "one job at a time (%s is extra)", arg);
     r->name = arg;
     return GO_ON;
 }
@@ -95,9 +80,9 @@ static int parse_arguments(int argc, char **argv, Requeue *r)
             return status;
     }
     if (r->spool_dir == NULL)
-        return usage_error("--spool DIR is required");
+        return cmdline_usage_error("requeue", "--spool DIR is required");
     if (r->name == NULL)
-        return usage_error("which job? give its NAME");
+        return cmdline_usage_error("requeue", "which job? give its NAME");
     return GO_ON;
 }
 

@@ -40,12 +40,6 @@ typedef struct StatusArgs {
     int watch;
 } StatusArgs;
 
-static int usage_error(const char *what)
-{
-    fprintf(stderr, "provctl status: %s\n%s", what, usage_text);
-    return 2;
-}
-
 static int parse_args(int argc, char **argv, StatusArgs *a)
 {
     int i, found;
@@ -66,14 +60,14 @@ static int parse_args(int argc, char **argv, StatusArgs *a)
             && (found = cmdline_option(argc, argv, &i, "--format", &a->format)) == 0
             && (found = cmdline_option(argc, argv, &i, "--spool", &a->spool)) == 0
             && (found = cmdline_option(argc, argv, &i, "--job", &a->job)) == 0)
-            return usage_error("unknown argument") ;
+            return cmdline_usage_error("status", "unknown argument %s", argv[i]);
         if (found < 0)
-            return usage_error("an option is missing its value");
+            return cmdline_usage_error("status", "an option is missing its value");
     }
     if ((a->url == NULL) == (a->spool == NULL))
-        return usage_error("give either --url or --spool");
+        return cmdline_usage_error("status", "give either --url or --spool");
     if ((a->job != NULL || a->watch) && a->spool == NULL)
-        return usage_error("--job and --watch need --spool");
+        return cmdline_usage_error("status", "--job and --watch need --spool");
     return -1;
 }
 

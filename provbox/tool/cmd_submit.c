@@ -8,7 +8,6 @@
  * So nothing the daemon would reject is ever submitted, and a message
  * names the option (or --to-file line) at fault, never a PIN or an IMSI.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -72,20 +71,6 @@ typedef struct Submit {
     int given[HEADER_OPTIONS];
 } Submit;
 
-static int usage_error(const char *fmt, ...)
-    __attribute__((format(printf, 1, 2)));
-static int usage_error(const char *fmt, ...)
-{
-    va_list args;
-
-    fprintf(stderr, "provctl submit: ");
-    va_start(args, fmt);
-    vfprintf(stderr, fmt, args);
-    va_end(args);
-    fprintf(stderr, "\n(provctl submit --help shows the options)\n");
-    return 2;
-}
-
 /* Returned by the argument parsers to go on; anything else is the exit status. */
 #define GO_ON (-1)
 
@@ -136,10 +121,10 @@ static int take_header_option(int argc, char **argv, int *i, Submit *s)
     if (k < 0)
         return 0;
     if (missing)
-        return usage_error("%s needs a value", header_options[k].option);
+        return cmdline_usage_error("submit", "%s needs a value", header_options[k].option);
     is_to = strcmp(header_options[k].option, "--to") == 0;
     if (!is_to && s->given[k])
-        return usage_error("%s given twice", header_options[k].option);
+        return cmdline_usage_error("submit", "%s given twice", header_options[k].option);
     s->given[k] = 1;
     if (has_control(value))
         return rejected(octstr_format("%s: the value contains a control "
@@ -156,7 +141,7 @@ static int take_argument(int argc, char **argv, int *i, Submit *s)
     int found = cmdline_option(argc, argv, i, "--spool", &value);
 
     if (found > 0 && s->spool != NULL)
-        return usage_error("--spool given twice");
+        return cmdline_usage_error("submit", "--spool given twice");
     if (found > 0) {
         s->spool = value;
         return GO_ON;
@@ -166,14 +151,14 @@ static int take_argument(int argc, char **argv, int *i, Submit *s)
         return GO_ON;
     }
     if (found < 0)
-        return usage_error("%s needs a value", option);
+        return cmdline_usage_error("submit", "%s needs a value", option);
     found = take_header_option(argc, argv, i, s);
     if (found != 0)
         return found;
     if (option[0] == '-' && option[1] != '\0')
-        return usage_error("unknown option %s", option);
+        return cmdline_usage_error("submit", "unknown option %s", option);
     if (s->doc != NULL)
-        return usage_error("one document at a time (%s is extra)", option);
+        return cmdline_usage_error("submit", "one document at a time (%s is extra)", option);
     s->doc = option;
     return GO_ON;
 }
@@ -192,11 +177,11 @@ static int parse_arguments(int argc, char **argv, Submit *s)
             return status;
     }
     if (s->spool == NULL)
-        return usage_error("--spool DIR is required");
+        return cmdline_usage_error("submit", "--spool DIR is required");
     if (s->doc == NULL)
-        return usage_error("no document given (use - for stdin)");
+        return cmdline_usage_error("submit", "no document given (use - for stdin)");
     if (gwlist_len(s->lines) == 0 && gwlist_len(s->to_files) == 0)
-        return usage_error("no recipient: give --to or --to-file");
+        return cmdline_usage_error("submit", "no recipient: give --to or --to-file");
     return GO_ON;
 }
 

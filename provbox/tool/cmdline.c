@@ -3,6 +3,7 @@
  * subcommands (see cmdline.h).
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -117,4 +118,16 @@ Octstr *cmdline_locate(const char *path, Octstr *message)
         return located;
     }
     return octstr_format("%s: %S", cmdline_input_name(path), message);
+}
+
+int cmdline_usage_error(const char *command, const char *fmt, ...)
+{
+    va_list args;
+
+    fprintf(stderr, "provctl %s: ", command);
+    va_start(args, fmt);
+    vfprintf(stderr, fmt, args);
+    va_end(args);
+    fprintf(stderr, "\n(provctl %s --help shows the options)\n", command);
+    return 2;
 }

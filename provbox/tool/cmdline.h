@@ -31,6 +31,13 @@ int cmdline_write(const char *path, Octstr *data, Octstr **error);
 /* The name to show for an input: "<stdin>" for "-". */
 const char *cmdline_input_name(const char *path);
 
+/*
+ * Print "provctl COMMAND: message" and the --help hint on stderr; returns 2,
+ * the exit status of a usage error.
+ */
+int cmdline_usage_error(const char *command, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
 /* "line N: cause" -> "FILE:N: cause"; anything else -> "FILE: cause". */
 Octstr *cmdline_locate(const char *path, Octstr *message);
 
