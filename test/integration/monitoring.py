@@ -2,6 +2,7 @@
 provctl status, and that no secret leaks into any of them."""
 import json
 import os
+import ssl
 import subprocess
 import time
 import urllib.error
@@ -151,6 +152,33 @@ def check_no_secrets(t, lab, spool, pages, names, port):
         t.ok(not leaked, "no PIN, IMSI%s in %s" % ("" if where.endswith(".status") else " or entry code", where), leaked)
 
 
+def check_admin_ssl(t):
+    with Lab() as lab:
+        lab.start()
+        cert, key = lab.make_certificate()
+        port = free_port()
+        conf = lab.provbox_conf(provbox_id="provbox-ssl", admin_port=port, admin_port_ssl="true",
+                                admin_password=ADMIN_PW, ssl_server_cert_file=cert,
+                                ssl_server_key_file=key)
+        lab.start_provbox(conf)
+        context = ssl.create_default_context()
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+
+        def fetch():
+            try:
+                url = "https://127.0.0.1:%d/status.json?password=%s" % (port, ADMIN_PW)
+                with urllib.request.urlopen(url, timeout=5, context=context) as r:
+                    return r.status, r.read().decode()
+            except OSError:
+                return None
+        answer = wait_for(fetch, what="admin port over SSL")
+        t.ok(answer[0] == 200 and json.loads(answer[1])["box"]["id"] == "provbox-ssl",
+             "admin-port-ssl: the status page answers over HTTPS")
+        t.eq(get(port, "/status.json?password=%s" % ADMIN_PW)[0], None,
+             "admin-port-ssl: plain HTTP gets no answer")
+
+
 def main(t):
     with Lab() as lab:
         lab.start()
@@ -178,6 +206,7 @@ def main(t):
         check_requeue(t, port, spool)
         check_provctl_status(t, port, spool)
         check_no_secrets(t, lab, spool, pages, names, port)
+    check_admin_ssl(t)
 
 
 run(main)
