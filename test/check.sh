@@ -5,7 +5,8 @@
 #
 # Installs the Debian packages it needs (as root), builds in place, runs
 # `make check` (unit and integration tests against a real bearerbox and
-# fakesmsc it starts on 127.0.0.1) and the slow gw-patch suite, then prints
+# fakesmsc it starts on 127.0.0.1), the slow gw-patch suite, the crash test
+# and a libFuzzer smoke run (PROVBOX_SKIP_SLOW=1 skips those), then prints
 # "N passed, N failed" and exits non-zero if anything failed.
 set -e
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -20,6 +21,15 @@ grep -E '^(PASS|FAIL|ERROR|XPASS|SKIP):' test/check.out | grep -v '^PASS' || tru
 if [ "${PROVBOX_SKIP_SLOW:-0}" != 1 ] && grep -q '^check-patch:' Makefile; then
     make -k check-patch >test/check-patch.out 2>&1 || status=1
     grep -E '^(FAIL|ERROR|XPASS|SKIP):' test/check-patch.out || true
+fi
+if [ "${PROVBOX_SKIP_SLOW:-0}" != 1 ]; then
+    # issue 7: the crash test (kill -9 of provbox and bearerbox) and a 30 s
+    # libFuzzer smoke per harness; their figures go to the console
+    make -k check-crash >test/check-crash.out 2>&1 || status=1
+    grep -E '^(FAIL|ERROR|XPASS|SKIP):' test/check-crash.out || true
+    grep -E '^# (jobs|CRASH_SEED)' test/reliability/crash.log 2>/dev/null || true
+    make fuzz-smoke >test/fuzz-smoke.out 2>&1 || status=1
+    grep -E '^fuzz_' test/fuzz-smoke.out || true
 fi
 [ $status = 0 ] || { echo "Some tests failed; logs: test/**/*.log, test/check.out"; \
     find . -name '*.log' -path './test/*' -newer configure -exec grep -l '^not ok' {} + 2>/dev/null | head -20; }

@@ -7,6 +7,7 @@
 #include "encode/wbxml.h"
 #include "encode/signer.h"
 #include "encode/push.h"
+#include "encode/ota_legacy.h"
 #include "spool/spool.h"
 #include "daemon/active_job.h"
 
@@ -35,6 +36,20 @@ static int has_overrides(const Job *job, long i)
     return r->pin != NULL || r->imsi != NULL;
 }
 
+/* The legacy OTA 7.0 types: unsigned, their own WSP header and ports. */
+static List *encode_legacy_segments(ActiveJob *aj, const ProvboxConfig *config,
+                                    OtaLegacyType type, Octstr **error)
+{
+    Octstr *pdu = ota_legacy_pdu_build(type, aj->wbxml, WSP_TID);
+    List *segments;
+
+    segments = push_split_ports(pdu, ota_legacy_dest_port(type), ota_legacy_src_port(type),
+                                concat_reference(aj->name, config->concatenation_16bit),
+                                config->concatenation_16bit, config->max_segments, error);
+    octstr_destroy(pdu);
+    return segments;
+}
+
 /* Sign and pack the document for one set of credentials. */
 static List *encode_segments(ActiveJob *aj, const ProvboxConfig *config,
                              Octstr *pin, Octstr *imsi, Octstr **entry_code,
@@ -43,6 +58,10 @@ static List *encode_segments(ActiveJob *aj, const ProvboxConfig *config,
     Signature *sig;
     Octstr *pdu;
     List *segments;
+    OtaLegacyType legacy;
+
+    if (job_legacy_type(aj->job, &legacy))
+        return encode_legacy_segments(aj, config, legacy, error);
 
     sig = signer_sign(aj->job->sec, pin, imsi, aj->wbxml, error);
     if (sig == NULL)
@@ -210,6 +229,15 @@ static int encode_shared(ActiveJob *aj, const ProvboxConfig *config, Octstr **er
     return 0;
 }
 
+static Octstr *compile_document(const Job *job, Octstr **error)
+{
+    OtaLegacyType legacy;
+
+    if (job_legacy_type(job, &legacy))
+        return ota_legacy_compile(legacy, job->document, error);
+    return wbxml_compile(job->document, error);
+}
+
 static ActiveJob *active_job_create(Octstr *name, int lock_fd, time_t started)
 {
     ActiveJob *aj = gw_malloc(sizeof(*aj));
@@ -230,7 +258,7 @@ ActiveJob *active_job_load(Spool *spool, const ProvboxConfig *config,
     long n, validity;
 
     if (text == NULL || (aj->job = job_parse(name, text, error)) == NULL
-        || (aj->wbxml = wbxml_compile(aj->job->document, error)) == NULL) {
+        || (aj->wbxml = compile_document(aj->job, error)) == NULL) {
         octstr_destroy(text);
         aj->lock_fd = -1;
         active_job_destroy(aj);

@@ -2,7 +2,8 @@
  * active_job.h - a job this process has claimed and is sending.
  *
  * Loading reads the job file, parses it (spool/job.h) and compiles its
- * document to WBXML once (encode/wbxml.h); it also encodes the first
+ * document to WBXML once (encode/wbxml.h; encode/ota_legacy.h for the
+ * unsigned legacy types); it also encodes the first
  * recipient's message so that a document too large for max-segments fails
  * the job before anything is sent. Each recipient's message is then encoded
  * on demand into ready-to-send bearerbox Msgs (signed with that recipient's

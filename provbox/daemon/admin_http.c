@@ -4,10 +4,12 @@
 #include "gwlib/gwlib.h"
 #include "daemon/admin_http.h"
 #include "spool/requeue.h"
+#include "intake/intake.h"
 
 struct AdminHttp {
     StatusSources sources;
     void (*shutdown_requested)(void);
+    Intake *intake;         /* /cgi-bin/sendota and /job-status */
     long port;
     long thread;
 };
@@ -198,10 +200,12 @@ static void admin_thread(void *arg)
         memset(&req, 0, sizeof(req));
         req.cgivars = cgivars;
         req.headers = headers;
-        if (parse_path(url, headers, &req) == -1)
-            answer_message(client, HTTP_NOT_FOUND, &req, 0, octstr_imm("unknown format"));
-        else
-            handle(admin, client, &req);
+        if (!intake_handle(admin->intake, client, ip, url, headers, body, cgivars)) {
+            if (parse_path(url, headers, &req) == -1)
+                answer_message(client, HTTP_NOT_FOUND, &req, 0, octstr_imm("unknown format"));
+            else
+                handle(admin, client, &req);
+        }
         octstr_destroy(req.command);
         octstr_destroy(ip);
         octstr_destroy(url);
@@ -215,17 +219,22 @@ AdminHttp *admin_http_start(const StatusSources *sources, void (*shutdown_reques
 {
     const ProvboxConfig *c = sources->config;
     AdminHttp *admin;
+    Intake *intake = intake_create(c, sources->spool);
 
+    if (intake == NULL)
+        return NULL;
     if (c->admin_port_ssl)
         conn_config_ssl(c->provbox_group);   /* ssl-server-cert-file, -key-file */
     if (http_open_port_if(c->admin_port, c->admin_port_ssl, c->admin_interface) == -1) {
         error(0, "Cannot open the admin port %s:%ld.", octstr_get_cstr(c->admin_interface),
               c->admin_port);
+        intake_destroy(intake);
         return NULL;
     }
     admin = gw_malloc(sizeof(*admin));
     admin->sources = *sources;
     admin->shutdown_requested = shutdown_requested;
+    admin->intake = intake;
     admin->port = c->admin_port;
     admin->thread = gwthread_create(admin_thread, admin);
     if (admin->thread == -1)
@@ -241,5 +250,6 @@ void admin_http_stop(AdminHttp *admin)
         return;
     http_close_port(admin->port);
     gwthread_join(admin->thread);
+    intake_destroy(admin->intake);
     gw_free(admin);
 }

@@ -10,6 +10,8 @@
  *   /status           needs status-password or admin-password, when set
  *   /suspend /resume /shutdown /requeue?job=NAME /log-level?level=N
  *                     need admin-password
+ *   /cgi-bin/sendota /job-status   the sendota intake (intake/intake.h),
+ *                     with sendota-user credentials
  *
  * Wrong or missing password: 403. Unknown path: 404.
  */

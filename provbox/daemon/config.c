@@ -61,7 +61,7 @@ static Octstr *get_string(CfgGroup *grp, const char *key, const char *dflt)
 static int get_number(CfgGroup *grp, const char *key, long dflt, long min,
                       long max, long *out)
 {
-    Octstr *raw = cfg_get(grp, octstr_imm(key));
+    Octstr *raw = cfg_get(grp, octstr_imm(key)), *file;
     long value;
 
     *out = dflt;
@@ -69,9 +69,10 @@ static int get_number(CfgGroup *grp, const char *key, long dflt, long min,
         return 0;
     if (octstr_parse_long(&value, raw, 0, 10) != octstr_len(raw)
         || value < min || value > max) {
+        file = cfg_get_configfile(grp);     /* a copy */
         error(0, "%s: group 'provbox': key '%s' must be a number from %ld to %ld, not '%s'.",
-              octstr_get_cstr(cfg_get_configfile(grp)), key, min, max,
-              octstr_get_cstr(raw));
+              octstr_get_cstr(file), key, min, max, octstr_get_cstr(raw));
+        octstr_destroy(file);
         octstr_destroy(raw);
         return -1;
     }
@@ -80,12 +81,14 @@ static int get_number(CfgGroup *grp, const char *key, long dflt, long min,
     return 0;
 }
 
+/* An optional yes/no key. cfg_get_bool() sets 0 when the key is absent,
+ * so the default is kept aside. */
 static int get_flag(CfgGroup *grp, const char *key, int dflt)
 {
-    int value = dflt;
+    int value;
 
-    if (grp != NULL)
-        cfg_get_bool(&value, grp, octstr_imm(key));
+    if (grp == NULL || cfg_get_bool(&value, grp, octstr_imm(key)) == -1)
+        return dflt;
     return value;
 }
 
@@ -141,6 +144,15 @@ static int read_logging_and_admin(ProvboxConfig *c, CfgGroup *grp)
 }
 
 /* Cross-key rules: what must be present, what must go together. */
+static int has_sendota_users(Cfg *cfg)
+{
+    List *groups = cfg_get_multi_group(cfg, octstr_imm("sendota-user"));
+    int found = gwlist_len(groups) > 0;
+
+    gwlist_destroy(groups, NULL);
+    return found;
+}
+
 static int check_required(ProvboxConfig *c)
 {
     const char *file = octstr_get_cstr(c->file);
@@ -164,6 +176,11 @@ static int check_required(ProvboxConfig *c)
     }
     if (c->admin_port != 0 && c->admin_password == NULL) {
         error(0, "%s: 'admin-port' needs 'admin-password' (as bearerbox's does).", file);
+        ok = 0;
+    }
+    if (c->admin_port == 0 && has_sendota_users(c->cfg)) {
+        error(0, "%s: 'sendota-user' groups need 'admin-port': the sendota intake is "
+              "served there.", file);
         ok = 0;
     }
     return ok ? 0 : -1;

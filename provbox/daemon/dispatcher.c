@@ -354,62 +354,99 @@ static void forget_job(Dispatcher *d, long index)
     mutex_unlock(d->counters_lock);
 }
 
-/* Record one job's progress; move it on when it is finished. 1 = forgotten. */
-static int record_job(Dispatcher *d, long index)
+/* Stage one job's progress; a finished job will move on. */
+static void stage_job(JobRecordBatch *batch, ActiveJob *aj)
 {
-    ActiveJob *aj = gwlist_get(d->jobs, index);
-    int finished = job_finished(aj);
-    int target = !finished ? JOB_RECORD_STAY : all_failed(aj) ? SPOOL_FAILED : SPOOL_DONE;
+    int target = !job_finished(aj) ? JOB_RECORD_STAY : all_failed(aj) ? SPOOL_FAILED : SPOOL_DONE;
     Octstr *why = NULL;
 
-    if (job_record_update(d->spool, aj->name, apply_progress, aj, target, &why) == -1) {
+    if (job_record_batch_update(batch, aj->name, apply_progress, aj, target, &why) == -1) {
         error(0, "Job %s: progress not recorded (will retry): %s",
               octstr_get_cstr(aj->name), octstr_get_cstr(why));
         octstr_destroy(why);
-        return -1;
     }
-    aj->dirty = 0;
-    if (!finished)
-        return 0;
-    info(0, "Job %s finished: %s.", octstr_get_cstr(aj->name),
-         target == SPOOL_DONE ? "done" : "failed");
-    COUNT(d, jobs_done, target == SPOOL_DONE);
-    COUNT(d, jobs_failed, target == SPOOL_FAILED);
-    forget_job(d, index);
-    return 1;
 }
 
-static void record_progress(Dispatcher *d)
+static int needs_record(const ActiveJob *aj)
+{
+    return aj->dirty || job_finished(aj);
+}
+
+static void stage_progress(Dispatcher *d, JobRecordBatch *batch)
+{
+    long i;
+
+    for (i = 0; i < gwlist_len(d->jobs); i++)
+        if (needs_record(gwlist_get(d->jobs, i)))
+            stage_job(batch, gwlist_get(d->jobs, i));
+}
+
+static void job_done(Dispatcher *d, long index)
+{
+    ActiveJob *aj = gwlist_get(d->jobs, index);
+    int failed = all_failed(aj);
+
+    info(0, "Job %s finished: %s.", octstr_get_cstr(aj->name), failed ? "failed" : "done");
+    COUNT(d, jobs_done, !failed);
+    COUNT(d, jobs_failed, failed);
+    forget_job(d, index);
+}
+
+/* After the commit: what landed is recorded; finished jobs are forgotten. */
+static void settle_progress(Dispatcher *d, JobRecordBatch *batch)
 {
     long i = 0;
     int failures = 0;
 
     while (i < gwlist_len(d->jobs)) {
         ActiveJob *aj = gwlist_get(d->jobs, i);
-        int ret = 0;
-        if (aj->dirty || job_finished(aj))
-            ret = record_job(d, i);
-        if (ret == -1)
+        if (needs_record(aj) && !job_record_batch_ok(batch, aj->name))
             failures++;
-        if (ret != 1)
-            i++;
+        else if (needs_record(aj)) {
+            aj->dirty = 0;
+            if (job_finished(aj)) {
+                job_done(d, i);
+                continue;
+            }
+        }
+        i++;
     }
     if (failures == 0)
         d->unrecorded = 0;
 }
 
-static void record_reports(Dispatcher *d)
+static int reports_to_record(Dispatcher *d)
 {
-    ReportCounts c;
+    return d->link_up && report_recorder_waiting(d->reports) > 0;
+}
 
-    if (!d->link_up || report_recorder_waiting(d->reports) == 0)
-        return;
-    c = report_recorder_flush(d->reports, d->link);
+static void count_reports(Dispatcher *d, ReportCounts c)
+{
     mutex_lock(d->counters_lock);
     d->counters.reports_delivered += c.delivered;
     d->counters.reports_undelivered += c.undelivered;
     d->counters.reports_other += c.other + c.unmatched;
     mutex_unlock(d->counters_lock);
+}
+
+/*
+ * One round's recording: every job's progress and every delivery report
+ * into one batch, made durable by one commit; only then is the window
+ * reopened, are finished jobs forgotten and reports acknowledged.
+ */
+static void record_round(Dispatcher *d)
+{
+    JobRecordBatch *batch = job_record_batch_create(d->spool);
+    int reports = reports_to_record(d);
+
+    stage_progress(d, batch);
+    if (reports)
+        report_recorder_stage(d->reports, batch);
+    job_record_batch_commit(batch);
+    settle_progress(d, batch);
+    if (reports)
+        count_reports(d, report_recorder_settle(d->reports, batch, d->link));
+    job_record_batch_destroy(batch);
 }
 
 /* ---- taking jobs in ---------------------------------------------------- */
@@ -482,14 +519,13 @@ static void drain_inotify(Dispatcher *d)
         d->scan_new = 1;
 }
 
-static void take_jobs_in(Dispatcher *d)
+/* Claims move jobs into active/; their directories are synced once, before
+ * anything of them is sent (take_jobs_in). */
+static void claim_jobs(Dispatcher *d)
 {
     time_t now = time(NULL);
     int rescan = now - d->last_rescan >= d->config->rescan_interval;
 
-    drain_inotify(d);
-    if (d->suspended || free_job_slots(d) <= 0)
-        return;
     if (rescan) {
         d->last_rescan = now;
         adopt_orphans(d);
@@ -501,6 +537,16 @@ static void take_jobs_in(Dispatcher *d)
         /* more may wait than there were slots: look again next round */
         d->scan_new = free_job_slots(d) <= 0;
     }
+}
+
+static void take_jobs_in(Dispatcher *d)
+{
+    drain_inotify(d);
+    if (d->suspended || free_job_slots(d) <= 0)
+        return;
+    spool_defer_dir_syncs();
+    claim_jobs(d);
+    spool_sync_deferred(d->spool);
 }
 
 /* ---- sending ------------------------------------------------------------ */
@@ -646,8 +692,7 @@ static void update_in_flight(Dispatcher *d)
 static void dispatch_round(Dispatcher *d)
 {
     handle_events(d);
-    record_progress(d);
-    record_reports(d);
+    record_round(d);
     if (d->running)
         take_jobs_in(d);
     if (d->running)
@@ -663,11 +708,10 @@ static void finish_in_flight(Dispatcher *d)
     while (d->link_up && d->pending_count > 0 && (double) time(NULL) < deadline) {
         gwthread_sleep(0.1);
         handle_events(d);
-        record_progress(d);
-        record_reports(d);
+        record_round(d);
     }
     handle_events(d);
-    record_progress(d);
+    record_round(d);
 }
 
 static void dispatcher_thread(void *arg)

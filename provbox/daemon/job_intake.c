@@ -156,6 +156,16 @@ static ActiveJob *defer_if_early(Spool *spool, ActiveJob *aj, IntakeResult *resu
     return NULL;
 }
 
+static int still_in(Spool *spool, SpoolState state, Octstr *name)
+{
+    Octstr *path = spool_path(spool, state, name);
+    struct stat st;
+    int there = lstat(octstr_get_cstr(path), &st) == 0;
+
+    octstr_destroy(path);
+    return there;
+}
+
 ActiveJob *intake_claim(Spool *spool, const ProvboxConfig *config, Octstr *name,
                         SpoolState from, IntakeResult *result)
 {
@@ -163,9 +173,14 @@ ActiveJob *intake_claim(Spool *spool, const ProvboxConfig *config, Octstr *name,
     ActiveJob *aj;
 
     if (spool_move(spool, name, from, SPOOL_ACTIVE, &why) == -1) {
-        /* another provbox took it first, or the operator removed it */
-        debug("provbox.intake", 0, "Job %s not claimed: %s", octstr_get_cstr(name),
-              octstr_get_cstr(why));
+        /* Gone: another provbox took it first, or the operator removed it.
+         * Still there: the spool refuses the rename (EROFS, EACCES...). */
+        if (still_in(spool, from, name))
+            warning(0, "Job %s not claimed: %s", octstr_get_cstr(name),
+                    octstr_get_cstr(why));
+        else
+            debug("provbox.intake", 0, "Job %s not claimed: %s",
+                  octstr_get_cstr(name), octstr_get_cstr(why));
         octstr_destroy(why);
         *result = INTAKE_LOST_RACE;
         return NULL;

@@ -24,8 +24,14 @@ int job_lock_open(Octstr *path, Octstr **error)
                                errno == ELOOP ? "it is a symbolic link" : strerror(errno));
         return -1;
     }
-    if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
-        *error = octstr_format("%S is not a regular file", path);
+    if (fstat(fd, &st) == -1) {
+        *error = octstr_format("cannot stat %S: %s", path, strerror(errno));
+        close(fd);
+        return -1;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        *error = octstr_format("%S is %s, not a regular file; refusing it", path,
+                               spool_file_kind(st.st_mode));
         close(fd);
         return -1;
     }
@@ -47,7 +53,19 @@ static long slot_of(Octstr *name)
     return (long) (h % STATUS_LOCK_SLOTS);
 }
 
+static int lock_status(Spool *spool, Octstr *name, int wait, Octstr **error);
+
 int job_lock_status(Spool *spool, Octstr *name, Octstr **error)
+{
+    return lock_status(spool, name, 1, error);
+}
+
+int job_lock_status_try(Spool *spool, Octstr *name, Octstr **error)
+{
+    return lock_status(spool, name, 0, error);
+}
+
+static int lock_status(Spool *spool, Octstr *name, int wait, Octstr **error)
 {
     Octstr *path = octstr_format("%S/%s", spool_dir(spool), STATUS_LOCK_FILE);
     struct flock fl;
@@ -66,8 +84,12 @@ int job_lock_status(Spool *spool, Octstr *name, Octstr **error)
     fl.l_start = slot_of(name);
     fl.l_len = 1;
     do {
-        ret = fcntl(fd, F_OFD_SETLKW, &fl);
+        ret = fcntl(fd, wait ? F_OFD_SETLKW : F_OFD_SETLK, &fl);
     } while (ret == -1 && errno == EINTR);
+    if (ret == -1 && !wait && (errno == EAGAIN || errno == EACCES)) {
+        close(fd);
+        return JOB_LOCK_BUSY;
+    }
     if (ret == -1) {
         *error = octstr_format("job %S: cannot take its status lock: %s", name, strerror(errno));
         close(fd);

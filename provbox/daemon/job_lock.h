@@ -35,4 +35,9 @@ int job_lock_own(int fd);
 int job_lock_status(Spool *spool, Octstr *name, Octstr **error);
 void job_lock_release_status(int handle);
 
+/* The same without waiting: JOB_LOCK_BUSY when someone else holds it (for
+ * callers already holding other status locks, who must never wait). */
+#define JOB_LOCK_BUSY (-2)
+int job_lock_status_try(Spool *spool, Octstr *name, Octstr **error);
+
 #endif

@@ -1,5 +1,6 @@
 /*
- * job_record.c - locked read-modify-write of status files (job_record.h).
+ * job_record.c - locked read-modify-write of status files, one at a time
+ * or batched per dispatcher round (job_record.h).
  */
 #include "gwlib/gwlib.h"
 #include "daemon/job_lock.h"
@@ -42,23 +43,27 @@ int job_record_all_handed_off(const JobStatus *status, long *failed)
     return n > 0;
 }
 
-static JobStatus *load_status(Spool *spool, int state, Octstr *name)
+/* The status as it is on disk; its text too when `text` is not NULL. */
+static JobStatus *load_status(Spool *spool, int state, Octstr *name, Octstr **text)
 {
-    Octstr *text = spool_read_status(spool, state, name);
+    Octstr *read = spool_read_status(spool, state, name);
     JobStatus *status = NULL;
     Octstr *error = NULL;
 
-    if (text != NULL) {
-        status = job_status_parse(text, &error);
+    if (read != NULL) {
+        status = job_status_parse(read, &error);
         if (status == NULL) {
             warning(0, "Job %s: unreadable status file (%s); starting a new one.",
                     octstr_get_cstr(name), octstr_get_cstr(error));
             octstr_destroy(error);
         }
-        octstr_destroy(text);
     }
     if (status == NULL)
         status = job_status_create(name, NULL);
+    if (text != NULL)
+        *text = read;
+    else
+        octstr_destroy(read);
     return status;
 }
 
@@ -75,7 +80,7 @@ static int update_locked(Spool *spool, Octstr *name, job_record_apply_fn *apply,
         *error = octstr_format("job %S is no longer in the spool", name);
         return -1;
     }
-    status = load_status(spool, state, name);
+    status = load_status(spool, state, name, NULL);
     apply(status, ctx);
     if (move_to != JOB_RECORD_STAY) {
         octstr_destroy(status->state);
@@ -102,4 +107,243 @@ int job_record_update(Spool *spool, Octstr *name, job_record_apply_fn *apply,
     ret = update_locked(spool, name, apply, ctx, move_to, error);
     job_lock_release_status(lock);
     return ret;
+}
+
+/* ---- batches ---- */
+
+typedef struct Staged {
+    Octstr *name;
+    int state;           /* where the job (and its status) is */
+    int move_to;
+    JobStatus *status;   /* with every change of this batch applied */
+    Octstr *on_disk;     /* the status file's text when staged, or NULL */
+    int unchanged;       /* the changes left the text as it was: no write */
+    int lock;
+} Staged;
+
+struct JobRecordBatch {
+    Spool *spool;
+    List *staged;        /* Staged*, in order */
+    Dict *by_name;       /* name -> Staged*, the uncommitted ones */
+    Dict *landed;        /* name -> non-NULL when its last commit landed */
+};
+
+JobRecordBatch *job_record_batch_create(Spool *spool)
+{
+    JobRecordBatch *b = gw_malloc(sizeof(*b));
+
+    b->spool = spool;
+    b->staged = gwlist_create();
+    b->by_name = dict_create(256, NULL);
+    b->landed = dict_create(256, NULL);
+    return b;
+}
+
+static void staged_destroy(Staged *st)
+{
+    if (st->lock != -1)
+        job_lock_release_status(st->lock);
+    job_status_destroy(st->status);
+    octstr_destroy(st->on_disk);
+    octstr_destroy(st->name);
+    gw_free(st);
+}
+
+static void mark(JobRecordBatch *b, Staged *st, int ok)
+{
+    dict_remove(b->landed, st->name);
+    if (ok)
+        dict_put(b->landed, st->name, b);
+}
+
+/* Temp files for every changed status; NULL where unchanged or failed. */
+static List *stage_files(JobRecordBatch *b)
+{
+    List *temps = gwlist_create();
+    Octstr *text, *temp, *why = NULL;
+    long i;
+
+    for (i = 0; i < gwlist_len(b->staged); i++) {
+        Staged *st = gwlist_get(b->staged, i);
+        text = job_status_format(st->status);
+        st->unchanged = st->on_disk != NULL && octstr_compare(text, st->on_disk) == 0;
+        temp = st->unchanged ? NULL
+               : spool_stage_status(b->spool, st->state, st->name, text, &why);
+        if (temp == NULL && !st->unchanged) {
+            error(0, "Job %s: progress not recorded (will retry): %s",
+                  octstr_get_cstr(st->name), octstr_get_cstr(why));
+            octstr_destroy(why);
+            why = NULL;
+        }
+        gwlist_append(temps, temp);
+        octstr_destroy(text);
+    }
+    return temps;
+}
+
+static void discard_all(List *temps)
+{
+    long i;
+
+    for (i = 0; i < gwlist_len(temps); i++)
+        if (gwlist_get(temps, i) != NULL)
+            spool_discard_staged(gwlist_get(temps, i));
+}
+
+/* Renames the synced temp files into place; a bit per directory touched. */
+static unsigned install_files(JobRecordBatch *b, List *temps, int *ok)
+{
+    unsigned dirs = 0;
+    Octstr *why = NULL;
+    long i;
+
+    for (i = 0; i < gwlist_len(b->staged); i++) {
+        Staged *st = gwlist_get(b->staged, i);
+        Octstr *temp = gwlist_get(temps, i);
+        ok[i] = st->unchanged || (temp != NULL && spool_install_status(b->spool, temp, st->state,
+                                                                       st->name, &why) == 0);
+        if (temp != NULL && !ok[i]) {
+            error(0, "Job %s: progress not recorded (will retry): %s",
+                  octstr_get_cstr(st->name), octstr_get_cstr(why));
+            octstr_destroy(why);
+            why = NULL;
+        }
+        if (ok[i] && !st->unchanged)
+            dirs |= 1u << st->state;
+    }
+    return dirs;
+}
+
+/* The moves, after their status files are durable; one sync per directory. */
+static void move_jobs(JobRecordBatch *b, int *ok)
+{
+    Octstr *why = NULL;
+    long i;
+
+    spool_defer_dir_syncs();
+    for (i = 0; i < gwlist_len(b->staged); i++) {
+        Staged *st = gwlist_get(b->staged, i);
+        if (!ok[i] || st->move_to == JOB_RECORD_STAY || st->move_to == st->state)
+            continue;
+        if (spool_move(b->spool, st->name, st->state, st->move_to, &why) == -1) {
+            error(0, "Job %s: not moved (will retry): %s", octstr_get_cstr(st->name),
+                  octstr_get_cstr(why));
+            octstr_destroy(why);
+            why = NULL;
+            ok[i] = 0;
+        }
+    }
+    spool_sync_deferred(b->spool);
+}
+
+static int written(List *temps)
+{
+    long i;
+
+    for (i = 0; i < gwlist_len(temps); i++)
+        if (gwlist_get(temps, i) != NULL)
+            return 1;
+    return 0;
+}
+
+long job_record_batch_commit(JobRecordBatch *b)
+{
+    long n = gwlist_len(b->staged), i, failed = 0;
+    List *temps;
+    int *ok;
+    Octstr *why = NULL;
+    Staged *st;
+
+    if (n == 0)
+        return 0;
+    temps = stage_files(b);
+    ok = gw_malloc(n * sizeof(*ok));
+    if (written(temps) && spool_sync_data(b->spool, &why) == -1) {
+        error(0, "Progress of %ld job(s) not recorded (will retry): %s", n,
+              octstr_get_cstr(why));
+        octstr_destroy(why);
+        discard_all(temps);
+        memset(ok, 0, n * sizeof(*ok));
+    } else {
+        spool_sync_dirs(b->spool, install_files(b, temps, ok));
+        move_jobs(b, ok);
+    }
+    for (i = 0; (st = gwlist_extract_first(b->staged)) != NULL; i++) {
+        failed += !ok[i];
+        mark(b, st, ok[i]);
+        dict_remove(b->by_name, st->name);
+        staged_destroy(st);
+    }
+    gwlist_destroy(temps, octstr_destroy_item);
+    gw_free(ok);
+    return failed;
+}
+
+/* The status lock, without waiting while this batch holds others. */
+static int lock_for_batch(JobRecordBatch *b, Octstr *name, Octstr **error)
+{
+    int lock;
+
+    if (gwlist_len(b->staged) == 0)
+        return job_lock_status(b->spool, name, error);
+    lock = job_lock_status_try(b->spool, name, error);
+    if (lock != JOB_LOCK_BUSY)
+        return lock;
+    job_record_batch_commit(b);
+    return job_lock_status(b->spool, name, error);
+}
+
+static Staged *stage(JobRecordBatch *b, Octstr *name, Octstr **error)
+{
+    Staged *st;
+    int lock = lock_for_batch(b, name, error), state;
+
+    if (lock == -1)
+        return NULL;
+    state = spool_find(b->spool, name);
+    if (state == -1) {
+        *error = octstr_format("job %S is no longer in the spool", name);
+        job_lock_release_status(lock);
+        return NULL;
+    }
+    st = gw_malloc(sizeof(*st));
+    st->name = octstr_duplicate(name);
+    st->state = state;
+    st->move_to = JOB_RECORD_STAY;
+    st->status = load_status(b->spool, state, name, &st->on_disk);
+    st->unchanged = 0;
+    st->lock = lock;
+    gwlist_append(b->staged, st);
+    dict_put(b->by_name, name, st);
+    return st;
+}
+
+int job_record_batch_update(JobRecordBatch *b, Octstr *name, job_record_apply_fn *apply,
+                            void *ctx, int move_to, Octstr **error)
+{
+    Staged *st = dict_get(b->by_name, name);
+
+    if (st == NULL && (st = stage(b, name, error)) == NULL)
+        return -1;
+    apply(st->status, ctx);
+    if (move_to != JOB_RECORD_STAY) {
+        st->move_to = move_to;
+        octstr_destroy(st->status->state);
+        st->status->state = octstr_create(spool_state_name(move_to));
+    }
+    return 0;
+}
+
+int job_record_batch_ok(JobRecordBatch *b, Octstr *name)
+{
+    return dict_get(b->landed, name) != NULL;
+}
+
+void job_record_batch_destroy(JobRecordBatch *b)
+{
+    job_record_batch_commit(b);
+    gwlist_destroy(b->staged, NULL);
+    dict_destroy(b->by_name);
+    dict_destroy(b->landed);
+    gw_free(b);
 }

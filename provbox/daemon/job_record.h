@@ -29,6 +29,28 @@ typedef void job_record_apply_fn(JobStatus *status, void *ctx);
 int job_record_update(Spool *spool, Octstr *name, job_record_apply_fn *apply,
                       void *ctx, int move_to, Octstr **error);
 
+/*
+ * Batched recording: one round's changes to many jobs, made durable together
+ * (temp files, one data sync, the renames, one fsync per directory, then the
+ * moves). job_record_batch_update() applies the change at once to the
+ * job's status in memory (changes to one job in one batch merge into one
+ * write) and holds the job's status lock until the commit; a status lock
+ * held by someone else makes it commit what it has first, so it never
+ * waits while holding locks. Nothing is on disk, and nobody may act on
+ * the change (ack, move, reopen the window), before job_record_batch_commit();
+ * job_record_batch_ok() then says whether the change to a job landed.
+ */
+typedef struct JobRecordBatch JobRecordBatch;
+
+JobRecordBatch *job_record_batch_create(Spool *spool);
+/* 0, or -1 + *error when the job is gone or its status cannot be locked. */
+int job_record_batch_update(JobRecordBatch *batch, Octstr *name, job_record_apply_fn *apply,
+                            void *ctx, int move_to, Octstr **error);
+/* Returns the number of jobs whose change did not land (each is logged). */
+long job_record_batch_commit(JobRecordBatch *batch);
+int job_record_batch_ok(JobRecordBatch *batch, Octstr *name);
+void job_record_batch_destroy(JobRecordBatch *batch);
+
 /* Recompute a recipient's state from its counters (failed/expired stay). */
 void job_record_derive_state(RecipientStatus *recipient);
 

@@ -6,7 +6,8 @@
  * Reads the configuration, opens the logs and the spool, then runs the
  * bearerbox link and the job dispatcher until SIGTERM/SIGINT or a shutdown
  * from bearerbox. Jobs still in flight stay in active/ for the next start.
- * SIGHUP reopens the log files (for logrotate).
+ * SIGHUP reopens the log files (for logrotate). With -u USER it opens the
+ * admin port and the spool first, then runs as USER (privileges.h).
  */
 #include <signal.h>
 #include <unistd.h>
@@ -20,6 +21,7 @@
 #include "daemon/admin_http.h"
 #include "daemon/recent_errors.h"
 #include "daemon/stats.h"
+#include "daemon/privileges.h"
 #include "spool/spool.h"
 #include "encode/wbxml.h"
 
@@ -94,7 +96,7 @@ static void wait_for_stop(Dispatcher *dispatcher, Stats *stats)
     }
 }
 
-static int run(ProvboxConfig *config)
+static int run(ProvboxConfig *config, Octstr *user)
 {
     Octstr *why = NULL;
     Spool *spool = spool_open(config->spool_dir, &why);
@@ -104,6 +106,7 @@ static int run(ProvboxConfig *config)
     Stats *stats;
     StatusSources sources;
     AdminHttp *admin = NULL;
+    int failed = 0;
 
     if (spool == NULL) {
         error(0, "Cannot use spool-dir: %s", octstr_get_cstr(why));
@@ -116,7 +119,9 @@ static int run(ProvboxConfig *config)
     stats = stats_create();
     sources = (StatusSources) { config, link, dispatcher, stats, spool };
     if (config->admin_port != 0 && (admin = admin_http_start(&sources, request_stop)) == NULL)
-        stop_requested = 1;
+        stop_requested = failed = 1;
+    if (user != NULL && !failed && privileges_drop(user, spool) < 0)
+        stop_requested = failed = 1;
     dispatcher_start(dispatcher, link);
     info(0, "provbox %s running as '%s', spool %s.", PROVBOX_VERSION,
          octstr_get_cstr(config->provbox_id), octstr_get_cstr(config->spool_dir));
@@ -129,13 +134,13 @@ static int run(ProvboxConfig *config)
     dispatcher_destroy(dispatcher);
     stats_destroy(stats);
     spool_close(spool);
-    return admin == NULL && config->admin_port != 0 ? 1 : 0;
+    return failed;
 }
 
 int main(int argc, char **argv)
 {
     ProvboxConfig *config;
-    Octstr *filename;
+    Octstr *filename, *user, *why = NULL;
     int cf_index, i, status;
 
     for (i = 1; i < argc; i++)
@@ -144,9 +149,13 @@ int main(int argc, char **argv)
             return 0;
         }
     gwlib_init();
-    cf_index = get_and_set_debugs(argc, argv, NULL);
+    user = privileges_take_user(&argc, argv, &why);
+    cf_index = why == NULL ? get_and_set_debugs(argc, argv, NULL) : argc;
     if (cf_index >= argc) {
+        if (why != NULL)
+            fprintf(stderr, "provbox: %s\n", octstr_get_cstr(why));
         usage();
+        octstr_destroy(why);
         gwlib_shutdown();
         return 2;
     }
@@ -155,6 +164,7 @@ int main(int argc, char **argv)
     config = config_load(filename);
     octstr_destroy(filename);
     if (config == NULL) {
+        octstr_destroy(user);
         gwlib_shutdown();
         return 1;
     }
@@ -163,7 +173,8 @@ int main(int argc, char **argv)
     program_status = running;
     wbxml_init();
     recent_errors_init();
-    status = run(config);
+    status = run(config, user);
+    octstr_destroy(user);
     recent_errors_shutdown();
     alog_close();
     config_destroy(config);

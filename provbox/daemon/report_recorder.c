@@ -18,11 +18,15 @@ typedef struct Report {
     long segment;
     time_t first_seen;
     int recorded;
+    int outcome;        /* what apply_one made of it, counted once acked */
 } Report;
+
+enum { OUTCOME_OTHER, OUTCOME_DELIVERED, OUTCOME_UNDELIVERED };
 
 struct ReportRecorder {
     Spool *spool;
     List *queue;    /* Report* */
+    List *staged;   /* List* of one job's Report*, awaiting the commit */
 };
 
 ReportRecorder *report_recorder_create(Spool *spool)
@@ -31,6 +35,7 @@ ReportRecorder *report_recorder_create(Spool *spool)
 
     rr->spool = spool;
     rr->queue = gwlist_create();
+    rr->staged = gwlist_create();
     return rr;
 }
 
@@ -43,8 +48,14 @@ static void report_destroy(void *p)
     gw_free(r);
 }
 
+static void group_destroy(void *group)
+{
+    gwlist_destroy(group, report_destroy);
+}
+
 void report_recorder_destroy(ReportRecorder *rr)
 {
+    gwlist_destroy(rr->staged, group_destroy);
     gwlist_destroy(rr->queue, report_destroy);
     gw_free(rr);
 }
@@ -71,14 +82,14 @@ static int is_expiry(Octstr *text)
     return text != NULL && octstr_case_search(text, octstr_imm("expired"), 0) != -1;
 }
 
-static void apply_one(RecipientStatus *rs, Report *r, ReportCounts *counts)
+static void apply_one(RecipientStatus *rs, Report *r)
 {
     long mask = r->msg->sms.dlr_mask;
 
     if (mask & DLR_SUCCESS) {
         if (rs->parts == 0 || rs->delivered < rs->parts)
             rs->delivered++;
-        counts->delivered++;
+        r->outcome = OUTCOME_DELIVERED;
     } else if (mask & (DLR_FAIL | DLR_SMSC_FAIL)) {
         rs->undelivered++;
         octstr_destroy(rs->reason);
@@ -87,67 +98,97 @@ static void apply_one(RecipientStatus *rs, Report *r, ReportCounts *counts)
                                                                : octstr_imm("no text"));
         if (is_expiry(r->msg->sms.msgdata))
             rs->state = RCPT_EXPIRED;
-        counts->undelivered++;
+        r->outcome = OUTCOME_UNDELIVERED;
     } else {
-        counts->other++;
+        r->outcome = OUTCOME_OTHER;
     }
     job_record_derive_state(rs);
 }
 
-typedef struct JobBatch {
-    List *reports;          /* Report* of one job */
-    ReportCounts *counts;
-} JobBatch;
-
-static void apply_batch(JobStatus *status, void *ctx)
+static void apply_group(JobStatus *status, void *ctx)
 {
-    JobBatch *batch = ctx;
+    List *reports = ctx;
     long i;
 
-    for (i = 0; i < gwlist_len(batch->reports); i++) {
-        Report *r = gwlist_get(batch->reports, i);
+    for (i = 0; i < gwlist_len(reports); i++) {
+        Report *r = gwlist_get(reports, i);
         RecipientStatus *rs = job_record_recipient(status, r->recipient);
         if (rs != NULL) {
-            apply_one(rs, r, batch->counts);
+            apply_one(rs, r);
             r->recorded = 1;
         }
     }
 }
 
 /* Group the queue by job; reports without a key go under the empty name. */
-static Dict *group_by_job(List *queue, List **order)
+static List *group_by_job(List *queue)
 {
     Dict *groups = dict_create(gwlist_len(queue) + 1, NULL);
     Octstr *empty = octstr_imm("");
+    List *order = gwlist_create(), *group;
     Report *r;
-    List *batch;
 
-    *order = gwlist_create();
     while ((r = gwlist_extract_first(queue)) != NULL) {
         Octstr *key = r->job != NULL ? r->job : empty;
-        batch = dict_get(groups, key);
-        if (batch == NULL) {
-            batch = gwlist_create();
-            dict_put(groups, key, batch);
-            gwlist_append(*order, batch);
+        group = dict_get(groups, key);
+        if (group == NULL) {
+            group = gwlist_create();
+            dict_put(groups, key, group);
+            gwlist_append(order, group);
         }
-        gwlist_append(batch, r);
+        gwlist_append(group, r);
     }
-    return groups;
+    dict_destroy(groups);
+    return order;
 }
 
-static void record_job(ReportRecorder *rr, List *reports, ReportCounts *counts)
+static void stage_group(JobRecordBatch *batch, List *group)
 {
-    Report *first = gwlist_get(reports, 0);
-    JobBatch batch = { reports, counts };
+    Report *first = gwlist_get(group, 0);
     Octstr *why = NULL;
 
-    if (job_record_update(rr->spool, first->job, apply_batch, &batch,
-                          JOB_RECORD_STAY, &why) == -1) {
+    if (first->job == NULL)
+        return;
+    if (job_record_batch_update(batch, first->job, apply_group, group,
+                                JOB_RECORD_STAY, &why) == -1) {
         warning(0, "Delivery report for job %s not recorded: %s",
                 octstr_get_cstr(first->job), octstr_get_cstr(why));
         octstr_destroy(why);
     }
+}
+
+void report_recorder_stage(ReportRecorder *rr, JobRecordBatch *batch)
+{
+    List *groups = group_by_job(rr->queue), *group;
+
+    while ((group = gwlist_extract_first(groups)) != NULL) {
+        stage_group(batch, group);
+        gwlist_append(rr->staged, group);
+    }
+    gwlist_destroy(groups, NULL);
+}
+
+static void count(const Report *r, ReportCounts *counts)
+{
+    if (!r->recorded)
+        counts->unmatched++;
+    else if (r->outcome == OUTCOME_DELIVERED)
+        counts->delivered++;
+    else if (r->outcome == OUTCOME_UNDELIVERED)
+        counts->undelivered++;
+    else
+        counts->other++;
+}
+
+static void send_ack(BoxLink *link, Msg *report)
+{
+    Msg *reply = msg_create(ack);
+
+    reply->ack.nack = ack_success;
+    reply->ack.time = report->sms.time;
+    uuid_copy(reply->ack.id, report->sms.id);
+    box_link_send(link, reply);
+    msg_destroy(reply);
 }
 
 /* Acknowledge the recorded (and the hopeless) reports; keep the rest. */
@@ -161,33 +202,39 @@ static void settle(List *reports, List *keep, BoxLink *link, ReportCounts *count
             gwlist_append(keep, r);
             continue;
         }
-        if (!r->recorded) {
-            counts->unmatched++;
+        if (!r->recorded)
             warning(0, "Delivery report (mask %ld) for %s matches no job recipient; acknowledged unrecorded.",
                     r->msg->sms.dlr_mask,
                     r->msg->sms.dlr_url ? octstr_get_cstr(r->msg->sms.dlr_url) : "(no key)");
-        }
+        count(r, counts);
         access_log_report(r->msg, r->job, r->recipient, r->segment);
-        box_link_ack(link, r->msg, ack_success);
+        send_ack(link, r->msg);
         report_destroy(r);
     }
 }
 
-ReportCounts report_recorder_flush(ReportRecorder *rr, BoxLink *link)
+/* A group whose write did not land is not recorded, whatever was applied. */
+static void unless_landed(JobRecordBatch *batch, List *group)
+{
+    Report *first = gwlist_get(group, 0);
+    long i;
+
+    if (first->job != NULL && job_record_batch_ok(batch, first->job))
+        return;
+    for (i = 0; i < gwlist_len(group); i++)
+        ((Report *) gwlist_get(group, i))->recorded = 0;
+}
+
+ReportCounts report_recorder_settle(ReportRecorder *rr, JobRecordBatch *batch, BoxLink *link)
 {
     ReportCounts counts = { 0, 0, 0, 0 };
-    List *keep = gwlist_create(), *order, *batch;
-    Dict *groups = group_by_job(rr->queue, &order);
+    List *group;
 
-    while ((batch = gwlist_extract_first(order)) != NULL) {
-        if (((Report *) gwlist_get(batch, 0))->job != NULL)
-            record_job(rr, batch, &counts);
-        settle(batch, keep, link, &counts);
-        gwlist_destroy(batch, NULL);
+    while ((group = gwlist_extract_first(rr->staged)) != NULL) {
+        unless_landed(batch, group);
+        settle(group, rr->queue, link, &counts);
+        gwlist_destroy(group, NULL);
     }
-    gwlist_destroy(order, NULL);
-    dict_destroy(groups);
-    gwlist_destroy(rr->queue, NULL);
-    rr->queue = keep;
+    box_link_flush(link);
     return counts;
 }

@@ -3,9 +3,11 @@
  *
  * Reports (sms_type report_mo) arrive from bearerbox for any job on the
  * spool, whichever provbox sent it. report_recorder_add() queues one;
- * report_recorder_flush() records the queue, one status read-modify-write
- * per job, and only then acknowledges each report to bearerbox (so a crash
- * before recording makes bearerbox deliver it again). A report for a
+ * report_recorder_stage() applies the queue to the round's JobRecordBatch
+ * (one status read-modify-write per job, merged with the round's progress),
+ * and report_recorder_settle(), after the batch's commit, acknowledges each
+ * report whose job's write landed to bearerbox (so a crash before recording
+ * makes bearerbox deliver it again), with one flush for all. A report for a
  * recipient the status file does not list yet (it can overtake the MT's
  * ack) is held and retried; after a minute it is acknowledged unrecorded,
  * with a warning. Dispatcher thread only.
@@ -21,6 +23,7 @@
 #include "gw/msg.h"
 #include "daemon/box_link.h"
 #include "spool/spool.h"
+#include "daemon/job_record.h"
 
 typedef struct ReportRecorder ReportRecorder;
 
@@ -31,8 +34,11 @@ typedef struct ReportCounts {
 ReportRecorder *report_recorder_create(Spool *spool);
 void report_recorder_destroy(ReportRecorder *rr);
 void report_recorder_add(ReportRecorder *rr, Msg *report);
-/* Record and acknowledge what is queued; returns what was recorded. */
-ReportCounts report_recorder_flush(ReportRecorder *rr, BoxLink *link);
+/* Apply what is queued to the batch (before job_record_batch_commit()). */
+void report_recorder_stage(ReportRecorder *rr, JobRecordBatch *batch);
+/* After the commit: acknowledge what landed (or is hopeless), keep the
+ * rest queued; returns what was acknowledged. */
+ReportCounts report_recorder_settle(ReportRecorder *rr, JobRecordBatch *batch, BoxLink *link);
 long report_recorder_waiting(ReportRecorder *rr);
 
 #endif

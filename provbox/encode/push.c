@@ -92,14 +92,14 @@ void push_segment_destroy(void *segment)
     gw_free(s);
 }
 
-static void append_port_ie(Octstr *udh)
+static void append_port_ie(Octstr *udh, long dest_port, long src_port)
 {
     octstr_append_char(udh, IEI_PORTS_16BIT);
     octstr_append_char(udh, 4);
-    octstr_append_char(udh, PUSH_PORT_DEST >> 8);
-    octstr_append_char(udh, PUSH_PORT_DEST & 0xFF);
-    octstr_append_char(udh, PUSH_PORT_SRC >> 8);
-    octstr_append_char(udh, PUSH_PORT_SRC & 0xFF);
+    octstr_append_char(udh, (dest_port >> 8) & 0xFF);
+    octstr_append_char(udh, dest_port & 0xFF);
+    octstr_append_char(udh, (src_port >> 8) & 0xFF);
+    octstr_append_char(udh, src_port & 0xFF);
 }
 
 static void append_concat_ie(Octstr *udh, long ref, int ref_16bit,
@@ -119,12 +119,13 @@ static void append_concat_ie(Octstr *udh, long ref, int ref_16bit,
 }
 
 /* UDHL byte + port IE [+ concatenation IE when total > 1]. */
-static Octstr *segment_udh(long ref, int ref_16bit, long total, long seq)
+static Octstr *segment_udh(long dest_port, long src_port, long ref,
+                           int ref_16bit, long total, long seq)
 {
     Octstr *udh = octstr_create("");
 
     octstr_append_char(udh, 0);
-    append_port_ie(udh);
+    append_port_ie(udh, dest_port, src_port);
     if (total > 1)
         append_concat_ie(udh, ref, ref_16bit, total, seq);
     octstr_set_char(udh, 0, octstr_len(udh) - 1);
@@ -134,7 +135,8 @@ static Octstr *segment_udh(long ref, int ref_16bit, long total, long seq)
 /* Payload octets per segment: 140 minus the whole UDH. */
 static long segment_capacity(int concatenated, int ref_16bit)
 {
-    Octstr *udh = segment_udh(0, ref_16bit, concatenated ? 2 : 1, 1);
+    Octstr *udh = segment_udh(PUSH_PORT_DEST, PUSH_PORT_SRC, 0, ref_16bit,
+                              concatenated ? 2 : 1, 1);
     long capacity = SMS_MAX_OCTETS - octstr_len(udh);
 
     octstr_destroy(udh);
@@ -162,6 +164,13 @@ static int check_split_arguments(long ref, int ref_16bit, long max_segments,
 List *push_split(Octstr *pdu, long ref, int ref_16bit, long max_segments,
                  Octstr **error)
 {
+    return push_split_ports(pdu, PUSH_PORT_DEST, PUSH_PORT_SRC, ref, ref_16bit,
+                            max_segments, error);
+}
+
+List *push_split_ports(Octstr *pdu, long dest_port, long src_port, long ref,
+                       int ref_16bit, long max_segments, Octstr **error)
+{
     List *segments;
     long capacity, total, seq, len = octstr_len(pdu);
 
@@ -182,7 +191,7 @@ List *push_split(Octstr *pdu, long ref, int ref_16bit, long max_segments,
     segments = gwlist_create();
     for (seq = 1; seq <= total; seq++)
         gwlist_append(segments, push_segment_create(
-            segment_udh(ref, ref_16bit, total, seq),
+            segment_udh(dest_port, src_port, ref, ref_16bit, total, seq),
             octstr_copy(pdu, (seq - 1) * capacity, capacity)));
     return segments;
 }

@@ -42,6 +42,9 @@ typedef struct PushSegment {
  */
 List *push_split(Octstr *pdu, long ref, int ref_16bit, long max_segments,
                  Octstr **error);
+/* The same for other WDP ports (the legacy OTA formats, ota_legacy.h). */
+List *push_split_ports(Octstr *pdu, long dest_port, long src_port, long ref,
+                       int ref_16bit, long max_segments, Octstr **error);
 /* A segment owning udh and payload. */
 PushSegment *push_segment_create(Octstr *udh, Octstr *payload);
 void push_segment_destroy(void *segment);

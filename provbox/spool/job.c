@@ -23,6 +23,7 @@
 
 #include "gwlib/gwlib.h"
 #include "spool/job.h"
+#include "encode/ota_legacy.h"
 
 #define MAX_LINE 1024             /* bytes in one header line */
 #define MAX_HEADER_NAME 32
@@ -213,10 +214,14 @@ static Octstr *set_from(Job *job, Octstr *value)
 
 static Octstr *set_type(Job *job, Octstr *value)
 {
-    (void) job;   /* the default already is the one supported type */
-    if (octstr_str_case_compare(value, DEFAULT_TYPE) != 0)
-        return octstr_create("unknown job type (only " DEFAULT_TYPE
-                             " is supported)");
+    OtaLegacyType legacy;
+
+    if (ota_legacy_type_parse(value, &legacy) == 0) {
+        octstr_destroy(job->type);
+        job->type = octstr_create(ota_legacy_type_name(legacy));
+    } else if (octstr_str_case_compare(value, DEFAULT_TYPE) != 0)
+        return octstr_create("unknown job type (expected " DEFAULT_TYPE
+                             ", settings, bookmarks or syncsettings)");
     return NULL;
 }
 
@@ -612,7 +617,11 @@ static Octstr *check_job(const Job *job, const Parser *p)
 {
     Octstr *reason;
 
-    if (p->seen[H_SEC] == 0)
+    if (job_legacy_type(job, NULL)) {
+        if (job->sec != SEC_NONE)
+            return at_line(p->seen[H_SEC], "Type: %s is unsigned by design; Sec: "
+                           "must be NONE or absent", octstr_get_cstr(job->type));
+    } else if (p->seen[H_SEC] == 0)
         return octstr_create("no Sec: header (required for Type: " DEFAULT_TYPE ")");
     if (gwlist_len(job->recipients) == 0)
         return octstr_create("no To: header; a job needs at least one recipient");
@@ -681,6 +690,17 @@ void job_destroy(Job *job)
     octstr_destroy(job->operator_id);
     octstr_destroy(job->document);
     gw_free(job);
+}
+
+int job_legacy_type(const Job *job, OtaLegacyType *type)
+{
+    OtaLegacyType legacy;
+
+    if (ota_legacy_type_parse(job->type, &legacy) < 0)
+        return 0;
+    if (type != NULL)
+        *type = legacy;
+    return 1;
 }
 
 Octstr *job_recipient_pin(const Job *job, long i)

@@ -8,6 +8,8 @@
  *   To: 4790000002 imsi=242011234567890 pin=5678
  *   Sec: USERPIN        Pin: 1234        IMSI: ...
  *   From: ...  Type: oma-settings  SMSC: ...  DLR: yes|no
+ *   (Type: settings, bookmarks or syncsettings are the unsigned OTA 7.0
+ *   formats of encode/ota_legacy.h: Sec: absent or NONE)
  *   Validity: minutes  Priority: 0-3  Not-Before: 2026-11-26T10:00:00Z
  *   Id: operator's reference
  *
@@ -23,6 +25,7 @@
 #include <time.h>
 #include "gwlib/gwlib.h"
 #include "encode/signer.h"
+#include "encode/ota_legacy.h"
 
 typedef struct Recipient {
     Octstr *msisdn;
@@ -37,7 +40,7 @@ typedef struct Job {
     Octstr *pin;           /* job-wide, or NULL */
     Octstr *imsi;          /* job-wide, or NULL */
     Octstr *sender;        /* From:, or NULL for the config default */
-    Octstr *type;          /* "oma-settings" */
+    Octstr *type;          /* "oma-settings", or a legacy type (lower case) */
     Octstr *smsc_id;       /* or NULL */
     int dlr;               /* 1 = ask for delivery reports (default) */
     long validity;         /* minutes, -1 = unset */
@@ -50,6 +53,9 @@ typedef struct Job {
 Job *job_parse(Octstr *name, Octstr *text, Octstr **error);
 void job_destroy(Job *job);
 Octstr *job_format(const Job *job);
+
+/* True (and *type, when not NULL) for the legacy OTA 7.0 types. */
+int job_legacy_type(const Job *job, OtaLegacyType *type);
 
 /* The effective credentials of recipient i (its override or the job's). */
 Octstr *job_recipient_pin(const Job *job, long i);

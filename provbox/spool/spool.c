@@ -17,6 +17,16 @@
  * at that very moment is at stake. spool_submit() writes into tmp/ and
  * renames into new/, the same contract operators follow (maildir's).
  *
+ * Batches. A thread may stage several status files (spool_stage_status():
+ * temp file written, not yet synced), make them durable with one
+ * spool_sync_data() (syncfs: one journal commit for the lot), then install
+ * them (spool_install_status(): the rename) and sync each directory once
+ * (spool_sync_dirs()). Between spool_defer_dir_syncs() and
+ * spool_sync_deferred(), spool_move() on the same thread leaves the
+ * directory fsyncs to spool_sync_deferred(), which does each directory once.
+ * The contract is the same as for single writes: a file is durable before
+ * its rename, and a rename is durable before the caller acts on it.
+ *
  * Moves. spool_move() renames the job file FIRST, then NAME.status. The
  * job file is the truth: a restart scans the state directories for job
  * files, and a job is wherever its file is. A crash between the renames
@@ -31,6 +41,7 @@
  * fstat() again against a swap in between; never more than max_size + 1
  * bytes are read. All functions are thread-safe.
  */
+#define _GNU_SOURCE             /* syncfs */
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
@@ -63,6 +74,10 @@ static const char *const state_names[SPOOL_STATES] = {
 
 static unsigned long unique_counter;
 
+/* spool_defer_dir_syncs(): per thread, the state directories to sync */
+static __thread int deferring;
+static __thread unsigned deferred_dirs;
+
 static unsigned long next_unique(void)
 {
     return __atomic_add_fetch(&unique_counter, 1, __ATOMIC_RELAXED);
@@ -88,7 +103,7 @@ static int fail(Octstr **error, int err, const char *fmt, ...)
     return -1;
 }
 
-static const char *file_kind(mode_t mode)
+const char *spool_file_kind(mode_t mode)
 {
     if (S_ISREG(mode))
         return "a regular file";
@@ -205,7 +220,7 @@ static int check_dir(Octstr *path, Octstr **error)
                     "(configure the real path)", octstr_get_cstr(path));
     if (!S_ISDIR(st.st_mode))
         return fail(error, 0, "spool directory %s is %s, not a directory",
-                    octstr_get_cstr(path), file_kind(st.st_mode));
+                    octstr_get_cstr(path), spool_file_kind(st.st_mode));
     if (st.st_mode & S_IWOTH)
         return fail(error, 0, "spool directory %s is world-writable (mode "
                     "%04o); refusing it (chmod o-w)", octstr_get_cstr(path),
@@ -339,16 +354,21 @@ static Octstr *dir_of(Octstr *path)
     return slash < 0 ? octstr_create(".") : octstr_copy(path, 0, slash);
 }
 
+static Octstr *temp_path(Octstr *dir)
+{
+    struct timeval now;
+
+    gettimeofday(&now, NULL);
+    return octstr_format("%S/.tmp.%ld%06ld.%ld.%lu", dir, (long) now.tv_sec,
+                         (long) now.tv_usec, (long) getpid(), next_unique());
+}
+
 int spool_write_file_atomic(Octstr *path, Octstr *content, Octstr **error)
 {
     Octstr *dir = dir_of(path);
-    struct timeval now;
-    Octstr *temp;
+    Octstr *temp = temp_path(dir);
     int result = 0;
 
-    gettimeofday(&now, NULL);
-    temp = octstr_format("%S/.tmp.%ld%06ld.%ld.%lu", dir, (long) now.tv_sec,
-                         (long) now.tv_usec, (long) getpid(), next_unique());
     if (create_synced(temp, content, path, error) < 0)
         result = -1;
     else if (rename(octstr_get_cstr(temp), octstr_get_cstr(path)) < 0) {
@@ -400,6 +420,88 @@ int spool_write_status(Spool *spool, SpoolState state, Octstr *name,
     return result;
 }
 
+/* ---- batched writes ---- */
+
+Octstr *spool_stage_status(Spool *spool, SpoolState state, Octstr *name,
+                           Octstr *text, Octstr **error)
+{
+    Octstr *dir, *temp, *shown;
+    const char *p;
+    int fd, err = 0;
+
+    if (!spool_name_ok(name)) {
+        fail(error, 0, "invalid job name");
+        return NULL;
+    }
+    dir = state_dir(spool, state);
+    temp = temp_path(dir);
+    shown = spool_status_path(spool, state, name);
+    p = octstr_get_cstr(temp);
+    fd = open(p, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, FILE_MODE);
+    if (fd < 0)
+        err = errno;
+    else if (write_all(fd, text) < 0) {
+        err = errno;
+        close(fd);
+        unlink(p);
+    } else if (close(fd) < 0) {
+        err = errno;
+        unlink(p);
+    }
+    if (err != 0) {
+        fail(error, err, "cannot write %s", octstr_get_cstr(shown));
+        octstr_destroy(temp);
+        temp = NULL;
+    }
+    octstr_destroy(shown);
+    octstr_destroy(dir);
+    return temp;
+}
+
+int spool_sync_data(Spool *spool, Octstr **error)
+{
+    int fd = open(octstr_get_cstr(spool->dir), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    int ret = fd < 0 ? -1 : syncfs(fd);
+    int err = errno;
+
+    if (fd >= 0)
+        close(fd);
+    return ret < 0 ? fail(error, err, "cannot sync the spool's file system") : 0;
+}
+
+int spool_install_status(Spool *spool, Octstr *temp, SpoolState state,
+                         Octstr *name, Octstr **error)
+{
+    Octstr *path = spool_status_path(spool, state, name);
+    int ret = 0;
+
+    if (rename(octstr_get_cstr(temp), octstr_get_cstr(path)) < 0) {
+        ret = fail(error, errno, "cannot rename a temp file to %s", octstr_get_cstr(path));
+        unlink(octstr_get_cstr(temp));
+    }
+    octstr_destroy(path);
+    return ret;
+}
+
+void spool_discard_staged(Octstr *temp)
+{
+    unlink(octstr_get_cstr(temp));
+}
+
+void spool_sync_dirs(Spool *spool, unsigned states)
+{
+    Octstr *dir;
+    int s;
+
+    for (s = 0; s < SPOOL_STATES; s++) {
+        if (!(states & (1u << s)))
+            continue;
+        dir = state_dir(spool, (SpoolState) s);
+        sync_dir(dir);
+        octstr_destroy(dir);
+    }
+}
+
 /* ---- careful reads ---- */
 
 /* Reads to end of file, but never more than max_size + 1 bytes. */
@@ -430,7 +532,7 @@ static int check_regular(struct stat *st, const char *label, long max_size,
 {
     if (!S_ISREG(st->st_mode))
         return fail(error, 0, "%s is %s, not a regular file; refusing it",
-                    label, file_kind(st->st_mode));
+                    label, spool_file_kind(st->st_mode));
     if (st->st_nlink > 1)
         return fail(error, 0, "%s has %ld hard links; refusing it (it must "
                     "be a file of its own)", label, (long) st->st_nlink);
@@ -518,8 +620,8 @@ static int adopt_stray_status(Spool *spool, SpoolState state, Octstr *name)
             continue;
         job_there = spool_path(spool, (SpoolState) s, name);
         status_there = spool_status_path(spool, (SpoolState) s, name);
-        if (!exists(job_there) && rename(octstr_get_cstr(status_there),
-                                         octstr_get_cstr(here)) == 0) {
+        if (exists(status_there) && !exists(job_there)
+            && rename(octstr_get_cstr(status_there), octstr_get_cstr(here)) == 0) {
             info(0, "job %s: took its status from %s/ to %s/, finishing an "
                  "interrupted move", octstr_get_cstr(name), state_names[s],
                  state_names[state]);
@@ -563,7 +665,7 @@ Octstr *spool_read_status(Spool *spool, SpoolState state, Octstr *name)
 int spool_move(Spool *spool, Octstr *name, SpoolState from, SpoolState to,
                Octstr **error)
 {
-    Octstr *src, *dst, *src_dir, *dst_dir;
+    Octstr *src, *dst;
     int result = 0;
 
     if (!spool_name_ok(name))
@@ -586,15 +688,28 @@ int spool_move(Spool *spool, Octstr *name, SpoolState from, SpoolState to,
         warning(errno, "job %s: moved to %s/, but its status stays in %s/ "
                 "until it is next read", octstr_get_cstr(name),
                 state_names[to], state_names[from]);
-    src_dir = state_dir(spool, from);
-    dst_dir = state_dir(spool, to);
-    sync_dir(dst_dir);
-    sync_dir(src_dir);
     octstr_destroy(src);
     octstr_destroy(dst);
-    octstr_destroy(src_dir);
-    octstr_destroy(dst_dir);
+    if (deferring) {
+        deferred_dirs |= (1u << to) | (1u << from);
+        return 0;
+    }
+    spool_sync_dirs(spool, (1u << to) | (1u << from));
     return 0;
+}
+
+void spool_defer_dir_syncs(void)
+{
+    deferring = 1;
+}
+
+void spool_sync_deferred(Spool *spool)
+{
+    unsigned dirs = deferred_dirs;
+
+    deferring = 0;
+    deferred_dirs = 0;
+    spool_sync_dirs(spool, dirs);
 }
 
 int spool_find(Spool *spool, Octstr *name)

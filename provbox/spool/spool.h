@@ -19,6 +19,7 @@
 #ifndef PROVBOX_SPOOL_H
 #define PROVBOX_SPOOL_H
 
+#include <sys/types.h>
 #include "gwlib/gwlib.h"
 
 typedef enum {
@@ -41,6 +42,8 @@ Spool *spool_open_existing(Octstr *dir, Octstr **error);
 void spool_close(Spool *spool);
 Octstr *spool_dir(Spool *spool);
 const char *spool_state_name(SpoolState state);
+/* "a directory", "a FIFO", ... for messages about a file of that mode. */
+const char *spool_file_kind(mode_t mode);
 int spool_state_parse(Octstr *name, SpoolState *state);
 
 /* Full path of a job (or of its status file) in a state directory. */
@@ -84,6 +87,26 @@ Octstr *spool_read_status(Spool *spool, SpoolState state, Octstr *name);
 
 /* Where is this job now? Returns the state or -1. */
 int spool_find(Spool *spool, Octstr *name);
+
+/*
+ * Batched status writes (see spool.c): stage each (a temp file in the state
+ * directory, not synced; returns its path or NULL + *error), then
+ * spool_sync_data() once, then spool_install_status() each (the rename),
+ * then spool_sync_dirs() with a bit (1u << state) per directory written.
+ * spool_discard_staged() drops a staged file that will not be installed.
+ */
+Octstr *spool_stage_status(Spool *spool, SpoolState state, Octstr *name,
+                           Octstr *text, Octstr **error);
+int spool_sync_data(Spool *spool, Octstr **error);
+int spool_install_status(Spool *spool, Octstr *temp, SpoolState state,
+                         Octstr *name, Octstr **error);
+void spool_discard_staged(Octstr *temp);
+void spool_sync_dirs(Spool *spool, unsigned states);
+
+/* Until spool_sync_deferred(), spool_move() on this thread does not sync
+ * directories; spool_sync_deferred() syncs each one it touched, once. */
+void spool_defer_dir_syncs(void);
+void spool_sync_deferred(Spool *spool);
 
 /* Durable write helper (temp, fsync, rename, fsync dir), for any file. */
 int spool_write_file_atomic(Octstr *path, Octstr *content, Octstr **error);

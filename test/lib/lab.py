@@ -80,8 +80,13 @@ class Received:
 
 
 class Lab:
-    def __init__(self, log_level=1, store_type="file", ssl=False):
+    def __init__(self, log_level=1, store_type="file", ssl=False,
+                 smsbox_conf="", extra_conf=""):
+        """smsbox_conf: lines added to kannel.conf's smsbox group;
+        extra_conf: text appended to kannel.conf (more groups)."""
         self.dir = tempfile.mkdtemp(prefix="provbox-lab-")
+        self.smsbox_conf = smsbox_conf
+        self.extra_conf = extra_conf
         self.admin_port = free_port()
         self.box_port = free_port()
         self.smsc_port = free_port()
@@ -124,6 +129,7 @@ class Lab:
                 "\n"
                 "group = smsbox\n"
                 "bearerbox-host = 127.0.0.1\n"
+                "%s"
                 "\n"
                 "group = smsc\n"
                 "smsc = fake\n"
@@ -131,11 +137,13 @@ class Lab:
                 "host = 127.0.0.1\n"
                 "port = %d\n"
                 "connect-allow-ip = 127.0.0.1\n"
+                "%s"
                 % (self.admin_port, self.admin_password, self.box_port,
                    os.path.join(self.dir, "bearerbox.log"), self.log_level,
                    os.path.join(self.dir, "bearerbox-access.log"),
                    self.store_type, os.path.join(self.dir, "bb-store"),
-                   ssl_lines, self.smsc_port))
+                   ssl_lines, self.smsbox_conf, self.smsc_port,
+                   "\n" + self.extra_conf if self.extra_conf else ""))
 
     def make_certificate(self):
         cert = os.path.join(self.dir, "bb-cert.pem")
@@ -229,8 +237,14 @@ class Lab:
         self.start_fakesmsc()
         self.wait_smsc_online()
 
-    def start_provbox(self, conf, *args, log_name="provbox.out"):
-        return self.spawn([PROVBOX, "-v", "4"] + list(args) + [conf], log_name)
+    def start_smsbox(self):
+        """Kannel's own smsbox (Debian's), for comparisons; needs smsbox_conf."""
+        smsbox = which("SMSBOX", "smsbox", ["/usr/sbin"])
+        return self.spawn([smsbox, "-v", "4", self.bb_conf], "smsbox.out")
+
+    def start_provbox(self, conf, *args, log_name="provbox.out", wrapper=()):
+        """wrapper: a command to run provbox under, e.g. ["valgrind", ...]."""
+        return self.spawn(list(wrapper) + [PROVBOX, "-v", "4"] + list(args) + [conf], log_name)
 
     def stop(self):
         for proc in reversed(self.procs):

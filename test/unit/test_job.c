@@ -387,7 +387,7 @@ static void test_header_errors(void)
     rejects("To: 4790000001\n\n" DOC,
             "no Sec: header (required for Type: oma-settings)", "a missing Sec:");
     rejects("To: 4790000001\nSec: NONE\nType: wap-push\n\n" DOC,
-            "line 3: Type: unknown job type (only oma-settings is supported)",
+            "line 3: Type: unknown job type (expected oma-settings, settings, bookmarks or syncsettings)",
             "an unknown Type:");
     rejects("Sec: NONE\nId: x\n\n" DOC,
             "no To: header; a job needs at least one recipient", "zero recipients");

@@ -1,0 +1,589 @@
+#!/usr/bin/env python3
+"""bench/run.py - provbox's benchmarks (issue 8), side by side in one run.
+
+    python3 bench/run.py --build /tmp/build [--quick] [--runs N] [--only a,b]
+
+Parts (--only picks some): ceiling, e2e, sendota, encoder, spool, latency,
+multi. Each starts its own throw-away lab (test/lib/lab.py: bearerbox +
+fakesmsc on free 127.0.0.1 ports) and stops what it started. Segments are
+counted where they arrive: the "Got message" lines fakesmsc writes into its
+log (-v 0 -F file -V 0), polled every few milliseconds. Every figure is
+printed; medians of --runs runs go to OUT/results.json, the time series to
+OUT/*.dat and, when gnuplot is installed (bench/deps.sh), OUT/*.png.
+"""
+import argparse
+import json
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+
+SRC = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+DOC = os.path.join(SRC, "doc", "examples", "wm-trust-bootstrap.xml")
+RECEIVER_BASE = 4790000000
+PIN = "1234"
+DEFAULT_DLR_MASK = 27
+
+
+def log(text):
+    print(text, flush=True)
+
+
+# ---- process figures from /proc --------------------------------------------
+
+def cpu_seconds(pid):
+    with open("/proc/%d/stat" % pid) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def vm_hwm_kb(pid):
+    with open("/proc/%d/status" % pid) as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    return 0
+
+
+# ---- counting what reaches the SMSC --------------------------------------------
+
+class Meter:
+    """Counts fakesmsc's "Got message" lines as they are written."""
+
+    def __init__(self, path):
+        self.path = path
+        self.pos = 0
+        self.partial = b""
+        self.count = 0
+        self.series = []      # (time, count)
+        self.lines = []       # kept only when asked
+        self.keep_lines = False
+
+    def poll(self):
+        try:
+            with open(self.path, "rb") as f:
+                f.seek(self.pos)
+                data = f.read()
+        except FileNotFoundError:
+            data = b""
+        self.pos += len(data)
+        data = self.partial + data
+        cut = data.rfind(b"\n") + 1
+        self.partial = data[cut:]
+        whole = data[:cut]
+        n = whole.count(b"Got message ")
+        if n and self.keep_lines:
+            self.lines.extend(l for l in whole.split(b"\n") if b"Got message " in l)
+        self.count += n
+        now = time.time()
+        if n or not self.series:
+            self.series.append((now, self.count))
+        return now
+
+    def wait_for(self, target, timeout, step=0.005):
+        deadline = time.time() + timeout
+        while True:
+            now = self.poll()
+            if self.count >= target:
+                return now
+            if now > deadline:
+                raise TimeoutError("only %d of %d segments reached the SMSC" % (self.count, target))
+            time.sleep(step)
+
+
+def rate_series(series, t0, bin_s=0.25):
+    """(seconds since t0, segments/s) per bin."""
+    out, i = [], 0
+    if not series:
+        return out
+    end = series[-1][0]
+    t, last = t0, 0
+    while t < end:
+        while i < len(series) and series[i][0] <= t + bin_s:
+            last = series[i][1]
+            i += 1
+        out.append((t + bin_s - t0, last))
+        t += bin_s
+    prev, rates = 0, []
+    for x, c in out:
+        rates.append((x, (c - prev) / bin_s))
+        prev = c
+    return rates
+
+
+# ---- the lab ----------------------------------------------------------------------
+
+def import_lab(build):
+    os.environ["PROVBOX_BUILDDIR"] = build
+    os.environ["PROVBOX_SRCDIR"] = SRC
+    sys.path.insert(0, os.path.join(SRC, "test", "lib"))
+    import lab
+    return lab
+
+
+class Bench:
+    def __init__(self, args, lab_module):
+        self.args = args
+        self.labmod = lab_module
+        self.out = args.out
+        self.doc = open(DOC, "rb").read()
+        self.segments_file = os.path.join(self.out, "segments.txt")
+        subprocess.run([lab_module.PROVCTL, "compile", "--sec", "USERPIN", "--pin", PIN,
+                        "--format", "sms", "--ref", "7", "--out", self.segments_file, DOC],
+                       check=True)
+        with open(self.segments_file) as f:
+            self.per_job = len([l for l in f if l.strip()])
+        self.results = {}
+        self.series = {}
+
+    # -- labs
+    def new_lab(self, smsbox=False):
+        lab = BenchLab(self.labmod, smsbox)
+        lab.start()
+        if smsbox:
+            lab.start_smsbox()
+        return lab
+
+    def provbox_conf(self, lab, spool, provbox_id="provbox-bench", **keys):
+        settings = dict(max_pending=self.args.window, log_level=self.args.provbox_log_level)
+        settings.update(keys)
+        return lab.provbox_conf(spool_dir=spool, provbox_id=provbox_id, **settings)
+
+    def start_provbox(self, lab, conf, provbox_id="provbox-bench"):
+        proc = lab.start_provbox(conf, log_name="%s.out" % provbox_id)
+        self.labmod.wait_for(lambda: provbox_id in lab.box_ids(), timeout=30,
+                             what="provbox identified")
+        return proc
+
+    # -- jobs
+    def job_text(self, i, dlr):
+        head = "To: %d\nSec: USERPIN\nPin: %s\n" % (RECEIVER_BASE + i, PIN)
+        if not dlr:
+            head += "DLR: no\n"
+        return head.encode() + b"\n" + self.doc
+
+    def write_jobs(self, spool, n, dlr, where="tmp", first=0):
+        d = os.path.join(spool, where)
+        os.makedirs(d, exist_ok=True)
+        names = []
+        for i in range(first, first + n):
+            name = "bench-%07d" % i
+            with open(os.path.join(d, name), "wb") as f:
+                f.write(self.job_text(i, dlr))
+            names.append(name)
+        return names
+
+    @staticmethod
+    def drop_all(spool, names):
+        tmp, new = os.path.join(spool, "tmp"), os.path.join(spool, "new")
+        for name in names:
+            os.rename(os.path.join(tmp, name), os.path.join(new, name))
+
+    @staticmethod
+    def count_jobs(spool, state):
+        with os.scandir(os.path.join(spool, state)) as it:
+            return sum(1 for e in it if not e.name.endswith(".status")
+                       and not e.name.startswith("."))
+
+    def wait_jobs(self, spool, state, n, timeout):
+        deadline = time.time() + timeout
+        while self.count_jobs(spool, state) < n:
+            if time.time() > deadline:
+                raise TimeoutError("only %d of %d jobs in %s/" % (self.count_jobs(spool, state), n, state))
+            time.sleep(0.05)
+        return time.time()
+
+    # -- parts
+    def ceiling(self, dlr, n):
+        mask = DEFAULT_DLR_MASK if dlr else 0
+        with self.new_lab() as lab:
+            meter = Meter(lab.fakesmsc_log)
+            meter.poll()
+            t0 = time.time()
+            proc = subprocess.Popen([os.path.join(self.args.build, "bench", "ceilingbox"),
+                                     "127.0.0.1", str(lab.box_port), self.segments_file,
+                                     str(n), str(self.args.window), str(mask)],
+                                    stdout=subprocess.PIPE, text=True)
+            t1 = meter.wait_for(n * self.per_job, timeout=600)
+            out, _ = proc.communicate(timeout=120)
+            seconds = t1 - t0
+            r = {"jobs": n, "seconds": seconds, "segments_per_s": n * self.per_job / seconds,
+                 "jobs_per_s": n / seconds, "box": out.strip()}
+            self.keep_series("ceiling-dlr" if dlr else "ceiling-nodlr", meter, t0)
+            return r
+
+    def e2e(self, dlr, n):
+        with self.new_lab() as lab:
+            spool = os.path.join(lab.dir, "spool")
+            proc = self.start_provbox(lab, self.provbox_conf(lab, spool))
+            names = self.write_jobs(spool, n, dlr)
+            meter = Meter(lab.fakesmsc_log)
+            meter.poll()
+            cpu0 = cpu_seconds(proc.pid)
+            t0 = time.time()
+            self.drop_all(spool, names)
+            t_drop = time.time()
+            t1 = meter.wait_for(n * self.per_job, timeout=1200)
+            t_done = self.wait_jobs(spool, "done", n, timeout=600)
+            cpu = cpu_seconds(proc.pid) - cpu0
+            seconds = t1 - t0
+            self.keep_series("provbox-dlr" if dlr else "provbox-nodlr", meter, t0)
+            return {"jobs": n, "seconds": seconds, "jobs_per_s": n / seconds,
+                    "segments_per_s": n * self.per_job / seconds,
+                    "drop_seconds": t_drop - t0, "all_done_seconds": t_done - t0,
+                    "cpu_s_per_1000_jobs": cpu * 1000.0 / n,
+                    "vm_hwm_mb": vm_hwm_kb(proc.pid) / 1024.0}
+
+    def sendota(self, n):
+        with self.new_lab(smsbox=True) as lab:
+            urls = os.path.join(lab.dir, "curl.conf")
+            text = urllib.parse.quote(self.doc.decode("utf-8"), safe="")
+            with open(urls, "w") as f:
+                for i in range(n):
+                    f.write('url = "http://127.0.0.1:%d/cgi-bin/sendota?username=bench&password=bench'
+                            '&to=%d&type=oma-settings&sec=userpin&pin=%s&text=%s"\n'
+                            'output = "/dev/null"\n' % (lab.sendsms_port, RECEIVER_BASE + i, PIN, text))
+            meter = Meter(lab.fakesmsc_log)
+            meter.poll()
+            cpu0 = cpu_seconds(lab.smsbox.pid)
+            t0 = time.time()
+            curl = subprocess.Popen(["curl", "-s", "-Z", "--parallel-max", str(self.args.http_parallel),
+                                     "-K", urls, "-w", "%{http_code}\n"],
+                                    stdout=subprocess.PIPE, text=True)
+            t1 = meter.wait_for(n * self.per_job, timeout=1200)
+            codes, _ = curl.communicate(timeout=600)
+            cpu = cpu_seconds(lab.smsbox.pid) - cpu0
+            seconds = t1 - t0
+            accepted = sum(1 for c in codes.split() if c == "202")
+            self.keep_series("sendota", meter, t0)
+            return {"jobs": n, "seconds": seconds, "jobs_per_s": n / seconds,
+                    "segments_per_s": n * self.per_job / seconds, "http_202": accepted,
+                    "smsbox_cpu_s_per_1000_jobs": cpu * 1000.0 / n}
+
+    def encoder(self):
+        corpus = sorted(os.path.join(SRC, "test", "corpus", f)
+                        for f in os.listdir(os.path.join(SRC, "test", "corpus"))
+                        if f.endswith(".xml"))
+        out = subprocess.run([os.path.join(self.args.build, "bench", "encoderbench"),
+                              "0.5" if self.args.quick else "2"] + corpus,
+                             check=True, stdout=subprocess.PIPE, text=True).stdout
+        fields = dict(w.split("=") for w in out.splitlines()[-1].split())
+        skipped = [l.split()[1] for l in out.splitlines() if l.startswith("skip ")]
+        return {"docs": int(fields["docs"]), "skipped": [os.path.basename(s) for s in skipped],
+                "provbox_docs_per_s": float(fields["provbox_docs_per_s"]),
+                "kannel_docs_per_s": float(fields["kannel_docs_per_s"]),
+                "ratio": float(fields["ratio"])}
+
+    def spool_scale(self, waiting, measure_jobs):
+        """Start provbox over `waiting` jobs in new/; time to the first
+        segment, jobs/s while the 10th to 60th percent of the first
+        measure_jobs go out, peak RSS once they are out."""
+        with self.new_lab() as lab:
+            spool = os.path.join(lab.dir, "spool")
+            for d in ("tmp", "new", "active", "deferred", "done", "failed"):
+                os.makedirs(os.path.join(spool, d), exist_ok=True)
+            self.write_jobs(spool, waiting, dlr=False, where="new")
+            meter = Meter(lab.fakesmsc_log)
+            meter.poll()
+            t0 = time.time()
+            proc = lab.start_provbox(self.provbox_conf(lab, spool), log_name="provbox.out")
+            t_first = meter.wait_for(1, timeout=300)
+            # steady state: from the 10th to the 60th percent of measure_jobs
+            t_a = meter.wait_for(measure_jobs * self.per_job // 10, timeout=1200)
+            t_b = meter.wait_for(measure_jobs * self.per_job * 6 // 10, timeout=1200)
+            meter.wait_for(measure_jobs * self.per_job, timeout=1200)
+            return {"waiting": waiting, "startup_s": t_first - t0,
+                    "jobs_per_s": measure_jobs / 2.0 / (t_b - t_a),
+                    "vm_hwm_mb": vm_hwm_kb(proc.pid) / 1024.0}
+
+    def latency(self, n):
+        with self.new_lab() as lab:
+            spool = os.path.join(lab.dir, "spool")
+            self.start_provbox(lab, self.provbox_conf(lab, spool))
+            names = self.write_jobs(spool, n, dlr=True)
+            meter = Meter(lab.fakesmsc_log)
+            meter.poll()
+            time.sleep(1.5)
+            lat = []
+            for k, name in enumerate(names):
+                t0 = time.time()
+                os.rename(os.path.join(spool, "tmp", name), os.path.join(spool, "new", name))
+                t1 = meter.wait_for((k + 1) * self.per_job, timeout=30, step=0.0005)
+                lat.append((t1 - t0) * 1000.0)
+                time.sleep(0.03)
+            lat.sort()
+            return {"jobs": n, "p50_ms": percentile(lat, 50), "p99_ms": percentile(lat, 99),
+                    "max_ms": lat[-1]}
+
+    def multi(self, n, instances=3):
+        with self.new_lab() as lab:
+            spool = os.path.join(lab.dir, "spool")
+            procs = [self.start_provbox(lab, self.provbox_conf(lab, spool, "provbox-%d" % k),
+                                        "provbox-%d" % k) for k in range(instances)]
+            names = self.write_jobs(spool, n, dlr=True)
+            meter = Meter(lab.fakesmsc_log)
+            meter.keep_lines = True
+            meter.poll()
+            t0 = time.time()
+            self.drop_all(spool, names)
+            t1 = meter.wait_for(n * self.per_job, timeout=1200)
+            self.wait_jobs(spool, "done", n, timeout=600)
+            time.sleep(1.0)
+            meter.poll()
+            per_receiver = {}
+            for line in meter.lines:
+                receiver = line.split(b"<", 1)[1].split(b" ")[1]
+                per_receiver[receiver] = per_receiver.get(receiver, 0) + 1
+            duplicates = sum(c - self.per_job for c in per_receiver.values() if c > self.per_job)
+            undelivered = self.wait_delivered(spool, names, timeout=120)
+            return {"instances": instances, "jobs": n, "seconds": t1 - t0,
+                    "jobs_per_s": n / (t1 - t0), "segments": meter.count,
+                    "duplicate_segments": duplicates, "receivers": len(per_receiver),
+                    "recipients_not_delivered": undelivered,
+                    "cpu_s_per_1000_jobs": sum(cpu_seconds(p.pid) for p in procs) * 1000.0 / n}
+
+    @staticmethod
+    def wait_delivered(spool, names, timeout):
+        deadline = time.time() + timeout
+        pending = list(names)
+        while pending and time.time() < deadline:
+            left = []
+            for name in pending:
+                try:
+                    with open(os.path.join(spool, "done", name + ".status")) as f:
+                        text = f.read()
+                except FileNotFoundError:
+                    text = ""
+                if not any(l.startswith("Recipient: ") and " delivered" in l
+                           for l in text.splitlines()):
+                    left.append(name)
+            pending = left
+            if pending:
+                time.sleep(0.5)
+        return len(pending)
+
+    def keep_series(self, name, meter, t0):
+        if name not in self.series:
+            self.series[name] = rate_series(meter.series, t0)
+
+
+class BenchLab:
+    """lab.Lab with log-level 2 and, for sendota, an smsbox with a sendsms
+    port and a sendsms-user (max-messages 255, concatenation on)."""
+
+    def __new__(cls, labmod, smsbox):
+        class _Lab(labmod.Lab):
+            def __init__(self):
+                super().__init__(log_level=2)
+                self.with_smsbox = smsbox
+                self.sendsms_port = labmod.free_port()
+                self.smsbox = None
+
+            def write_bearerbox_conf(self):
+                super().write_bearerbox_conf()
+                if not self.with_smsbox:
+                    return
+                with open(self.bb_conf) as f:
+                    text = f.read()
+                text = text.replace(
+                    "group = smsbox\nbearerbox-host = 127.0.0.1\n",
+                    "group = smsbox\nbearerbox-host = 127.0.0.1\n"
+                    "sendsms-port = %d\nsendsms-interface = 127.0.0.1\n"
+                    "global-sender = 1234\nlog-file = %s\nlog-level = 2\n"
+                    % (self.sendsms_port, os.path.join(self.dir, "smsbox.log")))
+                text += ("\ngroup = sendsms-user\nusername = bench\npassword = bench\n"
+                         "max-messages = 255\nconcatenation = true\n")
+                with open(self.bb_conf, "w") as f:
+                    f.write(text)
+
+            def start_smsbox(self):
+                smsbox_bin = labmod.which("SMSBOX", "smsbox", ["/usr/sbin"])
+                self.smsbox = self.spawn([smsbox_bin, "-v", "4", self.bb_conf], "smsbox.out")
+                labmod.wait_for(lambda: port_open(self.sendsms_port), what="smsbox sendsms port")
+                labmod.wait_for(lambda: any(b and b.startswith("smsbox") or b == ""
+                                            for b in self.box_ids()) or smsbox_listed(self),
+                                what="smsbox connected")
+        return _Lab()
+
+
+def smsbox_listed(lab):
+    return "smsbox:(none)" in (lab.status_text() or "") or "smsbox" in (lab.status_text() or "").split("Box connections:")[-1]
+
+
+def port_open(port):
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+def percentile(sorted_values, p):
+    k = (len(sorted_values) - 1) * p / 100.0
+    lo = int(k)
+    hi = min(lo + 1, len(sorted_values) - 1)
+    return sorted_values[lo] + (sorted_values[hi] - sorted_values[lo]) * (k - lo)
+
+
+def median_of(runs):
+    """Per numeric key, the median over the runs; other keys from run 1."""
+    out = dict(runs[0])
+    for key, value in runs[0].items():
+        if isinstance(value, (int, float)):
+            out[key] = statistics.median(r[key] for r in runs)
+    out["runs"] = len(runs)
+    return out
+
+
+# ---- report -----------------------------------------------------------------------
+
+TARGETS = [
+    ("e2e DLR: no, segments/s vs ceiling", "ratio_nodlr_vs_ceiling", 0.90),
+    ("e2e default DLR, segments/s vs ceiling", "ratio_dlr_vs_ceiling", 0.90),
+    ("e2e DLR: no, jobs/s vs sendota", "ratio_nodlr_vs_sendota", 1.5),
+    ("encoder docs/s vs Kannel", "ratio_encoder", 3.0),
+    ("throughput 100k waiting vs 1k", "ratio_spool_throughput", 0.90),
+    ("aggregate of 3 instances vs 1", "ratio_multi_vs_one", 1.0),
+]
+
+
+def ratios(res):
+    r = {}
+
+    def put(key, a, b):
+        if a is not None and b:
+            r[key] = a / b
+    g = lambda part, key: res.get(part, {}).get(key)
+    put("ratio_nodlr_vs_ceiling", g("e2e_nodlr", "segments_per_s"), g("ceiling_nodlr", "segments_per_s"))
+    put("ratio_dlr_vs_ceiling", g("e2e_dlr", "segments_per_s"), g("ceiling_dlr", "segments_per_s"))
+    put("ratio_nodlr_vs_sendota", g("e2e_nodlr", "jobs_per_s"), g("sendota", "jobs_per_s"))
+    if "encoder" in res:
+        r["ratio_encoder"] = res["encoder"]["ratio"]
+    scale = res.get("spool", [])
+    if len(scale) >= 2:
+        r["ratio_spool_throughput"] = scale[-1]["jobs_per_s"] / scale[0]["jobs_per_s"]
+    put("ratio_multi_vs_one", g("multi", "jobs_per_s"), g("e2e_dlr", "jobs_per_s"))
+    return r
+
+
+def print_results(res):
+    for part, value in res.items():
+        for item in (value if isinstance(value, list) else [value]):
+            if isinstance(item, dict):
+                log("%-16s %s" % (part, "  ".join("%s=%s" % (k, fmt(v)) for k, v in item.items())))
+            else:
+                log("%-16s %s" % (part, fmt(item)))
+    rs = res.get("ratios", {})
+    for label, key, target in TARGETS:
+        if key in rs:
+            log("ratio  %-42s %.2f  (target >= %.2f: %s)" % (label, rs[key], target,
+                                                          "met" if rs[key] >= target else "NOT met"))
+    if "latency" in res:
+        lat = res["latency"]
+        log("latency p50 %.1f ms (target <= 20: %s), p99 %.1f ms (target <= 100: %s)" % (
+            lat["p50_ms"], "met" if lat["p50_ms"] <= 20 else "NOT met",
+            lat["p99_ms"], "met" if lat["p99_ms"] <= 100 else "NOT met"))
+    for s in res.get("spool", []):
+        if s["waiting"] >= 100000:
+            log("spool peak RSS with %d waiting: %.1f MB (target <= 64: %s)" % (
+                s["waiting"], s["vm_hwm_mb"], "met" if s["vm_hwm_mb"] <= 64 else "NOT met"))
+    if "multi" in res:
+        log("several instances: %d duplicate segments, %d recipients without a recorded DLR"
+            % (res["multi"]["duplicate_segments"], res["multi"]["recipients_not_delivered"]))
+
+
+def fmt(v):
+    if isinstance(v, float):
+        return "%.3f" % v if abs(v) < 10 else "%.0f" % v
+    return str(v)
+
+
+def write_plots(out, series, scale):
+    for name, points in series.items():
+        with open(os.path.join(out, "%s.dat" % name), "w") as f:
+            f.write("# seconds since first drop / start, segments/s at the SMSC\n")
+            for x, y in points:
+                f.write("%.2f %.1f\n" % (x, y))
+    with open(os.path.join(out, "rss.dat"), "w") as f:
+        f.write("# jobs waiting in new/, provbox peak RSS (MB)\n")
+        for s in scale:
+            f.write("%d %.1f\n" % (s["waiting"], s["vm_hwm_mb"]))
+    gp = os.path.join(SRC, "bench", "plots.gp")
+    if shutil.which("gnuplot") is None:
+        log("gnuplot not installed (sh bench/deps.sh): plots not rendered")
+        return
+    subprocess.run(["gnuplot", "-e", "dir='%s'" % out, gp], check=True, cwd=out)
+    log("plots: %s" % ", ".join(sorted(f for f in os.listdir(out) if f.endswith(".png"))))
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--build", default=os.environ.get("PROVBOX_BUILDDIR", os.getcwd()))
+    ap.add_argument("--out", default=None, help="results directory (default BUILD/bench/results)")
+    ap.add_argument("--quick", action="store_true", help="fewer jobs, one run")
+    ap.add_argument("--runs", type=int, default=None)
+    ap.add_argument("--jobs", type=int, default=None)
+    ap.add_argument("--window", type=int, default=100, help="max-pending (both boxes)")
+    ap.add_argument("--http-parallel", type=int, default=50)
+    ap.add_argument("--provbox-log-level", type=int, default=1)
+    ap.add_argument("--only", default="ceiling,e2e,sendota,encoder,spool,latency,multi")
+    args = ap.parse_args()
+    args.build = os.path.abspath(args.build)
+    args.runs = args.runs or (1 if args.quick else 3)
+    args.jobs = args.jobs or (2000 if args.quick else 20000)
+    args.out = os.path.abspath(args.out or os.path.join(args.build, "bench", "results"))
+    os.makedirs(args.out, exist_ok=True)
+    subprocess.run(["make", "-s", "-C", os.path.join(SRC, "bench"), "BUILD=%s" % args.build],
+                   check=True)
+    parts = set(args.only.split(","))
+    bench = Bench(args, import_lab(args.build))
+    n = args.jobs
+    log("# %d jobs of %d segments, window %d, %d run(s), %s" % (
+        n, bench.per_job, args.window, args.runs, os.uname().nodename))
+    runs = {}
+
+    def one(key, fn, *a):
+        r = fn(*a)
+        log("%-16s run: %s" % (key, "  ".join("%s=%s" % (k, fmt(v)) for k, v in r.items())))
+        runs.setdefault(key, []).append(r)
+
+    for _ in range(args.runs):
+        if "ceiling" in parts:
+            one("ceiling_nodlr", bench.ceiling, False, n)
+        if "e2e" in parts:
+            one("e2e_nodlr", bench.e2e, False, n)
+        if "sendota" in parts:
+            one("sendota", bench.sendota, n)
+        if "ceiling" in parts:
+            one("ceiling_dlr", bench.ceiling, True, n)
+        if "e2e" in parts:
+            one("e2e_dlr", bench.e2e, True, n)
+        if "multi" in parts:
+            one("multi", bench.multi, n)
+    res = {k: median_of(v) for k, v in runs.items()}
+    if "encoder" in parts:
+        res["encoder"] = median_of([bench.encoder() for _ in range(args.runs)])
+    if "latency" in parts:
+        res["latency"] = median_of([bench.latency(50 if args.quick else 200)
+                                    for _ in range(args.runs)])
+    if "spool" in parts:
+        sizes = (1000, 5000, 20000) if args.quick else (1000, 10000, 100000)
+        measure = 1000
+        res["spool"] = [median_of([bench.spool_scale(w, measure) for _ in range(args.runs)])
+                        for w in sizes]
+    res["ratios"] = ratios(res)
+    log("\n# medians of %d run(s)" % args.runs)
+    print_results(res)
+    with open(os.path.join(args.out, "results.json"), "w") as f:
+        json.dump(res, f, indent=1)
+    write_plots(args.out, bench.series, res.get("spool", []))
+    log("results: %s" % os.path.join(args.out, "results.json"))
+
+
+if __name__ == "__main__":
+    main()

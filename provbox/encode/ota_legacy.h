@@ -1,0 +1,45 @@
+/*
+ * ota_legacy.h - the Nokia/Ericsson OTA 7.0 formats sendota also sends:
+ * browser settings, browser bookmarks and SyncSettings.
+ *
+ * These predate OMA ProvBoot and are unsigned by design: there is no SEC
+ * or MAC, a phone shows them to the user, who accepts or not.
+ *
+ *   type          root element          WSP Content-Type                              ports (dest/src)
+ *   settings      CHARACTERISTIC-LIST   application/x-wap-prov.browser-settings      49999/49154
+ *   bookmarks     CHARACTERISTIC-LIST   application/x-wap-prov.browser-bookmarks     49999/49154
+ *   syncsettings  SyncSettings          application/vnd.nokia.syncset+wbxml (0x020B) 49996/49154
+ *
+ * The WBXML is version 1.1, public id 0x01 (unknown: the OTA formats have
+ * none), charset UTF-8, an empty string table, every string inline, with
+ * the tables of ota_legacy_tokens.h. Content-Types carry charset=utf-8.
+ * Values are copied byte for byte; an unknown element, attribute or TYPE
+ * is an error naming its line, never silently dropped.
+ *
+ * Thread-safe (libxml2 through wbxml_xml.h). Symbol prefix: ota_legacy_.
+ */
+#ifndef PROVBOX_OTA_LEGACY_H
+#define PROVBOX_OTA_LEGACY_H
+
+#include "gwlib/gwlib.h"
+
+typedef enum {
+    OTA_SETTINGS,
+    OTA_BOOKMARKS,
+    OTA_SYNCSETTINGS
+} OtaLegacyType;
+
+/* "settings", "bookmarks", "syncsettings" (any case) -> type; -1 otherwise. */
+int ota_legacy_type_parse(Octstr *name, OtaLegacyType *type);
+const char *ota_legacy_type_name(OtaLegacyType type);
+const char *ota_legacy_content_type(OtaLegacyType type);
+long ota_legacy_dest_port(OtaLegacyType type);
+long ota_legacy_src_port(OtaLegacyType type);
+
+/* XML document -> WBXML, or NULL + *error ("line N: cause"). */
+Octstr *ota_legacy_compile(OtaLegacyType type, Octstr *xml, Octstr **error);
+
+/* WSP Push PDU: TID 06 HdrLen Content-Type body. */
+Octstr *ota_legacy_pdu_build(OtaLegacyType type, Octstr *wbxml, int tid);
+
+#endif

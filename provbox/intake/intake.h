@@ -1,0 +1,41 @@
+/*
+ * intake.h - provbox's sendota-compatible HTTP intake, served on the admin
+ * port next to the status pages (admin_http.c hands it every request first).
+ *
+ *   /cgi-bin/sendota (or /sendota)     GET or POST, as Kannel 1.4.5's smsbox
+ *       (parameters: sendota_request.h; users: sendota_users.h). An accepted
+ *       request becomes one spool job, written through spool_submit(), and
+ *       the answer is 202 "Sent." with `Job: NAME` and, for USERPINMAC, one
+ *       `Entry-Code: MSISDN CODE` line per recipient. Before queueing, the
+ *       job is parsed, its document compiled, signed and split exactly as
+ *       the dispatcher will, so a job that would fail is refused instead:
+ *       400 with the reason, 403 for credentials, 415 for a POST's
+ *       unsupported Content-Type, 500 when the spool cannot be written;
+ *       nothing is queued then.
+ *   /job-status[.txt|.xml|.json]?job=NAME   with username and password of
+ *       any sendota-user: the job's spool state and each recipient's state
+ *       (never PINs, IMSIs or entry codes). 404 for an unknown job.
+ *
+ * The HTTP thread calls intake_handle(); the rest of the daemon does not
+ * know the intake exists. Logs name user, address, job and recipient count,
+ * never a secret. Symbol prefix: intake_.
+ */
+#ifndef PROVBOX_INTAKE_H
+#define PROVBOX_INTAKE_H
+
+#include "gwlib/gwlib.h"
+#include "daemon/config.h"
+#include "spool/spool.h"
+
+typedef struct Intake Intake;
+
+/* NULL (logged) when a sendota-user group is wrong. */
+Intake *intake_create(const ProvboxConfig *config, Spool *spool);
+void intake_destroy(Intake *intake);
+
+/* Answer the request and return 1 when the path is the intake's; else 0
+ * and the caller answers it. */
+int intake_handle(Intake *intake, HTTPClient *client, Octstr *ip, Octstr *url,
+                  List *headers, Octstr *body, List *cgivars);
+
+#endif

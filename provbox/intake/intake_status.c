@@ -1,0 +1,164 @@
+/*
+ * intake_status.c - /job-status answers (see intake_status.h).
+ */
+#include "gwlib/gwlib.h"
+#include "spool/job_status.h"
+#include "intake/intake_status.h"
+
+typedef enum { VIEW_TXT, VIEW_XML, VIEW_JSON } View;
+
+static void append_xml(Octstr *out, const char *tag, Octstr *value)
+{
+    Octstr *escaped = octstr_duplicate(value);
+
+    octstr_convert_to_html_entities(escaped);
+    octstr_format_append(out, "<%s>%S</%s>", tag, escaped, tag);
+    octstr_destroy(escaped);
+}
+
+static void append_json(Octstr *out, const char *name, Octstr *value)
+{
+    long i;
+    int c;
+
+    octstr_format_append(out, "\"%s\":\"", name);
+    for (i = 0; i < octstr_len(value); i++) {
+        c = octstr_get_char(value, i);
+        if (c == '"' || c == '\\')
+            octstr_format_append(out, "\\%c", c);
+        else if (c < 0x20)
+            octstr_format_append(out, "\\u%04x", c);
+        else
+            octstr_append_char(out, c);
+    }
+    octstr_append_char(out, '"');
+}
+
+static void render_recipient(Octstr *out, View view, const RecipientStatus *r)
+{
+    Octstr *state = octstr_imm(recipient_state_name(r->state));
+
+    if (view == VIEW_TXT) {
+        octstr_format_append(out, "Recipient: %S %S parts=%ld acked=%ld delivered=%ld "
+                             "undelivered=%ld%s%S%s\n", r->msisdn, state, r->parts, r->acked,
+                             r->delivered, r->undelivered, r->reason ? " reason=\"" : "",
+                             r->reason ? r->reason : octstr_imm(""), r->reason ? "\"" : "");
+    } else if (view == VIEW_XML) {
+        octstr_append_cstr(out, "<recipient>");
+        append_xml(out, "to", r->msisdn);
+        append_xml(out, "state", state);
+        octstr_format_append(out, "<parts>%ld</parts><acked>%ld</acked><delivered>%ld"
+                             "</delivered><undelivered>%ld</undelivered>", r->parts,
+                             r->acked, r->delivered, r->undelivered);
+        if (r->reason != NULL)
+            append_xml(out, "reason", r->reason);
+        octstr_append_cstr(out, "</recipient>");
+    } else {
+        octstr_append_char(out, '{');
+        append_json(out, "to", r->msisdn);
+        octstr_append_char(out, ',');
+        append_json(out, "state", state);
+        octstr_format_append(out, ",\"parts\":%ld,\"acked\":%ld,\"delivered\":%ld,"
+                             "\"undelivered\":%ld", r->parts, r->acked, r->delivered,
+                             r->undelivered);
+        if (r->reason != NULL) {
+            octstr_append_char(out, ',');
+            append_json(out, "reason", r->reason);
+        }
+        octstr_append_char(out, '}');
+    }
+}
+
+static void render_head(Octstr *out, View view, Octstr *job, Octstr *state,
+                        const JobStatus *status)
+{
+    Octstr *reason = status != NULL ? status->reason : NULL;
+
+    if (view == VIEW_TXT) {
+        octstr_format_append(out, "Job: %S\nState: %S\n", job, state);
+        if (reason != NULL)
+            octstr_format_append(out, "Reason: %S\n", reason);
+    } else if (view == VIEW_XML) {
+        octstr_append_cstr(out, "<?xml version=\"1.0\"?>\n<job-status>");
+        append_xml(out, "job", job);
+        append_xml(out, "state", state);
+        if (reason != NULL)
+            append_xml(out, "reason", reason);
+        octstr_append_cstr(out, "<recipients>");
+    } else {
+        octstr_append_char(out, '{');
+        append_json(out, "job", job);
+        octstr_append_char(out, ',');
+        append_json(out, "state", state);
+        if (reason != NULL) {
+            octstr_append_char(out, ',');
+            append_json(out, "reason", reason);
+        }
+        octstr_append_cstr(out, ",\"recipients\":[");
+    }
+}
+
+static Octstr *render(View view, Octstr *job, Octstr *state, const JobStatus *status)
+{
+    Octstr *out = octstr_create("");
+    long i, n = status != NULL ? gwlist_len(status->recipients) : 0;
+
+    render_head(out, view, job, state, status);
+    for (i = 0; i < n; i++) {
+        if (view == VIEW_JSON && i > 0)
+            octstr_append_char(out, ',');
+        render_recipient(out, view, gwlist_get(status->recipients, i));
+    }
+    if (view == VIEW_XML)
+        octstr_append_cstr(out, "</recipients></job-status>\n");
+    else if (view == VIEW_JSON)
+        octstr_append_cstr(out, "]}\n");
+    return out;
+}
+
+static int view_parse(Octstr *format, View *view, const char **content_type)
+{
+    if (format == NULL || octstr_str_compare(format, "txt") == 0) {
+        *view = VIEW_TXT;
+        *content_type = "text/plain; charset=utf-8";
+    } else if (octstr_str_compare(format, "xml") == 0) {
+        *view = VIEW_XML;
+        *content_type = "text/xml; charset=utf-8";
+    } else if (octstr_str_compare(format, "json") == 0) {
+        *view = VIEW_JSON;
+        *content_type = "application/json";
+    } else
+        return -1;
+    return 0;
+}
+
+int intake_status_render(Spool *spool, Octstr *job, Octstr *format, Octstr **answer,
+                         const char **content_type)
+{
+    JobStatus *status = NULL;
+    Octstr *text, *why = NULL;
+    View view;
+    int state;
+
+    *content_type = "text/plain; charset=utf-8";
+    if (view_parse(format, &view, content_type) < 0) {
+        *answer = octstr_create("unknown format (txt, xml or json)\n");
+        return HTTP_NOT_FOUND;
+    }
+    if (job == NULL || !spool_name_ok(job)) {
+        *answer = octstr_create("job=NAME is missing or not a job name\n");
+        return HTTP_BAD_REQUEST;
+    }
+    state = spool_find(spool, job);
+    if (state < 0 || state == SPOOL_TMP) {
+        *answer = octstr_format("no job %S\n", job);
+        return HTTP_NOT_FOUND;
+    }
+    text = spool_read_status(spool, (SpoolState) state, job);
+    if (text != NULL && (status = job_status_parse(text, &why)) == NULL)
+        octstr_destroy(why);
+    *answer = render(view, job, octstr_imm(spool_state_name((SpoolState) state)), status);
+    job_status_destroy(status);
+    octstr_destroy(text);
+    return HTTP_OK;
+}

@@ -1,0 +1,19 @@
+/*
+ * intake_status.h - the answer to /job-status?job=NAME: where a job is in
+ * the spool and what its status file says about each recipient, as text,
+ * XML or JSON. Never shows an entry code (the submitter got it in the
+ * sendota answer) and never reads outside the spool (names are checked
+ * with spool_name_ok()). Symbol prefix: intake_status_.
+ */
+#ifndef PROVBOX_INTAKE_STATUS_H
+#define PROVBOX_INTAKE_STATUS_H
+
+#include "gwlib/gwlib.h"
+#include "spool/spool.h"
+
+/* format: NULL or "txt", "xml", "json". Returns the HTTP status and sets
+ * *answer (new) and *content_type (static). */
+int intake_status_render(Spool *spool, Octstr *job, Octstr *format, Octstr **answer,
+                         const char **content_type);
+
+#endif
