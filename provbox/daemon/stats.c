@@ -84,24 +84,32 @@ long stats_total(Stats *s, StatKind kind)
     return value;
 }
 
-/* The oldest snapshot no older than `seconds`; the counters start at 0. */
+/*
+ * The rate over the last `minutes`: from the oldest snapshot inside that
+ * window to the newest. While the window still reaches back before the
+ * start, it runs from the start, where every counter was 0.
+ */
 double stats_rate(Stats *s, StatKind kind, int minutes)
 {
     long seconds = minutes * 60L, i, steps;
-    time_t now = time(NULL), since;
-    long newest_value, base = 0;
+    time_t now = time(NULL), since = now;
+    long newest_value, base;
     double rate = 0;
 
     mutex_lock(s->lock);
     if (s->newest != -1) {
-        newest_value = s->ring[s->newest].value[kind];
-        since = s->started;
-        for (steps = 0, i = s->newest; steps < RING_SECONDS; steps++) {
-            i = (i - 1 + RING_SECONDS) % RING_SECONDS;
-            if (s->ring[i].at == 0 || s->ring[i].at < now - seconds)
-                break;
-            base = s->ring[i].value[kind];
-            since = s->ring[i].at;
+        newest_value = base = s->ring[s->newest].value[kind];
+        if (s->started >= now - seconds) {
+            base = 0;
+            since = s->started;
+        } else {
+            for (steps = 0, i = s->newest; steps < RING_SECONDS; steps++) {
+                i = (i - 1 + RING_SECONDS) % RING_SECONDS;
+                if (s->ring[i].at == 0 || s->ring[i].at < now - seconds)
+                    break;
+                base = s->ring[i].value[kind];
+                since = s->ring[i].at;
+            }
         }
         if (now > since)
             rate = (double) (newest_value - base) / (double) (now - since);
