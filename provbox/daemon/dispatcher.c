@@ -19,6 +19,7 @@
 #define IDLE_WAIT 1.0
 #define ORPHAN_SCAN_MAX 10000
 #define STOP_GRACE 3.0
+#define CLAIM_CHOICE 4
 
 typedef enum { EVENT_ACK, EVENT_SMS, EVENT_CONNECTED, EVENT_DISCONNECTED } EventKind;
 
@@ -491,6 +492,32 @@ static void claim_from(Dispatcher *d, List *names, SpoolState from)
     gwlist_destroy(names, NULL);
 }
 
+/*
+ * Several provbox processes on one spool list new/ in the same order; each
+ * takes its jobs in a random order from a list CLAIM_CHOICE times longer
+ * than it has room for, so that they seldom race for the same job.
+ */
+static List *shuffled(List *names)
+{
+    long n = gwlist_len(names), i, j;
+    void **v = gw_malloc((n + 1) * sizeof(*v)), *tmp;
+    List *out = gwlist_create();
+
+    for (i = 0; i < n; i++)
+        v[i] = gwlist_get(names, i);
+    for (i = n - 1; i > 0; i--) {
+        j = gw_rand() % (i + 1);
+        tmp = v[i];
+        v[i] = v[j];
+        v[j] = tmp;
+    }
+    for (i = 0; i < n; i++)
+        gwlist_append(out, v[i]);
+    gwlist_destroy(names, NULL);
+    gw_free(v);
+    return out;
+}
+
 static void adopt_orphans(Dispatcher *d)
 {
     List *names = spool_list(d->spool, SPOOL_ACTIVE, ORPHAN_SCAN_MAX);
@@ -533,7 +560,8 @@ static void claim_jobs(Dispatcher *d)
     }
     if ((rescan || d->scan_new) && free_job_slots(d) > 0) {
         d->scan_new = 0;
-        claim_from(d, spool_list(d->spool, SPOOL_NEW, free_job_slots(d)), SPOOL_NEW);
+        claim_from(d, shuffled(spool_list(d->spool, SPOOL_NEW,
+                                          free_job_slots(d) * CLAIM_CHOICE)), SPOOL_NEW);
         /* more may wait than there were slots: look again next round */
         d->scan_new = free_job_slots(d) <= 0;
     }
