@@ -140,7 +140,9 @@ int privileges_drop(Octstr *user, Spool *spool)
     }
     if (getuid() == 0)
         hand_over_state_dirs(spool, pw);
-    if (switch_user(pw) < 0 || spool_usable(spool, octstr_get_cstr(user)) < 0)
+    if ((getuid() != pw->pw_uid || geteuid() != pw->pw_uid) && switch_user(pw) < 0)
+        return -1;
+    if (spool_usable(spool, octstr_get_cstr(user)) < 0)
         return -1;
     info(0, "Running as user %s (uid %ld, gid %ld).", octstr_get_cstr(user),
          (long) getuid(), (long) getgid());

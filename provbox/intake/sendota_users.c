@@ -78,11 +78,14 @@ SendotaUsers *sendota_users_load(Cfg *cfg)
     List *groups = cfg_get_multi_group(cfg, octstr_imm("sendota-user"));
     CfgGroup *grp;
     SendotaUser *u;
+    Octstr *file;
     int ok = 1;
 
     users->users = gwlist_create();
     while (ok && groups != NULL && (grp = gwlist_extract_first(groups)) != NULL) {
-        u = user_read(grp, octstr_get_cstr(cfg_get_configfile(grp)));
+        file = cfg_get_configfile(grp);     /* a copy */
+        u = user_read(grp, octstr_get_cstr(file));
+        octstr_destroy(file);
         if (u != NULL && find(users->users, u->username)) {
             error(0, "sendota-user '%s' is defined twice.", octstr_get_cstr(u->username));
             user_destroy(u);

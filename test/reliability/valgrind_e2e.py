@@ -109,8 +109,8 @@ def main(t):
              "\n".join(text.splitlines()[-60:]))
         t.eq(lost, 0, "valgrind: nothing definitely lost")
         t.diag("valgrind: %s" % " / ".join(l.split("== ")[-1] for l in text.splitlines()
-                                          if "ERROR SUMMARY" in l or "definitely lost" in l
-                                          or "indirectly lost" in l or "possibly lost" in l))
+                                          if "ERROR SUMMARY" in l or "in use at exit" in l
+                                          or "definitely lost" in l or "possibly lost" in l))
 
 
 run(main)
