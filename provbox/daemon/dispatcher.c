@@ -19,6 +19,8 @@
 #define IDLE_WAIT 1.0
 #define ORPHAN_SCAN_MAX 10000
 #define STOP_GRACE 3.0
+#define STALE_TEMP_SWEEP_INTERVAL 600   /* seconds */
+#define STALE_TEMP_AGE 600              /* seconds: older temp files are orphans */
 #define CLAIM_CHOICE 4
 
 typedef enum { EVENT_ACK, EVENT_SMS, EVENT_CONNECTED, EVENT_DISCONNECTED } EventKind;
@@ -61,6 +63,7 @@ struct Dispatcher {
     int inotify_fd;
     int scan_new;
     time_t last_rescan;
+    time_t last_temp_sweep;  /* 0 until the first sweep, at start-up */
     /* counters, read by other threads */
     Mutex *counters_lock;
     DispatcherCounters counters;
@@ -567,8 +570,24 @@ static void claim_jobs(Dispatcher *d)
     }
 }
 
+/*
+ * A write interrupted by a crash leaves its temp file behind. Sweep old ones
+ * at start-up and then now and then; young ones may belong to a write of
+ * another provbox on the same spool that is under way.
+ */
+static void sweep_stale_temps(Dispatcher *d)
+{
+    time_t now = time(NULL);
+
+    if (now - d->last_temp_sweep < STALE_TEMP_SWEEP_INTERVAL)
+        return;
+    d->last_temp_sweep = now;
+    spool_remove_stale_temps(d->spool, STALE_TEMP_AGE);
+}
+
 static void take_jobs_in(Dispatcher *d)
 {
+    sweep_stale_temps(d);
     drain_inotify(d);
     if (d->suspended || free_job_slots(d) <= 0)
         return;

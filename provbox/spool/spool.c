@@ -62,6 +62,7 @@
 #define DIR_MODE 0770
 #define FILE_MODE 0660
 #define STATUS_SUFFIX ".status"
+#define TEMP_PREFIX ".tmp."         /* provbox's own temp files */
 
 struct Spool {
     Octstr *dir;
@@ -359,7 +360,7 @@ static Octstr *temp_path(Octstr *dir)
     struct timeval now;
 
     gettimeofday(&now, NULL);
-    return octstr_format("%S/.tmp.%ld%06ld.%ld.%lu", dir, (long) now.tv_sec,
+    return octstr_format("%S/" TEMP_PREFIX "%ld%06ld.%ld.%lu", dir, (long) now.tv_sec,
                          (long) now.tv_usec, (long) getpid(), next_unique());
 }
 
@@ -760,6 +761,41 @@ List *spool_list(Spool *spool, SpoolState state, long max)
  * Linux file systems: how long the oldest job has been in this state.
  * An unreadable directory counts as empty (and is logged).
  */
+/* Temp files provbox left behind when it died in the middle of a write. */
+static long remove_stale_temps_in(Spool *spool, SpoolState state, time_t cutoff)
+{
+    DIR *d = open_state_dir(spool, state);
+    struct dirent *e;
+    struct stat st;
+    long removed = 0;
+
+    while (d != NULL && (e = readdir(d)) != NULL) {
+        if (strncmp(e->d_name, TEMP_PREFIX, strlen(TEMP_PREFIX)) != 0)
+            continue;
+        if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0
+            && S_ISREG(st.st_mode) && st.st_mtime < cutoff
+            && unlinkat(dirfd(d), e->d_name, 0) == 0)
+            removed++;
+    }
+    if (d != NULL)
+        closedir(d);
+    return removed;
+}
+
+long spool_remove_stale_temps(Spool *spool, long max_age)
+{
+    time_t cutoff = time(NULL) - max_age;
+    long removed = 0;
+    int s;
+
+    for (s = 0; s < SPOOL_STATES; s++)
+        removed += remove_stale_temps_in(spool, (SpoolState) s, cutoff);
+    if (removed > 0)
+        info(0, "Removed %ld temp file(s) older than %ld s left by an interrupted write in %s.",
+             removed, max_age, octstr_get_cstr(spool->dir));
+    return removed;
+}
+
 long spool_count(Spool *spool, SpoolState state, long *oldest_age)
 {
     DIR *d = open_state_dir(spool, state);

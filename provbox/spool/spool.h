@@ -108,6 +108,13 @@ void spool_sync_dirs(Spool *spool, unsigned states);
 void spool_defer_dir_syncs(void);
 void spool_sync_deferred(Spool *spool);
 
+/*
+ * Remove provbox's temp files (".tmp.*") older than max_age seconds from
+ * every state directory: what a write interrupted by a crash left behind.
+ * Returns how many were removed.
+ */
+long spool_remove_stale_temps(Spool *spool, long max_age);
+
 /* Durable write helper (temp, fsync, rename, fsync dir), for any file. */
 int spool_write_file_atomic(Octstr *path, Octstr *content, Octstr **error);
 

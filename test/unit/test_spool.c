@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include "gwlib/gwlib.h"
@@ -520,6 +521,43 @@ static void test_interrupted_move(void)
     spool_close(spool);
 }
 
+static int exists(Octstr *path)
+{
+    struct stat st;
+
+    return lstat(octstr_get_cstr(path), &st) == 0;
+}
+
+static void test_stale_temps(void)
+{
+    Spool *spool = open_spool("t");
+    Octstr *old_new = scratch_path("t/new/.tmp.1.2.3"), *old_done = scratch_path("t/done/.tmp.4.5.6");
+    Octstr *young = scratch_path("t/active/.tmp.7.8.9"), *other_dot = scratch_path("t/new/.keep");
+    Octstr *job = scratch_path("t/new/job-1");
+    struct timeval hour_ago[2];
+
+    write_plain(old_new, "half");
+    write_plain(old_done, "half");
+    write_plain(young, "being written");
+    write_plain(other_dot, "not ours");
+    make_job(spool, SPOOL_NEW, "job-1", 1);
+    hour_ago[0].tv_sec = hour_ago[1].tv_sec = time(NULL) - 3600;
+    hour_ago[0].tv_usec = hour_ago[1].tv_usec = 0;
+    utimes(octstr_get_cstr(old_new), hour_ago);
+    utimes(octstr_get_cstr(old_done), hour_ago);
+    utimes(octstr_get_cstr(other_dot), hour_ago);
+    ok(spool_remove_stale_temps(spool, 600) == 2, "spool_remove_stale_temps removes the 2 old temp files");
+    ok(!exists(old_new) && !exists(old_done), "old .tmp.* files in new/ and done/ are gone");
+    ok(exists(young), "a young temp file (a write under way) stays");
+    ok(exists(other_dot) && exists(job), "other dot files and jobs are not touched");
+    octstr_destroy(old_new);
+    octstr_destroy(old_done);
+    octstr_destroy(young);
+    octstr_destroy(other_dot);
+    octstr_destroy(job);
+    spool_close(spool);
+}
+
 static void test_paths(void)
 {
     Spool *spool = open_spool("p");
@@ -565,6 +603,7 @@ int main(void)
     test_list_and_count();
     test_move();
     test_interrupted_move();
+    test_stale_temps();
     test_paths();
     remove_scratch();
     gwlib_shutdown();
