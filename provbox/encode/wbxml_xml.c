@@ -5,6 +5,8 @@
  * external resources, plus the process-wide libxml2 start-up and shutdown
  * (wbxml_init / wbxml_shutdown).
  */
+#include <stdarg.h>
+#include <stdio.h>
 #include <libxml/parser.h>
 #include <libxml/xmlerror.h>
 
@@ -83,6 +85,24 @@ static xmlParserInputPtr refuse_external_entity(void *ctx,
     return NULL;
 }
 
+/*
+ * libxml2 reports a few problems (failed encoding conversions) through its
+ * generic, per-thread handler rather than the parser context, which would
+ * print them on stderr. The context records the parse error that follows;
+ * the generic text goes to the debug log only.
+ */
+static void generic_to_debug(void *ctx, const char *fmt, ...)
+{
+    char text[256];
+    va_list args;
+
+    (void) ctx;
+    va_start(args, fmt);
+    vsnprintf(text, sizeof(text), fmt, args);
+    va_end(args);
+    debug("provbox.xml", 0, "libxml2: %s", text);
+}
+
 static xmlParserCtxtPtr new_safe_context(ParseErrors *errors)
 {
     xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
@@ -126,6 +146,7 @@ xmlDocPtr wbxml_xml_parse(Octstr *xml, Octstr **error)
                                WBXML_XML_MAX_BYTES);
         return NULL;
     }
+    xmlSetGenericErrorFunc(NULL, generic_to_debug);
     ctxt = new_safe_context(&errors);
     if (ctxt == NULL) {
         *error = octstr_create("line 1: cannot create an XML parser");
