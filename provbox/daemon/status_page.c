@@ -5,6 +5,7 @@
 #include "gwlib/gwlib.h"
 #include "daemon/status_page.h"
 #include "daemon/recent_errors.h"
+#include "common/escape.h"
 
 #define HTML_REFRESH_SECONDS 10
 
@@ -215,47 +216,6 @@ static List *gather(const StatusSources *src)
     return sections;
 }
 
-/* ---- escaping ------------------------------------------------------------- */
-
-static void append_escaped_markup(Octstr *out, Octstr *value)
-{
-    long i;
-    int c;
-
-    for (i = 0; i < octstr_len(value); i++) {
-        c = octstr_get_char(value, i);
-        switch (c) {
-        case '<': octstr_append_cstr(out, "&lt;"); break;
-        case '>': octstr_append_cstr(out, "&gt;"); break;
-        case '&': octstr_append_cstr(out, "&amp;"); break;
-        case '"': octstr_append_cstr(out, "&quot;"); break;
-        default:
-            if (c < 0x20 && c != '\t')
-                octstr_append_char(out, ' ');
-            else
-                octstr_append_char(out, c);
-        }
-    }
-}
-
-static void append_json_string(Octstr *out, Octstr *value)
-{
-    long i;
-    int c;
-
-    octstr_append_char(out, '"');
-    for (i = 0; i < octstr_len(value); i++) {
-        c = octstr_get_char(value, i);
-        if (c == '"' || c == '\\')
-            octstr_format_append(out, "\\%c", c);
-        else if (c < 0x20)
-            octstr_format_append(out, "\\u%04x", c);
-        else
-            octstr_append_char(out, c);
-    }
-    octstr_append_char(out, '"');
-}
-
 /* ---- renderers ------------------------------------------------------------ */
 
 static void render_txt_fields(Octstr *out, List *fields, const char *indent)
@@ -294,7 +254,7 @@ static void render_xml_fields(Octstr *out, List *fields, const char *indent)
     for (i = 0; i < gwlist_len(fields); i++) {
         Field *f = gwlist_get(fields, i);
         octstr_format_append(out, "%s<%s>", indent, f->name);
-        append_escaped_markup(out, f->value);
+        escape_append_markup(out, f->value);
         octstr_format_append(out, "</%s>\n", f->name);
     }
 }
@@ -330,7 +290,7 @@ static void render_json_fields(Octstr *out, List *fields)
         if (f->numeric)
             octstr_append(out, f->value);
         else
-            append_json_string(out, f->value);
+            escape_append_json(out, f->value);
     }
     octstr_append_char(out, '}');
 }
@@ -365,7 +325,7 @@ static void render_html_rows(Octstr *out, List *fields)
     for (i = 0; i < gwlist_len(fields); i++) {
         Field *f = gwlist_get(fields, i);
         octstr_format_append(out, "<tr%s><th>%s</th><td>", f->bad ? " class=\"bad\"" : "", f->name);
-        append_escaped_markup(out, f->value);
+        escape_append_markup(out, f->value);
         octstr_append_cstr(out, "</td></tr>\n");
     }
 }

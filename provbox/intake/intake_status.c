@@ -4,34 +4,21 @@
 #include "gwlib/gwlib.h"
 #include "spool/job_status.h"
 #include "intake/intake_status.h"
+#include "common/escape.h"
 
 typedef enum { VIEW_TXT, VIEW_XML, VIEW_JSON } View;
 
 static void append_xml(Octstr *out, const char *tag, Octstr *value)
 {
-    Octstr *escaped = octstr_duplicate(value);
-
-    octstr_convert_to_html_entities(escaped);
-    octstr_format_append(out, "<%s>%S</%s>", tag, escaped, tag);
-    octstr_destroy(escaped);
+    octstr_format_append(out, "<%s>", tag);
+    escape_append_markup(out, value);
+    octstr_format_append(out, "</%s>", tag);
 }
 
 static void append_json(Octstr *out, const char *name, Octstr *value)
 {
-    long i;
-    int c;
-
-    octstr_format_append(out, "\"%s\":\"", name);
-    for (i = 0; i < octstr_len(value); i++) {
-        c = octstr_get_char(value, i);
-        if (c == '"' || c == '\\')
-            octstr_format_append(out, "\\%c", c);
-        else if (c < 0x20)
-            octstr_format_append(out, "\\u%04x", c);
-        else
-            octstr_append_char(out, c);
-    }
-    octstr_append_char(out, '"');
+    octstr_format_append(out, "\"%s\":", name);
+    escape_append_json(out, value);
 }
 
 static void render_recipient(Octstr *out, View view, const RecipientStatus *r)
