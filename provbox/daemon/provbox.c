@@ -122,10 +122,12 @@ static int run(ProvboxConfig *config, Octstr *user)
         stop_requested = failed = 1;
     if (user != NULL && !failed && privileges_drop(user, spool) < 0)
         stop_requested = failed = 1;
-    dispatcher_start(dispatcher, link);
-    info(0, "provbox %s running as '%s', spool %s.", PROVBOX_VERSION,
-         octstr_get_cstr(config->provbox_id), octstr_get_cstr(config->spool_dir));
-    wait_for_stop(dispatcher, stats);
+    if (!failed) {
+        dispatcher_start(dispatcher, link);
+        info(0, "provbox %s running as '%s', spool %s.", PROVBOX_VERSION,
+             octstr_get_cstr(config->provbox_id), octstr_get_cstr(config->spool_dir));
+        wait_for_stop(dispatcher, stats);
+    }
     info(0, "provbox shutting down.");
     admin_http_stop(admin);
     dispatcher_stop(dispatcher);
