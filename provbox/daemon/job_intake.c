@@ -10,7 +10,7 @@
 
 #include "gwlib/gwlib.h"
 #include "daemon/job_intake.h"
-#include "daemon/job_lock.h"
+#include "spool/job_lock.h"
 #include "daemon/recent_errors.h"
 #include "spool/job_status.h"
 

@@ -3,7 +3,7 @@
  * or batched per dispatcher round (job_record.h).
  */
 #include "gwlib/gwlib.h"
-#include "daemon/job_lock.h"
+#include "spool/job_lock.h"
 #include "daemon/job_record.h"
 
 

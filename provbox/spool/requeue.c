@@ -9,6 +9,7 @@
 #include "gwlib/gwlib.h"
 #include "spool/job_status.h"
 #include "spool/requeue.h"
+#include "spool/job_lock.h"
 
 static const char *why_not_requeued(SpoolState state)
 {
@@ -113,16 +114,25 @@ static int forget_record(Spool *spool, Octstr *name, Octstr **summary,
     return result;
 }
 
+/*
+ * Under the job's status lock, so that a delivery report a provbox records
+ * at the same moment lands either before the rewrite or after the move.
+ */
 int spool_requeue(Spool *spool, Octstr *name, int all, Octstr **summary,
                   Octstr **error)
 {
+    int lock = job_lock_status(spool, name, error), ret = 0;
+
     *summary = NULL;
+    if (lock == -1)
+        return -1;
     if (check_failed(spool, name, error) < 0
         || (all ? forget_record : keep_record)(spool, name, summary, error) < 0
         || spool_move(spool, name, SPOOL_FAILED, SPOOL_NEW, error) < 0) {
         octstr_destroy(*summary);
         *summary = NULL;
-        return -1;
+        ret = -1;
     }
-    return 0;
+    job_lock_release_status(lock);
+    return ret;
 }

@@ -11,7 +11,8 @@
  * resumes from that record so phones that got the message do not get it
  * again. With `all`, the status is removed instead and every recipient is
  * sent again. The status is rewritten before the move, so provbox never
- * finds the job in new/ with the old record.
+ * finds the job in new/ with the old record; both happen under the job's
+ * status lock (job_lock.h).
  */
 #ifndef PROVBOX_REQUEUE_H
 #define PROVBOX_REQUEUE_H

@@ -9,7 +9,7 @@
 #include <sys/stat.h>
 
 #include "gwlib/gwlib.h"
-#include "daemon/job_lock.h"
+#include "spool/job_lock.h"
 
 #define STATUS_LOCK_FILE ".status-locks"
 #define STATUS_LOCK_SLOTS 65521     /* a prime: bytes of the lock file used */
