@@ -10,6 +10,7 @@
 #include "encode/ota_legacy.h"
 #include "spool/spool.h"
 #include "daemon/active_job.h"
+#include "daemon/job_record.h"
 
 #define WSP_TID 1
 
@@ -299,4 +300,59 @@ void active_job_destroy(ActiveJob *aj)
     job_destroy(aj->job);
     octstr_destroy(aj->name);
     gw_free(aj);
+}
+
+/* ---- merging progress into the status file ---- */
+
+static void ensure_recipients(JobStatus *status, const ActiveJob *aj)
+{
+    long i;
+
+    if (status->id == NULL && aj->job->operator_id != NULL)
+        status->id = octstr_duplicate(aj->job->operator_id);
+    for (i = gwlist_len(status->recipients); i < gwlist_len(aj->job->recipients); i++) {
+        Recipient *r = gwlist_get(aj->job->recipients, i);
+        job_status_add_recipient(status, r->msisdn);
+    }
+}
+
+void active_job_apply_progress(JobStatus *status, void *ctx)
+{
+    ActiveJob *aj = ctx;
+    long i;
+
+    ensure_recipients(status, aj);
+    if (aj->unfinished == 0 && active_job_all_failed(aj) && status->reason == NULL)
+        status->reason = octstr_format("no recipient could be sent: %S", aj->progress[0].reason);
+    for (i = 0; i < gwlist_len(aj->job->recipients); i++) {
+        RecipientProgress *p = &aj->progress[i];
+        RecipientStatus *rs = job_record_recipient(status, i);
+        if (p->parts > rs->parts)
+            rs->parts = p->parts;
+        if (p->acked > rs->acked)
+            rs->acked = p->acked;
+        if (p->entry_code != NULL && rs->entry_code == NULL)
+            rs->entry_code = octstr_duplicate(p->entry_code);
+        if (p->reason != NULL) {
+            rs->state = p->failure;
+            octstr_destroy(rs->reason);
+            rs->reason = octstr_duplicate(p->reason);
+        }
+        job_record_derive_state(rs);
+    }
+}
+
+int active_job_finished(const ActiveJob *aj)
+{
+    return aj->unfinished == 0 && aj->in_flight == 0;
+}
+
+int active_job_all_failed(const ActiveJob *aj)
+{
+    long i;
+
+    for (i = 0; i < gwlist_len(aj->job->recipients); i++)
+        if (aj->progress[i].reason == NULL)
+            return 0;
+    return 1;
 }

@@ -80,6 +80,18 @@ void active_job_count_ack(ActiveJob *job, long i);
 /* Mark recipients the status file already shows as handed off (resume). */
 void active_job_resume_from(ActiveJob *job, const JobStatus *status);
 
+/*
+ * Merge this process's progress into a status read from disk (a
+ * job_record_apply_fn; ctx is the ActiveJob): recipients listed, parts and
+ * acks raised (never lowered), entry codes and failures recorded, states
+ * derived. A job whose every recipient failed gets the first reason.
+ */
+void active_job_apply_progress(JobStatus *status, void *ctx);
+/* Every recipient finished and no segment out: the job can move on. */
+int active_job_finished(const ActiveJob *aj);
+/* Every recipient failed or expired. */
+int active_job_all_failed(const ActiveJob *aj);
+
 /* Parse a dlr_url correlation key. 0, or -1 if it is not one of ours. */
 int active_job_parse_key(Octstr *key, Octstr **job, long *recipient, long *segment);
 

@@ -290,61 +290,6 @@ static void handle_events(Dispatcher *d)
 
 /* ---- recording progress ---------------------------------------------- */
 
-static void ensure_recipients(JobStatus *status, const ActiveJob *aj)
-{
-    long i;
-
-    if (status->id == NULL && aj->job->operator_id != NULL)
-        status->id = octstr_duplicate(aj->job->operator_id);
-    for (i = gwlist_len(status->recipients); i < gwlist_len(aj->job->recipients); i++) {
-        Recipient *r = gwlist_get(aj->job->recipients, i);
-        job_status_add_recipient(status, r->msisdn);
-    }
-}
-
-static int all_failed(const ActiveJob *aj);
-
-static void apply_progress(JobStatus *status, void *ctx)
-{
-    ActiveJob *aj = ctx;
-    long i;
-
-    ensure_recipients(status, aj);
-    if (aj->unfinished == 0 && all_failed(aj) && status->reason == NULL)
-        status->reason = octstr_format("no recipient could be sent: %S", aj->progress[0].reason);
-    for (i = 0; i < gwlist_len(aj->job->recipients); i++) {
-        RecipientProgress *p = &aj->progress[i];
-        RecipientStatus *rs = job_record_recipient(status, i);
-        if (p->parts > rs->parts)
-            rs->parts = p->parts;
-        if (p->acked > rs->acked)
-            rs->acked = p->acked;
-        if (p->entry_code != NULL && rs->entry_code == NULL)
-            rs->entry_code = octstr_duplicate(p->entry_code);
-        if (p->reason != NULL) {
-            rs->state = p->failure;
-            octstr_destroy(rs->reason);
-            rs->reason = octstr_duplicate(p->reason);
-        }
-        job_record_derive_state(rs);
-    }
-}
-
-static int job_finished(const ActiveJob *aj)
-{
-    return aj->unfinished == 0 && aj->in_flight == 0;
-}
-
-static int all_failed(const ActiveJob *aj)
-{
-    long i;
-
-    for (i = 0; i < gwlist_len(aj->job->recipients); i++)
-        if (aj->progress[i].reason == NULL)
-            return 0;
-    return 1;
-}
-
 static void forget_job(Dispatcher *d, long index)
 {
     ActiveJob *aj = gwlist_get(d->jobs, index);
@@ -361,10 +306,11 @@ static void forget_job(Dispatcher *d, long index)
 /* Stage one job's progress; a finished job will move on. */
 static void stage_job(JobRecordBatch *batch, ActiveJob *aj)
 {
-    int target = !job_finished(aj) ? JOB_RECORD_STAY : all_failed(aj) ? SPOOL_FAILED : SPOOL_DONE;
+    int target = !active_job_finished(aj) ? JOB_RECORD_STAY
+               : active_job_all_failed(aj) ? SPOOL_FAILED : SPOOL_DONE;
     Octstr *why = NULL;
 
-    if (job_record_batch_update(batch, aj->name, apply_progress, aj, target, &why) == -1) {
+    if (job_record_batch_update(batch, aj->name, active_job_apply_progress, aj, target, &why) == -1) {
         error(0, "Job %s: progress not recorded (will retry): %s",
               octstr_get_cstr(aj->name), octstr_get_cstr(why));
         octstr_destroy(why);
@@ -373,7 +319,7 @@ static void stage_job(JobRecordBatch *batch, ActiveJob *aj)
 
 static int needs_record(const ActiveJob *aj)
 {
-    return aj->dirty || job_finished(aj);
+    return aj->dirty || active_job_finished(aj);
 }
 
 static void stage_progress(Dispatcher *d, JobRecordBatch *batch)
@@ -388,7 +334,7 @@ static void stage_progress(Dispatcher *d, JobRecordBatch *batch)
 static void job_done(Dispatcher *d, long index)
 {
     ActiveJob *aj = gwlist_get(d->jobs, index);
-    int failed = all_failed(aj);
+    int failed = active_job_all_failed(aj);
 
     info(0, "Job %s finished: %s.", octstr_get_cstr(aj->name), failed ? "failed" : "done");
     COUNT(d, jobs_done, !failed);
@@ -408,7 +354,7 @@ static void settle_progress(Dispatcher *d, JobRecordBatch *batch)
             failures++;
         else if (needs_record(aj)) {
             aj->dirty = 0;
-            if (job_finished(aj)) {
+            if (active_job_finished(aj)) {
                 job_done(d, i);
                 continue;
             }
