@@ -123,43 +123,13 @@ def reassemble_any_ports(msgs):
 def parse_push(msgs):
     """-> dict: ports, content_type (name), charset, sec, mac, body."""
     ports, pdu = reassemble_any_ports(msgs)
-    hdr_len, i = wire.uintvar(pdu, 2)
-    headers, body = pdu[i:i + hdr_len], pdu[i + hdr_len:]
-    out = {"ports": ports, "pdu_type": pdu[1], "body": body, "sec": None, "mac": None,
-           "charset": None, "segments": len(msgs)}
-    if headers[0] & 0x80:
-        out["content_type"] = WELL_KNOWN_TYPES.get(headers[0] & 0x7F, hex(headers[0]))
-        return out
-    if headers[0] == 0x1F:
-        length, j = wire.uintvar(headers, 1)
-    else:
-        length, j = headers[0], 1
-    value = headers[j:j + length]
-    if value[0] & 0x80:
-        out["content_type"], k = WELL_KNOWN_TYPES.get(value[0] & 0x7F), 1
-    elif value[0] < 0x1F:                       # Long-integer media type
-        n = value[0]
-        out["content_type"] = WELL_KNOWN_TYPES.get(int.from_bytes(value[1:1 + n], "big"))
-        k = 1 + n
-    else:
-        end = value.index(0)
-        out["content_type"], k = value[:end].decode("ascii"), end + 1
-    names = {v: n for n, v in wire.SEC_CODES.items()}
-    while k < len(value):
-        param = value[k]
-        if param == 0x81:
-            out["charset"] = value[k + 1] & 0x7F
-            k += 2
-        elif param == 0x91:
-            out["sec"] = names[value[k + 1] & 0x7F]
-            k += 2
-        elif param == 0x92:
-            end = value.index(0, k + 1)
-            out["mac"] = value[k + 1:end].decode("ascii")
-            k = end + 1
-        else:
-            raise ValueError("unexpected WSP parameter 0x%02X" % param)
-    return out
+    push = wire.parse_push(pdu)
+    media = push["media"]
+    return {"ports": ports, "pdu_type": push["type"], "body": push["body"],
+            "sec": push["sec"], "mac": push["mac"], "charset": push["charset"],
+            "segments": len(msgs),
+            "content_type": WELL_KNOWN_TYPES.get(media, hex(media)) if isinstance(media, int)
+            else media}
 
 
 def decode(body, lang=None):

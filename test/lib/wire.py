@@ -91,36 +91,56 @@ def uintvar(data, i):
             return value, i
 
 
-def parse_push(pdu):
-    """-> dict: tid, type, content_type byte, sec (name or None), mac, body."""
-    tid, pdu_type = pdu[0], pdu[1]
-    hdr_len, i = uintvar(pdu, 2)
-    headers, body = pdu[i:i + hdr_len], pdu[i + hdr_len:]
-    out = {"tid": tid, "type": pdu_type, "sec": None, "mac": None, "body": body,
-           "headers": headers}
-    j = 0
-    if headers[0] & 0x80:              # short-form content type
-        out["content_type"] = headers[0]
-        return out
+def parse_content_type(headers):
+    """The WSP Content-Type that opens `headers` -> (media, params).
+
+    media: a well-known code (int; short-integer or long-integer form) or a
+    text media type; params: sec (name), mac (hex text), charset (MIBenum),
+    None when absent."""
+    params = {"sec": None, "mac": None, "charset": None}
+    if headers[0] & 0x80:              # short form: the media code alone
+        return headers[0] & 0x7F, params
     if headers[0] == 0x1F:
         length, j = uintvar(headers, 1)
     else:
         length, j = headers[0], 1
     value = headers[j:j + length]
-    out["content_type"] = value[0]
-    k = 1
+    if value[0] & 0x80:
+        media, k = value[0] & 0x7F, 1
+    elif value[0] < 0x1F:              # long-integer media code
+        n = value[0]
+        media, k = int.from_bytes(value[1:1 + n], "big"), 1 + n
+    else:
+        end = value.index(0)
+        media, k = value[:end].decode("ascii"), end + 1
     names = {v: n for n, v in SEC_CODES.items()}
     while k < len(value):
         param = value[k]
-        if param == 0x91:
-            out["sec"] = names[value[k + 1] & 0x7F]
+        if param == 0x81:
+            params["charset"] = value[k + 1] & 0x7F
+            k += 2
+        elif param == 0x91:
+            params["sec"] = names[value[k + 1] & 0x7F]
             k += 2
         elif param == 0x92:
             end = value.index(0, k + 1)
-            out["mac"] = value[k + 1:end].decode("ascii")
+            params["mac"] = value[k + 1:end].decode("ascii")
             k = end + 1
         else:
             raise ValueError("unexpected WSP parameter 0x%02X" % param)
+    return media, params
+
+
+def parse_push(pdu):
+    """-> dict: tid, type, media (code or text), content_type (the byte of a
+    short well-known code, e.g. 0xB6), sec (name or None), mac, charset, body."""
+    tid, pdu_type = pdu[0], pdu[1]
+    hdr_len, i = uintvar(pdu, 2)
+    headers, body = pdu[i:i + hdr_len], pdu[i + hdr_len:]
+    media, params = parse_content_type(headers)
+    out = {"tid": tid, "type": pdu_type, "body": body, "headers": headers, "media": media,
+           "content_type": media | 0x80 if isinstance(media, int) and media < 0x80 else media}
+    out.update(params)
     return out
 
 

@@ -13,6 +13,7 @@
 #include "gwlib/gwlib.h"
 #include "spool/job.h"
 #include "../lib/tap.h"
+#include "../lib/test_data.h"
 
 #define MIN_JOB_CASES 30
 
@@ -23,9 +24,7 @@ static const char *const corpus_secrets[] = {
 
 static Octstr *corpus_dir(void)
 {
-    const char *srcdir = getenv("PROVBOX_SRCDIR");
-
-    return octstr_format("%s/test/hostile", srcdir ? srcdir : ".");
+    return test_data_path("hostile");
 }
 
 static int leaks_secret(Octstr *reason)

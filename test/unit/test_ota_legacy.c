@@ -11,6 +11,7 @@
 #include "encode/wbxml.h"
 #include "spool/job.h"
 #include "../lib/tap.h"
+#include "../lib/test_data.h"
 
 #define BOOKMARK_XML \
     "<CHARACTERISTIC-LIST><CHARACTERISTIC TYPE=\"BOOKMARK\">" \
@@ -19,14 +20,6 @@
 #define BOOKMARK_WBXML \
     "01016a0045c67f01871511034b616e6e656c000187171103687474703a2f2f7777772e6b616e6e656c" \
     "2e6f72672f00010101"
-
-static Octstr *hex(const char *text)
-{
-    Octstr *bytes = octstr_create(text);
-
-    octstr_hex_to_binary(bytes);
-    return bytes;
-}
 
 static void ok_octstr(Octstr *got, Octstr *want, const char *what)
 {
@@ -37,7 +30,7 @@ static void ok_octstr(Octstr *got, Octstr *want, const char *what)
 static void compiles_to(OtaLegacyType type, const char *xml, const char *want_hex,
                         const char *what)
 {
-    Octstr *error = NULL, *want = hex(want_hex);
+    Octstr *error = NULL, *want = from_hex(want_hex);
     Octstr *got = ota_legacy_compile(type, octstr_imm(xml), &error);
 
     ok_octstr(got, want, what);
@@ -109,7 +102,7 @@ static void test_refusals(void)
 
 static void test_push(void)
 {
-    Octstr *body = hex(BOOKMARK_WBXML), *pdu, *want, *error = NULL;
+    Octstr *body = from_hex(BOOKMARK_WBXML), *pdu, *want, *error = NULL;
     List *segments;
     PushSegment *s;
 
@@ -132,7 +125,7 @@ static void test_push(void)
        "settings: HdrLen 2C, browser-settings content type");
     octstr_destroy(pdu);
     pdu = ota_legacy_pdu_build(OTA_SYNCSETTINGS, body, 1);
-    want = hex("010606050202" "0b81ea");
+    want = from_hex("010606050202" "0b81ea");
     octstr_append(want, body);
     ok_octstr(pdu, want, "syncsettings: Content-Type 0x020B (vnd.nokia.syncset+wbxml), charset");
     ok(ota_legacy_dest_port(OTA_SYNCSETTINGS) == 49996 && ota_legacy_src_port(OTA_SYNCSETTINGS) == 49154,

@@ -10,29 +10,9 @@
 #include "encode/push.h"
 #include "encode/signer.h"
 #include "../lib/tap.h"
+#include "../lib/test_data.h"
 
 #define CONNECTIVITY "application/vnd.wap.connectivity-wbxml"
-
-static Octstr *read_vector(const char *name)
-{
-    const char *srcdir = getenv("PROVBOX_SRCDIR");
-    Octstr *path = octstr_format("%s/test/vectors/%s", srcdir ? srcdir : ".",
-                                 name);
-    Octstr *data = octstr_read_file(octstr_get_cstr(path));
-
-    if (data == NULL)
-        panic(0, "cannot read %s (set PROVBOX_SRCDIR)", octstr_get_cstr(path));
-    octstr_destroy(path);
-    return data;
-}
-
-static Octstr *from_hex(const char *hex)
-{
-    Octstr *bytes = octstr_create(hex);
-
-    octstr_hex_to_binary(bytes);
-    return bytes;
-}
 
 /* A PDU-like byte string of len octets with a recognisable pattern. */
 static Octstr *pattern(long len)

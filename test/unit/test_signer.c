@@ -9,27 +9,7 @@
 #include "gwlib/gwlib.h"
 #include "encode/signer.h"
 #include "../lib/tap.h"
-
-static Octstr *read_vector(const char *name)
-{
-    const char *srcdir = getenv("PROVBOX_SRCDIR");
-    Octstr *path = octstr_format("%s/test/vectors/%s", srcdir ? srcdir : ".",
-                                 name);
-    Octstr *data = octstr_read_file(octstr_get_cstr(path));
-
-    if (data == NULL)
-        panic(0, "cannot read %s (set PROVBOX_SRCDIR)", octstr_get_cstr(path));
-    octstr_destroy(path);
-    return data;
-}
-
-static Octstr *from_hex(const char *hex)
-{
-    Octstr *bytes = octstr_create(hex);
-
-    octstr_hex_to_binary(bytes);
-    return bytes;
-}
+#include "../lib/test_data.h"
 
 static void test_imsi_key(const char *imsi, const char *want_hex,
                           const char *what)
