@@ -141,7 +141,7 @@ int intake_status_render(Spool *spool, Octstr *job, Octstr *format, Octstr **ans
         *answer = octstr_format("no job %S\n", job);
         return HTTP_NOT_FOUND;
     }
-    text = spool_read_status(spool, (SpoolState) state, job);
+    text = spool_peek_status(spool, (SpoolState) state, job);
     if (text != NULL && (status = job_status_parse(text, &why)) == NULL)
         octstr_destroy(why);
     *answer = render(view, job, octstr_imm(spool_state_name((SpoolState) state)), status);

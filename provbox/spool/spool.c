@@ -543,26 +543,12 @@ static int check_regular(struct stat *st, const char *label, long max_size,
     return 0;
 }
 
-/* A regular file of at most max_size bytes, or NULL + *error. */
-static Octstr *read_regular(Octstr *path, const char *label, long max_size,
-                            Octstr **error)
+/* The whole of an open regular file (checked again through fd), or NULL + *error. */
+static Octstr *read_checked_fd(int fd, const char *label, long max_size, Octstr **error)
 {
-    const char *p = octstr_get_cstr(path);
     struct stat st;
     Octstr *content = NULL;
-    int fd;
 
-    if (lstat(p, &st) < 0) {
-        fail(error, errno, "%s", label);
-        return NULL;
-    }
-    if (check_regular(&st, label, max_size, error) < 0)
-        return NULL;
-    fd = open(p, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-    if (fd < 0) {
-        fail(error, errno, "%s: cannot open it", label);
-        return NULL;
-    }
     if (fstat(fd, &st) < 0)
         fail(error, errno, "%s", label);
     else if (check_regular(&st, label, max_size, error) == 0) {
@@ -576,6 +562,33 @@ static Octstr *read_regular(Octstr *path, const char *label, long max_size,
             content = NULL;
         }
     }
+    return content;
+}
+
+/* A regular file of at most max_size bytes, or NULL + *error (and *missing
+ * set when there is no such file, if missing is not NULL). */
+static Octstr *read_regular(Octstr *path, const char *label, long max_size,
+                            Octstr **error, int *missing)
+{
+    const char *p = octstr_get_cstr(path);
+    struct stat st;
+    Octstr *content;
+    int fd;
+
+    if (lstat(p, &st) < 0) {
+        if (missing != NULL)
+            *missing = errno == ENOENT;
+        fail(error, errno, "%s", label);
+        return NULL;
+    }
+    if (check_regular(&st, label, max_size, error) < 0)
+        return NULL;
+    fd = open(p, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) {
+        fail(error, errno, "%s: cannot open it", label);
+        return NULL;
+    }
+    content = read_checked_fd(fd, label, max_size, error);
     close(fd);
     return content;
 }
@@ -591,9 +604,23 @@ Octstr *spool_read(Spool *spool, SpoolState state, Octstr *name,
     }
     path = spool_path(spool, state, name);
     label = octstr_format("job %S in %s/", name, state_names[state]);
-    content = read_regular(path, octstr_get_cstr(label), max_size, error);
+    content = read_regular(path, octstr_get_cstr(label), max_size, error, NULL);
     octstr_destroy(label);
     octstr_destroy(path);
+    return content;
+}
+
+Octstr *spool_read_open(int fd, SpoolState state, Octstr *name, long max_size,
+                        Octstr **error)
+{
+    Octstr *label = octstr_format("job %S in %s/", name, state_names[state]);
+    Octstr *content = NULL;
+
+    if (lseek(fd, 0, SEEK_SET) < 0)
+        fail(error, errno, "%s: cannot read it", octstr_get_cstr(label));
+    else
+        content = read_checked_fd(fd, octstr_get_cstr(label), max_size, error);
+    octstr_destroy(label);
     return content;
 }
 
@@ -605,74 +632,119 @@ static int exists(Octstr *path)
 }
 
 /*
- * Finishes a move interrupted between its two renames: the job is in
- * `state` but its status was left in a directory that no longer holds the
- * job. Returns 0 when a status was brought back.
+ * A status left behind by an interrupted move: the job is in `state`, its
+ * status in a directory that does not hold the job. Returns that state, or -1.
  */
-static int adopt_stray_status(Spool *spool, SpoolState state, Octstr *name)
+static int find_stray_status(Spool *spool, SpoolState state, Octstr *name)
 {
-    Octstr *here = spool_status_path(spool, state, name);
-    Octstr *job = spool_path(spool, state, name);
-    Octstr *job_there, *status_there, *dir;
-    int s, adopted = -1;
+    Octstr *job = spool_path(spool, state, name), *job_there, *status_there;
+    int s, found = -1;
 
-    for (s = 0; s < SPOOL_STATES && adopted < 0 && exists(job); s++) {
+    for (s = 0; s < SPOOL_STATES && found < 0 && exists(job); s++) {
         if (s == (int) state)
             continue;
         job_there = spool_path(spool, (SpoolState) s, name);
         status_there = spool_status_path(spool, (SpoolState) s, name);
-        if (exists(status_there) && !exists(job_there)
-            && rename(octstr_get_cstr(status_there), octstr_get_cstr(here)) == 0) {
-            info(0, "job %s: took its status from %s/ to %s/, finishing an "
-                 "interrupted move", octstr_get_cstr(name), state_names[s],
-                 state_names[state]);
-            dir = state_dir(spool, state);
-            sync_dir(dir);
-            octstr_destroy(dir);
-            adopted = 0;
-        }
+        if (exists(status_there) && !exists(job_there))
+            found = s;
         octstr_destroy(job_there);
         octstr_destroy(status_there);
     }
-    octstr_destroy(here);
     octstr_destroy(job);
+    return found;
+}
+
+/* Finishes such a move: brings the stray status to the job. 0 when it did. */
+static int adopt_stray_status(Spool *spool, SpoolState state, Octstr *name)
+{
+    int s = find_stray_status(spool, state, name), adopted = -1;
+    Octstr *here, *there, *dir;
+
+    if (s < 0)
+        return -1;
+    here = spool_status_path(spool, state, name);
+    there = spool_status_path(spool, (SpoolState) s, name);
+    if (rename(octstr_get_cstr(there), octstr_get_cstr(here)) == 0) {
+        info(0, "job %s: took its status from %s/ to %s/, finishing an "
+             "interrupted move", octstr_get_cstr(name), state_names[s],
+             state_names[state]);
+        dir = state_dir(spool, state);
+        sync_dir(dir);
+        octstr_destroy(dir);
+        adopted = 0;
+    }
+    octstr_destroy(here);
+    octstr_destroy(there);
     return adopted;
 }
 
-Octstr *spool_read_status(Spool *spool, SpoolState state, Octstr *name)
+/* NAME.status in exactly that state: its text, or NULL when there is none
+ * (*missing set) or it cannot be read (a warning says why). */
+static Octstr *read_status_in(Spool *spool, SpoolState state, Octstr *name, int *missing)
 {
-    Octstr *path, *label, *text, *error = NULL;
+    Octstr *path = spool_status_path(spool, state, name);
+    Octstr *label = octstr_format("status of job %S in %s/", name, state_names[state]);
+    Octstr *text, *error = NULL;
 
-    if (!spool_name_ok(name))
-        return NULL;
-    path = spool_status_path(spool, state, name);
-    if (!exists(path) && adopt_stray_status(spool, state, name) < 0) {
-        octstr_destroy(path);
-        return NULL;
-    }
-    label = octstr_format("status of job %S in %s/", name, state_names[state]);
-    text = read_regular(path, octstr_get_cstr(label), STATUS_MAX_SIZE, &error);
-    if (text == NULL) {
+    *missing = 0;
+    text = read_regular(path, octstr_get_cstr(label), STATUS_MAX_SIZE, &error, missing);
+    if (text == NULL && !*missing)
         warning(0, "%s", octstr_get_cstr(error));
-        octstr_destroy(error);
-    }
+    octstr_destroy(error);
     octstr_destroy(label);
     octstr_destroy(path);
     return text;
 }
 
-/* ---- moving and finding ---- */
-
-int spool_move(Spool *spool, Octstr *name, SpoolState from, SpoolState to,
-               Octstr **error)
+Octstr *spool_read_status(Spool *spool, SpoolState state, Octstr *name)
 {
-    Octstr *src, *dst;
-    int result = 0;
+    Octstr *text;
+    int missing;
 
     if (!spool_name_ok(name))
-        return fail(error, 0, "invalid job name");
-    src = spool_path(spool, from, name);
-    dst = spool_path(spool, to, name);
+        return NULL;
+    text = read_status_in(spool, state, name, &missing);
+    if (text == NULL && missing && adopt_stray_status(spool, state, name) == 0)
+        text = read_status_in(spool, state, name, &missing);
+    return text;
+}
+
+Octstr *spool_read_status_at(Spool *spool, SpoolState state, Octstr *name)
+{
+    int missing;
+
+    return spool_name_ok(name) ? read_status_in(spool, state, name, &missing) : NULL;
+}
+
+Octstr *spool_peek_status(Spool *spool, SpoolState state, Octstr *name)
+{
+    Octstr *text;
+    int missing, stray;
+
+    if (!spool_name_ok(name))
+        return NULL;
+    text = read_status_in(spool, state, name, &missing);
+    if (text == NULL && missing && (stray = find_stray_status(spool, state, name)) >= 0)
+        text = read_status_in(spool, (SpoolState) stray, name, &missing);
+    return text;
+}
+
+/* ---- moving and finding ---- */
+
+static void sync_moved(Spool *spool, SpoolState from, SpoolState to)
+{
+    if (deferring)
+        deferred_dirs |= (1u << to) | (1u << from);
+    else
+        spool_sync_dirs(spool, (1u << to) | (1u << from));
+}
+
+static int rename_job(Spool *spool, Octstr *name, SpoolState from, SpoolState to,
+                      Octstr **error)
+{
+    Octstr *src = spool_path(spool, from, name), *dst = spool_path(spool, to, name);
+    int result = 0;
+
     if (rename(octstr_get_cstr(src), octstr_get_cstr(dst)) < 0)
         result = errno == ENOENT
                  ? fail(error, 0, "job %s is not in %s/", octstr_get_cstr(name),
@@ -681,21 +753,44 @@ int spool_move(Spool *spool, Octstr *name, SpoolState from, SpoolState to,
                         octstr_get_cstr(name), state_names[from], state_names[to]);
     octstr_destroy(src);
     octstr_destroy(dst);
-    if (result < 0)
-        return -1;
+    return result;
+}
+
+/*
+ * The status goes first, then the job: a move cut short by a crash leaves
+ * the status where the job was going. So a job arriving somewhere finds its
+ * status already there, and only a job left behind has to look for a stray
+ * one (spool_read_status).
+ */
+int spool_move(Spool *spool, Octstr *name, SpoolState from, SpoolState to,
+               Octstr **error)
+{
+    Octstr *src, *dst;
+
+    if (!spool_name_ok(name))
+        return fail(error, 0, "invalid job name");
     src = spool_status_path(spool, from, name);
     dst = spool_status_path(spool, to, name);
     if (rename(octstr_get_cstr(src), octstr_get_cstr(dst)) < 0 && errno != ENOENT)
-        warning(errno, "job %s: moved to %s/, but its status stays in %s/ "
-                "until it is next read", octstr_get_cstr(name),
-                state_names[to], state_names[from]);
+        warning(errno, "job %s: its status cannot move from %s/ to %s/; it "
+                "follows the job when the job is next read", octstr_get_cstr(name),
+                state_names[from], state_names[to]);
     octstr_destroy(src);
     octstr_destroy(dst);
-    if (deferring) {
-        deferred_dirs |= (1u << to) | (1u << from);
-        return 0;
-    }
-    spool_sync_dirs(spool, (1u << to) | (1u << from));
+    if (rename_job(spool, name, from, to, error) < 0)
+        return -1;
+    sync_moved(spool, from, to);
+    return 0;
+}
+
+int spool_move_job(Spool *spool, Octstr *name, SpoolState from, SpoolState to,
+                   Octstr **error)
+{
+    if (!spool_name_ok(name))
+        return fail(error, 0, "invalid job name");
+    if (rename_job(spool, name, from, to, error) < 0)
+        return -1;
+    sync_moved(spool, from, to);
     return 0;
 }
 

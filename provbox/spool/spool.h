@@ -72,18 +72,38 @@ List *spool_list(Spool *spool, SpoolState state, long max);
 /* Number of jobs in a state, and the age in seconds of the oldest (-1 if none). */
 long spool_count(Spool *spool, SpoolState state, long *oldest_age);
 
-/* rename() a job (and its status file, if any) between states. -1 if it is gone. */
+/*
+ * rename() a job and its status file, if any, between states: the status
+ * first, so that an interrupted move leaves the status where the job was
+ * going. -1 if the job is gone. spool_move_job() moves the job file alone,
+ * for a caller that has already written its status in `to`.
+ */
 int spool_move(Spool *spool, Octstr *name, SpoolState from, SpoolState to,
                Octstr **error);
+int spool_move_job(Spool *spool, Octstr *name, SpoolState from, SpoolState to,
+                   Octstr **error);
 
 /* Read a job: regular file only, no symlinks, at most max_size bytes. */
 Octstr *spool_read(Spool *spool, SpoolState state, Octstr *name,
                    long max_size, Octstr **error);
+/* The same for a job already open (fd, e.g. its ownership lock), from its start. */
+Octstr *spool_read_open(int fd, SpoolState state, Octstr *name, long max_size,
+                        Octstr **error);
 
 /* Atomically (re)write NAME.status in a state directory. */
 int spool_write_status(Spool *spool, SpoolState state, Octstr *name,
                        Octstr *text, Octstr **error);
+/*
+ * NAME.status of a job in `state`, or NULL (none, or unreadable: logged).
+ * spool_read_status() first finishes a move that a crash interrupted,
+ * bringing a stray status to the job; call it holding the job's status lock.
+ * spool_read_status_at() reads only in `state`: for the job's owner, whose
+ * claim already brought its status along. spool_peek_status() reads a stray
+ * status where it is, moving nothing: for readers without the lock.
+ */
 Octstr *spool_read_status(Spool *spool, SpoolState state, Octstr *name);
+Octstr *spool_read_status_at(Spool *spool, SpoolState state, Octstr *name);
+Octstr *spool_peek_status(Spool *spool, SpoolState state, Octstr *name);
 
 /* Where is this job now? Returns the state or -1. */
 int spool_find(Spool *spool, Octstr *name);

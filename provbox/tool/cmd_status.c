@@ -157,7 +157,7 @@ static int show_job(Spool *spool, Octstr *name, int *failed)
 
     if (state == -1)
         return -1;
-    text = spool_read_status(spool, state, name);
+    text = spool_peek_status(spool, state, name);
     status = text != NULL ? job_status_parse(text, &why) : NULL;
     if (status != NULL)
         t = tally(status);

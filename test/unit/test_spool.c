@@ -521,6 +521,68 @@ static void test_interrupted_move(void)
     spool_close(spool);
 }
 
+/* A move cut short after its first rename (the status's): job in active/,
+ * status already in done/. Who may bring it back, and who only reads it. */
+static void test_status_moves_first(void)
+{
+    Spool *spool = open_spool("first");
+    Octstr *in_active = spool_status_path(spool, SPOOL_ACTIVE, octstr_imm("J1"));
+    Octstr *in_done = spool_status_path(spool, SPOOL_DONE, octstr_imm("J1"));
+    Octstr *text, *error = NULL;
+
+    make_job(spool, SPOOL_ACTIVE, "J1", 1);
+    rename(octstr_get_cstr(in_active), octstr_get_cstr(in_done));
+    ok(spool_read_status_at(spool, SPOOL_ACTIVE, octstr_imm("J1")) == NULL,
+       "spool_read_status_at looks only where it is told");
+    text = spool_peek_status(spool, SPOOL_ACTIVE, octstr_imm("J1"));
+    ok(text != NULL && octstr_str_compare(text, "Job: x\n") == 0
+       && S_ISREG(mode_of(octstr_get_cstr(in_done))) && mode_of(octstr_get_cstr(in_active)) == 0,
+       "spool_peek_status reads the stray status where it is and moves nothing");
+    octstr_destroy(text);
+    text = spool_read_status(spool, SPOOL_ACTIVE, octstr_imm("J1"));
+    ok(text != NULL && S_ISREG(mode_of(octstr_get_cstr(in_active)))
+       && mode_of(octstr_get_cstr(in_done)) == 0,
+       "spool_read_status brings the status back to the job that stayed behind");
+    octstr_destroy(text);
+    ok(spool_move(spool, octstr_imm("J1"), SPOOL_ACTIVE, SPOOL_DONE, &error) == 0
+       && S_ISREG(mode_of(octstr_get_cstr(in_done))), "then the move completes");
+    make_job(spool, SPOOL_ACTIVE, "J2", 0);
+    spool_write_status(spool, SPOOL_DONE, octstr_imm("J2"), octstr_imm("Job: y\n"), &error);
+    ok(spool_move_job(spool, octstr_imm("J2"), SPOOL_ACTIVE, SPOOL_DONE, &error) == 0
+       && (text = spool_read_status_at(spool, SPOOL_DONE, octstr_imm("J2"))) != NULL
+       && octstr_str_compare(text, "Job: y\n") == 0,
+       "spool_move_job moves the job to the status already written there");
+    octstr_destroy(text);
+    octstr_destroy(in_active);
+    octstr_destroy(in_done);
+    spool_close(spool);
+}
+
+static void test_read_open(void)
+{
+    Spool *spool = open_spool("readfd");
+    Octstr *path, *text, *error = NULL;
+    int fd;
+
+    make_job(spool, SPOOL_ACTIVE, "J1", 0);
+    path = spool_path(spool, SPOOL_ACTIVE, octstr_imm("J1"));
+    fd = open(octstr_get_cstr(path), O_RDONLY);
+    text = spool_read(spool, SPOOL_ACTIVE, octstr_imm("J1"), 100, &error);
+    octstr_destroy(text);
+    text = spool_read_open(fd, SPOOL_ACTIVE, octstr_imm("J1"), 100, &error);
+    ok(text != NULL && octstr_str_compare(text, "job") == 0,
+       "spool_read_open reads an open job from its start");
+    octstr_destroy(text);
+    text = spool_read_open(fd, SPOOL_ACTIVE, octstr_imm("J1"), 2, &error);
+    ok(text == NULL && error != NULL && octstr_search(error, octstr_imm("J1"), 0) >= 0
+       && octstr_search(error, octstr_imm("limit"), 0) >= 0,
+       "spool_read_open keeps the size limit, naming the job");
+    octstr_destroy(error);
+    close(fd);
+    octstr_destroy(path);
+    spool_close(spool);
+}
+
 static int exists(Octstr *path)
 {
     struct stat st;
@@ -603,6 +665,8 @@ int main(void)
     test_list_and_count();
     test_move();
     test_interrupted_move();
+    test_status_moves_first();
+    test_read_open();
     test_stale_temps();
     test_paths();
     remove_scratch();
