@@ -250,12 +250,11 @@ static ActiveJob *active_job_create(Octstr *name, int lock_fd, time_t started)
     return aj;
 }
 
-ActiveJob *active_job_load(Spool *spool, const ProvboxConfig *config,
-                           Octstr *name, int lock_fd, time_t started,
-                           Octstr **error)
+ActiveJob *active_job_load(const ProvboxConfig *config, Octstr *name, int lock_fd,
+                           time_t started, Octstr **error)
 {
     ActiveJob *aj = active_job_create(name, lock_fd, started);
-    Octstr *text = spool_read(spool, SPOOL_ACTIVE, name, config->max_job_size, error);
+    Octstr *text = spool_read_open(lock_fd, SPOOL_ACTIVE, name, config->max_job_size, error);
     long n, validity;
 
     if (text == NULL || (aj->job = job_parse(name, text, error)) == NULL

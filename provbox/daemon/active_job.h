@@ -52,16 +52,17 @@ typedef struct ActiveJob {
     long unfinished;       /* recipients not FINISHED */
     RecipientProgress *progress;
     int dirty;             /* progress not yet recorded */
+    long unrecorded;       /* acked segments not yet recorded (window) */
     long in_flight;        /* segments sent or queued, not yet answered */
     long retry_delay;      /* current backoff for ack_failed_tmp */
     List *shared_segments; /* PushSegment* for recipients without overrides */
     Octstr *shared_entry_code;
 } ActiveJob;
 
-/* Read, parse, compile and size-check a claimed job (in active/). */
-ActiveJob *active_job_load(Spool *spool, const ProvboxConfig *config,
-                           Octstr *name, int lock_fd, time_t started,
-                           Octstr **error);
+/* Read (through its lock_fd), parse, compile and size-check a claimed job
+ * (in active/). */
+ActiveJob *active_job_load(const ProvboxConfig *config, Octstr *name, int lock_fd,
+                           time_t started, Octstr **error);
 void active_job_destroy(ActiveJob *job);
 
 /*

@@ -22,6 +22,7 @@
 #define STALE_TEMP_SWEEP_INTERVAL 600   /* seconds */
 #define STALE_TEMP_AGE 600              /* seconds: older temp files are orphans */
 #define CLAIM_CHOICE 4
+#define PROGRESS_RECORD_INTERVAL 1      /* seconds: unfinished jobs' progress */
 
 typedef enum { EVENT_ACK, EVENT_SMS, EVENT_CONNECTED, EVENT_DISCONNECTED } EventKind;
 
@@ -59,6 +60,7 @@ struct Dispatcher {
     List *ready;             /* Segment* to send now */
     List *retry;             /* Segment* to send at ->due */
     long unrecorded;         /* acked, not yet in a status file */
+    time_t last_progress_record;
     ReportRecorder *reports;
     int inotify_fd;
     int scan_new;
@@ -191,6 +193,7 @@ static void count_ack(Dispatcher *d, Segment *s)
     ProgressState before = job->progress[s->recipient].state;
 
     active_job_count_ack(job, s->recipient);
+    job->unrecorded++;
     d->unrecorded++;
     COUNT(d, segments_acked, 1);
     if (before == PROGRESS_SENDING && job->progress[s->recipient].state == PROGRESS_FINISHED) {
@@ -310,24 +313,43 @@ static void stage_job(JobRecordBatch *batch, ActiveJob *aj)
                : active_job_all_failed(aj) ? SPOOL_FAILED : SPOOL_DONE;
     Octstr *why = NULL;
 
-    if (job_record_batch_update(batch, aj->name, active_job_apply_progress, aj, target, &why) == -1) {
+    if (job_record_batch_update(batch, aj->name, SPOOL_ACTIVE, active_job_apply_progress, aj,
+                                target, &why) == -1) {
         error(0, "Job %s: progress not recorded (will retry): %s",
               octstr_get_cstr(aj->name), octstr_get_cstr(why));
         octstr_destroy(why);
     }
 }
 
-static int needs_record(const ActiveJob *aj)
+/*
+ * A finished job is recorded in the round it finishes. An unfinished job's
+ * progress waits, so that a job is usually written once: it is recorded
+ * when its acked segments fill half the window (max-pending counts them
+ * until they are recorded), every PROGRESS_RECORD_INTERVAL for the status
+ * page and provctl, and when provbox stops.
+ */
+static int progress_due(Dispatcher *d, int stopping)
 {
-    return aj->dirty || active_job_finished(aj);
+    time_t now = time(NULL);
+
+    if (!stopping && d->unrecorded * 2 < d->config->max_pending
+        && now - d->last_progress_record < PROGRESS_RECORD_INTERVAL)
+        return 0;
+    d->last_progress_record = now;
+    return 1;
 }
 
-static void stage_progress(Dispatcher *d, JobRecordBatch *batch)
+static int needs_record(const ActiveJob *aj, int progress)
+{
+    return active_job_finished(aj) || (aj->dirty && progress);
+}
+
+static void stage_progress(Dispatcher *d, JobRecordBatch *batch, int progress)
 {
     long i;
 
     for (i = 0; i < gwlist_len(d->jobs); i++)
-        if (needs_record(gwlist_get(d->jobs, i)))
+        if (needs_record(gwlist_get(d->jobs, i), progress))
             stage_job(batch, gwlist_get(d->jobs, i));
 }
 
@@ -343,17 +365,16 @@ static void job_done(Dispatcher *d, long index)
 }
 
 /* After the commit: what landed is recorded; finished jobs are forgotten. */
-static void settle_progress(Dispatcher *d, JobRecordBatch *batch)
+static void settle_progress(Dispatcher *d, JobRecordBatch *batch, int progress)
 {
     long i = 0;
-    int failures = 0;
 
     while (i < gwlist_len(d->jobs)) {
         ActiveJob *aj = gwlist_get(d->jobs, i);
-        if (needs_record(aj) && !job_record_batch_ok(batch, aj->name))
-            failures++;
-        else if (needs_record(aj)) {
+        if (needs_record(aj, progress) && job_record_batch_ok(batch, aj->name)) {
             aj->dirty = 0;
+            d->unrecorded -= aj->unrecorded;
+            aj->unrecorded = 0;
             if (active_job_finished(aj)) {
                 job_done(d, i);
                 continue;
@@ -361,8 +382,6 @@ static void settle_progress(Dispatcher *d, JobRecordBatch *batch)
         }
         i++;
     }
-    if (failures == 0)
-        d->unrecorded = 0;
 }
 
 static int reports_to_record(Dispatcher *d)
@@ -384,16 +403,16 @@ static void count_reports(Dispatcher *d, ReportCounts c)
  * into one batch, made durable by one commit; only then is the window
  * reopened, are finished jobs forgotten and reports acknowledged.
  */
-static void record_round(Dispatcher *d)
+static void record_round(Dispatcher *d, int stopping)
 {
     JobRecordBatch *batch = job_record_batch_create(d->spool);
-    int reports = reports_to_record(d);
+    int reports = reports_to_record(d), progress = progress_due(d, stopping);
 
-    stage_progress(d, batch);
+    stage_progress(d, batch, progress);
     if (reports)
         report_recorder_stage(d->reports, batch);
     job_record_batch_commit(batch);
-    settle_progress(d, batch);
+    settle_progress(d, batch, progress);
     if (reports)
         count_reports(d, report_recorder_settle(d->reports, batch, d->link));
     job_record_batch_destroy(batch);
@@ -685,7 +704,7 @@ static void update_in_flight(Dispatcher *d)
 static void dispatch_round(Dispatcher *d)
 {
     handle_events(d);
-    record_round(d);
+    record_round(d, 0);
     if (d->running)
         take_jobs_in(d);
     if (d->running)
@@ -701,10 +720,10 @@ static void finish_in_flight(Dispatcher *d)
     while (d->link_up && d->pending_count > 0 && (double) time(NULL) < deadline) {
         gwthread_sleep(0.1);
         handle_events(d);
-        record_round(d);
+        record_round(d, 1);
     }
     handle_events(d);
-    record_round(d);
+    record_round(d, 1);
 }
 
 static void dispatcher_thread(void *arg)

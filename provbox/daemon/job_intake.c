@@ -97,11 +97,15 @@ static void defer(Spool *spool, ActiveJob *aj)
 
 /*
  * A status file next to a job records recipients already handed off (a job
- * resumed after a crash, or requeued by provctl requeue): skip those.
+ * resumed after a crash, or requeued by provctl requeue): skip those. A job
+ * this process just claimed brought its status along (spool_move moves it
+ * first); one adopted from active/ may have left it in a move cut short.
  */
-static void resume_from_status(Spool *spool, ActiveJob *aj)
+static void resume_from_status(Spool *spool, ActiveJob *aj, int claimed)
 {
-    Octstr *text = spool_read_status(spool, SPOOL_ACTIVE, aj->name), *why = NULL;
+    Octstr *text = claimed ? spool_read_status_at(spool, SPOOL_ACTIVE, aj->name)
+                           : spool_read_status(spool, SPOOL_ACTIVE, aj->name);
+    Octstr *why = NULL;
     JobStatus *status = text != NULL ? job_status_parse(text, &why) : NULL;
 
     if (status != NULL) {
@@ -114,7 +118,7 @@ static void resume_from_status(Spool *spool, ActiveJob *aj)
 
 /* Lock and load a job that is in active/; rejects it on failure. */
 static ActiveJob *load_owned(Spool *spool, const ProvboxConfig *config,
-                             Octstr *name, IntakeResult *result)
+                             Octstr *name, int claimed, IntakeResult *result)
 {
     Octstr *path = spool_path(spool, SPOOL_ACTIVE, name), *why = NULL;
     ActiveJob *aj;
@@ -132,7 +136,7 @@ static ActiveJob *load_owned(Spool *spool, const ProvboxConfig *config,
         *result = INTAKE_LOST_RACE;
         return NULL;
     }
-    aj = active_job_load(spool, config, name, fd, file_mtime(fd), &why);
+    aj = active_job_load(config, name, fd, file_mtime(fd), &why);
     if (aj == NULL) {
         *result = INTAKE_REJECTED;
         intake_reject(spool, name, SPOOL_ACTIVE, why);
@@ -140,7 +144,7 @@ static ActiveJob *load_owned(Spool *spool, const ProvboxConfig *config,
         close(fd);
         return NULL;
     }
-    resume_from_status(spool, aj);
+    resume_from_status(spool, aj, claimed);
     *result = INTAKE_CLAIMED;
     return aj;
 }
@@ -185,7 +189,7 @@ ActiveJob *intake_claim(Spool *spool, const ProvboxConfig *config, Octstr *name,
         *result = INTAKE_LOST_RACE;
         return NULL;
     }
-    aj = load_owned(spool, config, name, result);
+    aj = load_owned(spool, config, name, 1, result);
     if (aj == NULL)
         return NULL;
     aj = defer_if_early(spool, aj, result);
@@ -198,7 +202,7 @@ ActiveJob *intake_claim(Spool *spool, const ProvboxConfig *config, Octstr *name,
 ActiveJob *intake_adopt(Spool *spool, const ProvboxConfig *config, Octstr *name,
                         IntakeResult *result)
 {
-    ActiveJob *aj = load_owned(spool, config, name, result);
+    ActiveJob *aj = load_owned(spool, config, name, 0, result);
 
     if (aj == NULL)
         return NULL;

@@ -2,6 +2,8 @@
  * job_record.c - locked read-modify-write of status files, one at a time
  * or batched per dispatcher round (job_record.h).
  */
+#include <sys/stat.h>
+
 #include "gwlib/gwlib.h"
 #include "spool/job_lock.h"
 #include "daemon/job_record.h"
@@ -43,10 +45,13 @@ int job_record_all_handed_off(const JobStatus *status, long *failed)
     return n > 0;
 }
 
-/* The status as it is on disk; its text too when `text` is not NULL. */
-static JobStatus *load_status(Spool *spool, int state, Octstr *name, Octstr **text)
+/* The status as it is on disk; its text too when `text` is not NULL. An
+ * owner's read looks only where the job is (spool_read_status_at). */
+static JobStatus *load_status(Spool *spool, int state, Octstr *name, int owner,
+                              Octstr **text)
 {
-    Octstr *read = spool_read_status(spool, state, name);
+    Octstr *read = owner ? spool_read_status_at(spool, state, name)
+                         : spool_read_status(spool, state, name);
     JobStatus *status = NULL;
     Octstr *error = NULL;
 
@@ -80,7 +85,7 @@ static int update_locked(Spool *spool, Octstr *name, job_record_apply_fn *apply,
         *error = octstr_format("job %S is no longer in the spool", name);
         return -1;
     }
-    status = load_status(spool, state, name, NULL);
+    status = load_status(spool, state, name, 0, NULL);
     apply(status, ctx);
     if (move_to != JOB_RECORD_STAY) {
         octstr_destroy(status->state);
@@ -114,6 +119,7 @@ int job_record_update(Spool *spool, Octstr *name, job_record_apply_fn *apply,
 typedef struct Staged {
     Octstr *name;
     int state;           /* where the job (and its status) is */
+    int status_at;       /* where the new status is written */
     int move_to;
     JobStatus *status;   /* with every change of this batch applied */
     Octstr *on_disk;     /* the status file's text when staged, or NULL */
@@ -156,6 +162,19 @@ static void mark(JobRecordBatch *b, Staged *st, int ok)
         dict_put(b->landed, st->name, b);
 }
 
+/*
+ * A job that had no status file and moves on gets its status written where
+ * it is going: one rename less, and the move is of the job alone. (The
+ * status lands first, as in spool_move, so a crash in between leaves a
+ * stray status that the job's next reader brings back.)
+ */
+static int status_dir(const Staged *st)
+{
+    int moves = st->move_to != JOB_RECORD_STAY && st->move_to != st->state;
+
+    return moves && st->on_disk == NULL ? st->move_to : st->state;
+}
+
 /* Temp files for every changed status; NULL where unchanged or failed. */
 static List *stage_files(JobRecordBatch *b)
 {
@@ -167,8 +186,9 @@ static List *stage_files(JobRecordBatch *b)
         Staged *st = gwlist_get(b->staged, i);
         text = job_status_format(st->status);
         st->unchanged = st->on_disk != NULL && octstr_compare(text, st->on_disk) == 0;
+        st->status_at = status_dir(st);
         temp = st->unchanged ? NULL
-               : spool_stage_status(b->spool, st->state, st->name, text, &why);
+               : spool_stage_status(b->spool, st->status_at, st->name, text, &why);
         if (temp == NULL && !st->unchanged) {
             error(0, "Job %s: progress not recorded (will retry): %s",
                   octstr_get_cstr(st->name), octstr_get_cstr(why));
@@ -200,7 +220,7 @@ static unsigned install_files(JobRecordBatch *b, List *temps, int *ok)
     for (i = 0; i < gwlist_len(b->staged); i++) {
         Staged *st = gwlist_get(b->staged, i);
         Octstr *temp = gwlist_get(temps, i);
-        ok[i] = st->unchanged || (temp != NULL && spool_install_status(b->spool, temp, st->state,
+        ok[i] = st->unchanged || (temp != NULL && spool_install_status(b->spool, temp, st->status_at,
                                                                        st->name, &why) == 0);
         if (temp != NULL && !ok[i]) {
             error(0, "Job %s: progress not recorded (will retry): %s",
@@ -209,7 +229,7 @@ static unsigned install_files(JobRecordBatch *b, List *temps, int *ok)
             why = NULL;
         }
         if (ok[i] && !st->unchanged)
-            dirs |= 1u << st->state;
+            dirs |= 1u << st->status_at;
     }
     return dirs;
 }
@@ -225,7 +245,9 @@ static void move_jobs(JobRecordBatch *b, int *ok)
         Staged *st = gwlist_get(b->staged, i);
         if (!ok[i] || st->move_to == JOB_RECORD_STAY || st->move_to == st->state)
             continue;
-        if (spool_move(b->spool, st->name, st->state, st->move_to, &why) == -1) {
+        if ((st->status_at == st->move_to
+             ? spool_move_job(b->spool, st->name, st->state, st->move_to, &why)
+             : spool_move(b->spool, st->name, st->state, st->move_to, &why)) == -1) {
             error(0, "Job %s: not moved (will retry): %s", octstr_get_cstr(st->name),
                   octstr_get_cstr(why));
             octstr_destroy(why);
@@ -293,14 +315,29 @@ static int lock_for_batch(JobRecordBatch *b, Octstr *name, Octstr **error)
     return job_lock_status(b->spool, name, error);
 }
 
-static Staged *stage(JobRecordBatch *b, Octstr *name, Octstr **error)
+/* Where the job is: where its owner holds it, else wherever it is found. */
+static int locate(Spool *spool, Octstr *name, int owned_in)
+{
+    Octstr *path;
+    struct stat st;
+    int there;
+
+    if (owned_in == JOB_RECORD_FIND)
+        return spool_find(spool, name);
+    path = spool_path(spool, owned_in, name);
+    there = lstat(octstr_get_cstr(path), &st) == 0;
+    octstr_destroy(path);
+    return there ? owned_in : spool_find(spool, name);
+}
+
+static Staged *stage(JobRecordBatch *b, Octstr *name, int owned_in, Octstr **error)
 {
     Staged *st;
     int lock = lock_for_batch(b, name, error), state;
 
     if (lock == -1)
         return NULL;
-    state = spool_find(b->spool, name);
+    state = locate(b->spool, name, owned_in);
     if (state == -1) {
         *error = octstr_format("job %S is no longer in the spool", name);
         job_lock_release_status(lock);
@@ -310,7 +347,8 @@ static Staged *stage(JobRecordBatch *b, Octstr *name, Octstr **error)
     st->name = octstr_duplicate(name);
     st->state = state;
     st->move_to = JOB_RECORD_STAY;
-    st->status = load_status(b->spool, state, name, &st->on_disk);
+    st->status_at = state;
+    st->status = load_status(b->spool, state, name, state == owned_in, &st->on_disk);
     st->unchanged = 0;
     st->lock = lock;
     gwlist_append(b->staged, st);
@@ -318,12 +356,13 @@ static Staged *stage(JobRecordBatch *b, Octstr *name, Octstr **error)
     return st;
 }
 
-int job_record_batch_update(JobRecordBatch *b, Octstr *name, job_record_apply_fn *apply,
-                            void *ctx, int move_to, Octstr **error)
+int job_record_batch_update(JobRecordBatch *b, Octstr *name, int owned_in,
+                            job_record_apply_fn *apply, void *ctx, int move_to,
+                            Octstr **error)
 {
     Staged *st = dict_get(b->by_name, name);
 
-    if (st == NULL && (st = stage(b, name, error)) == NULL)
+    if (st == NULL && (st = stage(b, name, owned_in, error)) == NULL)
         return -1;
     apply(st->status, ctx);
     if (move_to != JOB_RECORD_STAY) {

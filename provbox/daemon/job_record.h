@@ -20,6 +20,7 @@
 typedef void job_record_apply_fn(JobStatus *status, void *ctx);
 
 #define JOB_RECORD_STAY (-1)
+#define JOB_RECORD_FIND (-1)
 
 /*
  * Apply a change to NAME.status where the job now is, then move the job to
@@ -43,9 +44,14 @@ int job_record_update(Spool *spool, Octstr *name, job_record_apply_fn *apply,
 typedef struct JobRecordBatch JobRecordBatch;
 
 JobRecordBatch *job_record_batch_create(Spool *spool);
-/* 0, or -1 + *error when the job is gone or its status cannot be locked. */
-int job_record_batch_update(JobRecordBatch *batch, Octstr *name, job_record_apply_fn *apply,
-                            void *ctx, int move_to, Octstr **error);
+/*
+ * 0, or -1 + *error when the job is gone or its status cannot be locked.
+ * owned_in: the state in which the caller owns the job (its status is then
+ * read only there), or JOB_RECORD_FIND to look for the job.
+ */
+int job_record_batch_update(JobRecordBatch *batch, Octstr *name, int owned_in,
+                            job_record_apply_fn *apply, void *ctx, int move_to,
+                            Octstr **error);
 /* Returns the number of jobs whose change did not land (each is logged). */
 long job_record_batch_commit(JobRecordBatch *batch);
 int job_record_batch_ok(JobRecordBatch *batch, Octstr *name);

@@ -149,7 +149,7 @@ static void stage_group(JobRecordBatch *batch, List *group)
 
     if (first->job == NULL)
         return;
-    if (job_record_batch_update(batch, first->job, apply_group, group,
+    if (job_record_batch_update(batch, first->job, JOB_RECORD_FIND, apply_group, group,
                                 JOB_RECORD_STAY, &why) == -1) {
         warning(0, "Delivery report for job %s not recorded: %s",
                 octstr_get_cstr(first->job), octstr_get_cstr(why));
