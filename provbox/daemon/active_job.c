@@ -4,7 +4,6 @@
  */
 #include "gwlib/gwlib.h"
 #include "gw/sms.h"
-#include "encode/wbxml.h"
 #include "encode/signer.h"
 #include "encode/push.h"
 #include "encode/ota_legacy.h"
@@ -230,15 +229,6 @@ static int encode_shared(ActiveJob *aj, const ProvboxConfig *config, Octstr **er
     return 0;
 }
 
-static Octstr *compile_document(const Job *job, Octstr **error)
-{
-    OtaLegacyType legacy;
-
-    if (job_legacy_type(job, &legacy))
-        return ota_legacy_compile(legacy, job->document, error);
-    return wbxml_compile(job->document, error);
-}
-
 static ActiveJob *active_job_create(Octstr *name, int lock_fd, time_t started)
 {
     ActiveJob *aj = gw_malloc(sizeof(*aj));
@@ -250,15 +240,15 @@ static ActiveJob *active_job_create(Octstr *name, int lock_fd, time_t started)
     return aj;
 }
 
-ActiveJob *active_job_load(const ProvboxConfig *config, Octstr *name, int lock_fd,
-                           time_t started, Octstr **error)
+ActiveJob *active_job_load(const ProvboxConfig *config, CompileCache *cache, Octstr *name,
+                           int lock_fd, time_t started, Octstr **error)
 {
     ActiveJob *aj = active_job_create(name, lock_fd, started);
     Octstr *text = spool_read_open(lock_fd, SPOOL_ACTIVE, name, config->max_job_size, error);
     long n, validity;
 
     if (text == NULL || (aj->job = job_parse(name, text, error)) == NULL
-        || (aj->wbxml = compile_document(aj->job, error)) == NULL) {
+        || (aj->wbxml = compile_cache_compile(cache, aj->job, error)) == NULL) {
         octstr_destroy(text);
         aj->lock_fd = -1;
         active_job_destroy(aj);

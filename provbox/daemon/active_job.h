@@ -22,6 +22,7 @@
 #include "gwlib/gwlib.h"
 #include "gw/msg.h"
 #include "daemon/config.h"
+#include "daemon/compile_cache.h"
 #include "spool/job.h"
 #include "spool/job_status.h"
 #include "spool/spool.h"
@@ -59,10 +60,10 @@ typedef struct ActiveJob {
     Octstr *shared_entry_code;
 } ActiveJob;
 
-/* Read (through its lock_fd), parse, compile and size-check a claimed job
- * (in active/). */
-ActiveJob *active_job_load(const ProvboxConfig *config, Octstr *name, int lock_fd,
-                           time_t started, Octstr **error);
+/* Read (through its lock_fd), parse, compile (through the cache, which may
+ * be NULL) and size-check a claimed job (in active/). */
+ActiveJob *active_job_load(const ProvboxConfig *config, CompileCache *cache, Octstr *name,
+                           int lock_fd, time_t started, Octstr **error);
 void active_job_destroy(ActiveJob *job);
 
 /*

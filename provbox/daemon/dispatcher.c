@@ -1,27 +1,20 @@
 /*
  * dispatcher.c - the dispatcher thread: events, sending window, recording,
- * and the scans that feed it (see dispatcher.h).
+ * and the jobs the loader hands it (see dispatcher.h).
  */
-#include <errno.h>
-#include <poll.h>
 #include <unistd.h>
-#include <sys/inotify.h>
 
 #include "gwlib/gwlib.h"
 #include "daemon/dispatcher.h"
 #include "daemon/active_job.h"
-#include "daemon/job_intake.h"
+#include "daemon/job_loader.h"
 #include "daemon/job_record.h"
 #include "daemon/report_recorder.h"
 #include "daemon/access_log.h"
 #include "daemon/recent_errors.h"
 
 #define IDLE_WAIT 1.0
-#define ORPHAN_SCAN_MAX 10000
 #define STOP_GRACE 3.0
-#define STALE_TEMP_SWEEP_INTERVAL 600   /* seconds */
-#define STALE_TEMP_AGE 600              /* seconds: older temp files are orphans */
-#define CLAIM_CHOICE 4
 #define PROGRESS_RECORD_INTERVAL 1      /* seconds: unfinished jobs' progress */
 
 typedef enum { EVENT_ACK, EVENT_SMS, EVENT_CONNECTED, EVENT_DISCONNECTED } EventKind;
@@ -47,13 +40,14 @@ struct Dispatcher {
     long thread;
     volatile int running;
     volatile int suspended;
-    /* link thread -> dispatcher thread */
+    /* link and loader threads -> dispatcher thread */
     Mutex *events_lock;
     List *events;
+    int sleeping;            /* under events_lock: wake me for events */
+    JobLoader *loader;
     /* dispatcher thread only */
     int link_up;
     List *jobs;              /* ActiveJob* */
-    Dict *job_names;         /* name -> ActiveJob*, for skipping our own */
     long next_job;           /* round-robin position in jobs */
     Dict *pending;           /* uuid text -> Segment*, awaiting the ack */
     long pending_count;
@@ -62,10 +56,6 @@ struct Dispatcher {
     long unrecorded;         /* acked, not yet in a status file */
     time_t last_progress_record;
     ReportRecorder *reports;
-    int inotify_fd;
-    int scan_new;
-    time_t last_rescan;
-    time_t last_temp_sweep;  /* 0 until the first sweep, at start-up */
     /* counters, read by other threads */
     Mutex *counters_lock;
     DispatcherCounters counters;
@@ -76,18 +66,36 @@ struct Dispatcher {
 
 /* ---- events from the link thread ------------------------------------ */
 
+/* Wakes the dispatcher thread if it sleeps (it looks before it sleeps). */
+static void wake(Dispatcher *d)
+{
+    int sleeping;
+
+    mutex_lock(d->events_lock);
+    sleeping = d->sleeping;
+    d->sleeping = 0;
+    mutex_unlock(d->events_lock);
+    if (sleeping && d->thread != -1)
+        gwthread_wakeup(d->thread);
+}
+
 static void push_event(Dispatcher *d, EventKind kind, Msg *msg)
 {
     Event *e = gw_malloc(sizeof(*e));
+    int sleeping;
 
     e->kind = kind;
     e->msg = msg;
     mutex_lock(d->events_lock);
     gwlist_append(d->events, e);
+    sleeping = d->sleeping;
+    d->sleeping = 0;
     mutex_unlock(d->events_lock);
-    if (d->thread != -1)    /* the link may connect before the thread runs */
+    if (sleeping && d->thread != -1)   /* the link may connect before the thread runs */
         gwthread_wakeup(d->thread);
 }
+
+static void on_jobs_ready(void *ctx) { wake(ctx); }
 
 static void on_connect(void *ctx) { push_event(ctx, EVENT_CONNECTED, NULL); }
 static void on_disconnect(void *ctx) { push_event(ctx, EVENT_DISCONNECTED, NULL); }
@@ -298,7 +306,7 @@ static void forget_job(Dispatcher *d, long index)
     ActiveJob *aj = gwlist_get(d->jobs, index);
 
     gwlist_delete(d->jobs, index, 1);
-    dict_remove(d->job_names, aj->name);
+    job_loader_release(d->loader, aj->name);
     close(aj->lock_fd);
     active_job_destroy(aj);
     mutex_lock(d->counters_lock);
@@ -413,6 +421,7 @@ static void record_round(Dispatcher *d, int stopping)
         report_recorder_stage(d->reports, batch);
     job_record_batch_commit(batch);
     settle_progress(d, batch, progress);
+    job_loader_poke(d->loader);
     if (reports)
         count_reports(d, report_recorder_settle(d->reports, batch, d->link));
     job_record_batch_destroy(batch);
@@ -420,145 +429,20 @@ static void record_round(Dispatcher *d, int stopping)
 
 /* ---- taking jobs in ---------------------------------------------------- */
 
-static void add_job(Dispatcher *d, ActiveJob *aj)
-{
-    gwlist_append(d->jobs, aj);
-    dict_put(d->job_names, aj->name, aj);
-    mutex_lock(d->counters_lock);
-    d->counters.active_jobs = gwlist_len(d->jobs);
-    d->counters.jobs_claimed++;
-    mutex_unlock(d->counters_lock);
-}
-
-static long free_job_slots(Dispatcher *d)
-{
-    return d->config->max_pending - gwlist_len(d->jobs);
-}
-
-static void count_intake(Dispatcher *d, IntakeResult result)
-{
-    if (result == INTAKE_DEFERRED)
-        COUNT(d, jobs_deferred, 1);
-    else if (result == INTAKE_REJECTED)
-        COUNT(d, jobs_failed, 1);
-}
-
-static void claim_from(Dispatcher *d, List *names, SpoolState from)
-{
-    Octstr *name;
-    IntakeResult result;
-    ActiveJob *aj;
-
-    while ((name = gwlist_extract_first(names)) != NULL) {
-        aj = free_job_slots(d) > 0 ? intake_claim(d->spool, d->config, name, from, &result) : NULL;
-        if (aj != NULL)
-            add_job(d, aj);
-        else if (free_job_slots(d) > 0)
-            count_intake(d, result);
-        octstr_destroy(name);
-    }
-    gwlist_destroy(names, NULL);
-}
-
-/*
- * Several provbox processes on one spool list new/ in the same order; each
- * takes its jobs in a random order from a list CLAIM_CHOICE times longer
- * than it has room for, so that they seldom race for the same job.
- */
-static List *shuffled(List *names)
-{
-    long n = gwlist_len(names), i, j;
-    void **v = gw_malloc((n + 1) * sizeof(*v)), *tmp;
-    List *out = gwlist_create();
-
-    for (i = 0; i < n; i++)
-        v[i] = gwlist_get(names, i);
-    for (i = n - 1; i > 0; i--) {
-        j = gw_rand() % (i + 1);
-        tmp = v[i];
-        v[i] = v[j];
-        v[j] = tmp;
-    }
-    for (i = 0; i < n; i++)
-        gwlist_append(out, v[i]);
-    gwlist_destroy(names, NULL);
-    gw_free(v);
-    return out;
-}
-
-static void adopt_orphans(Dispatcher *d)
-{
-    List *names = spool_list(d->spool, SPOOL_ACTIVE, ORPHAN_SCAN_MAX);
-    Octstr *name;
-    IntakeResult result;
-    ActiveJob *aj;
-
-    while ((name = gwlist_extract_first(names)) != NULL) {
-        if (free_job_slots(d) > 0 && dict_get(d->job_names, name) == NULL) {
-            aj = intake_adopt(d->spool, d->config, name, &result);
-            if (aj != NULL)
-                add_job(d, aj);
-            else
-                count_intake(d, result);
-        }
-        octstr_destroy(name);
-    }
-    gwlist_destroy(names, NULL);
-}
-
-static void drain_inotify(Dispatcher *d)
-{
-    char buf[4096];
-
-    while (d->inotify_fd != -1 && read(d->inotify_fd, buf, sizeof(buf)) > 0)
-        d->scan_new = 1;
-}
-
-/* Claims move jobs into active/; their directories are synced once, before
- * anything of them is sent (take_jobs_in). */
-static void claim_jobs(Dispatcher *d)
-{
-    time_t now = time(NULL);
-    int rescan = now - d->last_rescan >= d->config->rescan_interval;
-
-    if (rescan) {
-        d->last_rescan = now;
-        adopt_orphans(d);
-        claim_from(d, intake_due(d->spool, free_job_slots(d)), SPOOL_DEFERRED);
-    }
-    if ((rescan || d->scan_new) && free_job_slots(d) > 0) {
-        d->scan_new = 0;
-        claim_from(d, shuffled(spool_list(d->spool, SPOOL_NEW,
-                                          free_job_slots(d) * CLAIM_CHOICE)), SPOOL_NEW);
-        /* more may wait than there were slots: look again next round */
-        d->scan_new = free_job_slots(d) <= 0;
-    }
-}
-
-/*
- * A write interrupted by a crash leaves its temp file behind. Sweep old ones
- * at start-up and then now and then; young ones may belong to a write of
- * another provbox on the same spool that is under way.
- */
-static void sweep_stale_temps(Dispatcher *d)
-{
-    time_t now = time(NULL);
-
-    if (now - d->last_temp_sweep < STALE_TEMP_SWEEP_INTERVAL)
-        return;
-    d->last_temp_sweep = now;
-    spool_remove_stale_temps(d->spool, STALE_TEMP_AGE);
-}
-
 static void take_jobs_in(Dispatcher *d)
 {
-    sweep_stale_temps(d);
-    drain_inotify(d);
-    if (d->suspended || free_job_slots(d) <= 0)
-        return;
-    spool_defer_dir_syncs();
-    claim_jobs(d);
-    spool_sync_deferred(d->spool);
+    List *jobs = job_loader_take(d->loader);
+    ActiveJob *aj;
+    long taken = gwlist_len(jobs);
+
+    while ((aj = gwlist_extract_first(jobs)) != NULL)
+        gwlist_append(d->jobs, aj);
+    gwlist_destroy(jobs, NULL);
+    if (taken > 0) {
+        mutex_lock(d->counters_lock);
+        d->counters.active_jobs = gwlist_len(d->jobs);
+        mutex_unlock(d->counters_lock);
+    }
 }
 
 /* ---- sending ------------------------------------------------------------ */
@@ -677,20 +561,21 @@ static void send_window(Dispatcher *d)
 
 /* ---- the thread ------------------------------------------------------------ */
 
+/* Sleeps unless events or jobs wait; says so first, so that whoever
+ * queues something after the look wakes it (wake()). */
 static void wait_for_work(Dispatcher *d)
 {
-    double timeout = IDLE_WAIT;
+    int idle;
 
     mutex_lock(d->events_lock);
-    if (gwlist_len(d->events) > 0)
-        timeout = 0;
+    d->sleeping = 1;
+    idle = gwlist_len(d->events) == 0;
     mutex_unlock(d->events_lock);
-    if (timeout == 0 || !d->running)
-        return;
-    if (d->inotify_fd != -1)
-        gwthread_pollfd(d->inotify_fd, POLLIN, timeout);
-    else
-        gwthread_sleep(timeout);
+    if (idle && d->running && !job_loader_has_jobs(d->loader))
+        gwthread_sleep(IDLE_WAIT);
+    mutex_lock(d->events_lock);
+    d->sleeping = 0;
+    mutex_unlock(d->events_lock);
 }
 
 static void update_in_flight(Dispatcher *d)
@@ -737,23 +622,6 @@ static void dispatcher_thread(void *arg)
     finish_in_flight(d);
 }
 
-static int watch_new(Spool *spool)
-{
-    Octstr *dir = octstr_format("%S/new", spool_dir(spool));
-    int fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-
-    if (fd != -1 && inotify_add_watch(fd, octstr_get_cstr(dir),
-                                      IN_MOVED_TO | IN_CLOSE_WRITE) == -1) {
-        close(fd);
-        fd = -1;
-    }
-    if (fd == -1)
-        warning(errno, "No inotify on %s; new jobs are found by rescanning.",
-                octstr_get_cstr(dir));
-    octstr_destroy(dir);
-    return fd;
-}
-
 Dispatcher *dispatcher_create(const ProvboxConfig *config, Spool *spool,
                               void (*shutdown_requested)(void))
 {
@@ -766,13 +634,11 @@ Dispatcher *dispatcher_create(const ProvboxConfig *config, Spool *spool,
     d->events_lock = mutex_create();
     d->events = gwlist_create();
     d->jobs = gwlist_create();
-    d->job_names = dict_create(1024, NULL);
+    d->loader = job_loader_create(config, spool, on_jobs_ready, d);
     d->pending = dict_create(config->max_pending * 2 + 16, NULL);
     d->ready = gwlist_create();
     d->retry = gwlist_create();
     d->reports = report_recorder_create(spool);
-    d->inotify_fd = watch_new(spool);
-    d->scan_new = 1;
     d->counters_lock = mutex_create();
     d->counters.max_pending = config->max_pending;
     d->thread = -1;
@@ -786,11 +652,13 @@ void dispatcher_start(Dispatcher *d, BoxLink *link)
     d->thread = gwthread_create(dispatcher_thread, d);
     if (d->thread == -1)
         panic(0, "Cannot start the dispatcher thread.");
+    job_loader_start(d->loader);
 }
 
 void dispatcher_suspend(Dispatcher *d)
 {
     d->suspended = 1;
+    job_loader_suspend(d->loader);
     info(0, "Suspended: no new jobs are taken; in-flight ones finish.");
     gwthread_wakeup(d->thread);
 }
@@ -798,18 +666,22 @@ void dispatcher_suspend(Dispatcher *d)
 void dispatcher_resume(Dispatcher *d)
 {
     d->suspended = 0;
-    d->scan_new = 1;
+    job_loader_resume(d->loader);
     info(0, "Resumed: taking new jobs again.");
     gwthread_wakeup(d->thread);
 }
 
 DispatcherCounters dispatcher_counters(Dispatcher *d)
 {
+    JobLoaderCounters loaded = job_loader_counters(d->loader);
     DispatcherCounters c;
 
     mutex_lock(d->counters_lock);
     c = d->counters;
     mutex_unlock(d->counters_lock);
+    c.jobs_claimed = loaded.claimed;
+    c.jobs_deferred = loaded.deferred;
+    c.jobs_failed += loaded.rejected;
     return c;
 }
 
@@ -817,6 +689,7 @@ void dispatcher_stop(Dispatcher *d)
 {
     if (d->thread == -1)
         return;
+    job_loader_stop(d->loader);
     d->running = 0;
     gwthread_wakeup(d->thread);
     gwthread_join(d->thread);
@@ -848,13 +721,11 @@ void dispatcher_destroy(Dispatcher *d)
     while (gwlist_len(d->jobs) > 0)
         forget_job(d, 0);
     gwlist_destroy(d->jobs, NULL);
-    dict_destroy(d->job_names);
+    job_loader_destroy(d->loader);
     dict_destroy(d->pending);
     report_recorder_destroy(d->reports);
     gwlist_destroy(d->events, destroy_event_item);
     mutex_destroy(d->events_lock);
     mutex_destroy(d->counters_lock);
-    if (d->inotify_fd != -1)
-        close(d->inotify_fd);
     gw_free(d);
 }

@@ -2,18 +2,16 @@
  * dispatcher.h - moves jobs through the spool and their segments through
  * the bearerbox link.
  *
- * One thread does all of it, so spool state never races inside a process:
- *   - claims jobs from new/ (woken by inotify, rescanning as a fallback)
- *     and due jobs from deferred/, and adopts orphans in active/ (jobs whose
- *     provbox died: their ownership lock is free), resuming them from their
- *     status file;
- *   - defers jobs whose Not-Before lies ahead, rejects bad ones into failed/
- *     with the reason;
+ * Its thread sends and records; the loader thread (job_loader.h) claims,
+ * adopts, defers, rejects and loads jobs beside it and hands them over
+ * ready to send. The dispatcher thread:
  *   - encodes recipients lazily and keeps at most max-pending segments sent
  *     but not yet durably recorded (so a crash duplicates at most that many);
  *   - records acks and delivery reports in the status files (job_record.h),
- *     acknowledges reports to bearerbox only after recording them, and moves
- *     finished jobs to done/ or failed/;
+ *     a job's progress once when it finishes (and that of unfinished jobs
+ *     at least every second and before stopping), acknowledges reports to
+ *     bearerbox only after recording them, and moves finished jobs to done/
+ *     or failed/;
  *   - on ack_failed_tmp retries the segment with backoff; on a lost link it
  *     sends again every segment not acknowledged.
  * The link thread only queues events for it (dispatcher_handlers()).

@@ -117,7 +117,7 @@ static void resume_from_status(Spool *spool, ActiveJob *aj, int claimed)
 }
 
 /* Lock and load a job that is in active/; rejects it on failure. */
-static ActiveJob *load_owned(Spool *spool, const ProvboxConfig *config,
+static ActiveJob *load_owned(Spool *spool, const ProvboxConfig *config, CompileCache *cache,
                              Octstr *name, int claimed, IntakeResult *result)
 {
     Octstr *path = spool_path(spool, SPOOL_ACTIVE, name), *why = NULL;
@@ -136,7 +136,7 @@ static ActiveJob *load_owned(Spool *spool, const ProvboxConfig *config,
         *result = INTAKE_LOST_RACE;
         return NULL;
     }
-    aj = active_job_load(config, name, fd, file_mtime(fd), &why);
+    aj = active_job_load(config, cache, name, fd, file_mtime(fd), &why);
     if (aj == NULL) {
         *result = INTAKE_REJECTED;
         intake_reject(spool, name, SPOOL_ACTIVE, why);
@@ -170,8 +170,8 @@ static int still_in(Spool *spool, SpoolState state, Octstr *name)
     return there;
 }
 
-ActiveJob *intake_claim(Spool *spool, const ProvboxConfig *config, Octstr *name,
-                        SpoolState from, IntakeResult *result)
+ActiveJob *intake_claim(Spool *spool, const ProvboxConfig *config, CompileCache *cache,
+                        Octstr *name, SpoolState from, IntakeResult *result)
 {
     Octstr *why = NULL;
     ActiveJob *aj;
@@ -189,7 +189,7 @@ ActiveJob *intake_claim(Spool *spool, const ProvboxConfig *config, Octstr *name,
         *result = INTAKE_LOST_RACE;
         return NULL;
     }
-    aj = load_owned(spool, config, name, 1, result);
+    aj = load_owned(spool, config, cache, name, 1, result);
     if (aj == NULL)
         return NULL;
     aj = defer_if_early(spool, aj, result);
@@ -199,10 +199,10 @@ ActiveJob *intake_claim(Spool *spool, const ProvboxConfig *config, Octstr *name,
     return aj;
 }
 
-ActiveJob *intake_adopt(Spool *spool, const ProvboxConfig *config, Octstr *name,
-                        IntakeResult *result)
+ActiveJob *intake_adopt(Spool *spool, const ProvboxConfig *config, CompileCache *cache,
+                        Octstr *name, IntakeResult *result)
 {
-    ActiveJob *aj = load_owned(spool, config, name, 0, result);
+    ActiveJob *aj = load_owned(spool, config, cache, name, 0, result);
 
     if (aj == NULL)
         return NULL;

@@ -11,6 +11,7 @@
  *                   ownership lock is free) and resume it from its status.
  *   intake_due()    names in deferred/ whose time has come.
  *
+ * Documents are compiled through the caller's cache (compile_cache.h).
  * Each returns a loaded ActiveJob, or NULL when the job is not (or no longer)
  * ours to send; the reason is logged and recorded, naming the job.
  */
@@ -29,10 +30,10 @@ typedef enum {
     INTAKE_REJECTED
 } IntakeResult;
 
-ActiveJob *intake_claim(Spool *spool, const ProvboxConfig *config, Octstr *name,
-                        SpoolState from, IntakeResult *result);
-ActiveJob *intake_adopt(Spool *spool, const ProvboxConfig *config, Octstr *name,
-                        IntakeResult *result);
+ActiveJob *intake_claim(Spool *spool, const ProvboxConfig *config, CompileCache *cache,
+                        Octstr *name, SpoolState from, IntakeResult *result);
+ActiveJob *intake_adopt(Spool *spool, const ProvboxConfig *config, CompileCache *cache,
+                        Octstr *name, IntakeResult *result);
 List *intake_due(Spool *spool, long max);
 
 /* Move a job into failed/ with its reason (also used for whole-job failures). */

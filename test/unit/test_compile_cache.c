@@ -1,0 +1,181 @@
+/*
+ * test_compile_cache.c - unit tests of provbox/daemon/compile_cache.c: a
+ * cached document gives the same WBXML as compiling it, the key is the
+ * exact document bytes and the document type, a failing document is never
+ * cached (it fails every time, with its error), and the oldest entry goes
+ * when the cache is full.
+ */
+#include "gwlib/gwlib.h"
+#include "spool/job.h"
+#include "encode/wbxml.h"
+#include "daemon/compile_cache.h"
+#include "../lib/tap.h"
+
+#define DOC_A "<?xml version=\"1.0\"?>\n<wap-provisioningdoc>" \
+              "<characteristic type=\"BOOTSTRAP\"><parm name=\"NAME\" value=\"A\"/>" \
+              "</characteristic></wap-provisioningdoc>\n"
+#define DOC_B "<?xml version=\"1.0\"?>\n<wap-provisioningdoc>" \
+              "<characteristic type=\"BOOTSTRAP\"><parm name=\"NAME\" value=\"B\"/>" \
+              "</characteristic></wap-provisioningdoc>\n"
+#define LEGACY_DOC "<CHARACTERISTIC-LIST><CHARACTERISTIC TYPE=\"ADDRESS\">" \
+                   "<PARM NAME=\"BEARER\" VALUE=\"GPRS\"/></CHARACTERISTIC>" \
+                   "</CHARACTERISTIC-LIST>\n"
+
+static Job *job_with(const char *headers, const char *document)
+{
+    Octstr *text = octstr_format("To: 4790000001\nSec: NONE\n%s\n%s", headers, document);
+    Octstr *error = NULL;
+    Job *job = job_parse(octstr_imm("job-1"), text, &error);
+
+    if (job == NULL)
+        tap_diag("test job does not parse: %s", octstr_get_cstr(error));
+    octstr_destroy(text);
+    octstr_destroy(error);
+    return job;
+}
+
+/* Compiles through the cache; 1 if the WBXML equals a direct compile. */
+static int compiles_same(CompileCache *cache, Job *job)
+{
+    Octstr *error = NULL, *direct_error = NULL;
+    Octstr *cached = compile_cache_compile(cache, job, &error);
+    Octstr *direct = compile_cache_compile(NULL, job, &direct_error);
+    int same = cached != NULL && direct != NULL && octstr_compare(cached, direct) == 0;
+
+    octstr_destroy(cached);
+    octstr_destroy(direct);
+    octstr_destroy(error);
+    octstr_destroy(direct_error);
+    return same;
+}
+
+static void test_hits_give_the_compiled_bytes(void)
+{
+    CompileCache *cache = compile_cache_create();
+    Job *a = job_with("", DOC_A), *a_again = job_with("", DOC_A);
+    Octstr *error = NULL, *want = wbxml_compile(octstr_imm(DOC_A), &error);
+
+    ok(compiles_same(cache, a), "first compile: the WBXML of a direct compile");
+    ok(compile_cache_misses(cache) == 1 && compile_cache_hits(cache) == 0,
+       "first compile is a miss (misses %ld, hits %ld)",
+       compile_cache_misses(cache), compile_cache_hits(cache));
+    ok(compiles_same(cache, a_again), "the same document in another job: same WBXML");
+    ok(compile_cache_misses(cache) == 1 && compile_cache_hits(cache) == 1,
+       "the same document again is a hit (misses %ld, hits %ld)",
+       compile_cache_misses(cache), compile_cache_hits(cache));
+    octstr_destroy(error);
+    error = NULL;
+    {
+        Octstr *got = compile_cache_compile(cache, a, &error);
+        ok(got != NULL && want != NULL && octstr_compare(got, want) == 0,
+           "a hit returns wbxml_compile()'s bytes");
+        octstr_destroy(got);
+    }
+    octstr_destroy(want);
+    octstr_destroy(error);
+    job_destroy(a);
+    job_destroy(a_again);
+    compile_cache_destroy(cache);
+}
+
+static void test_key_is_type_and_bytes(void)
+{
+    CompileCache *cache = compile_cache_create();
+    Job *a = job_with("", DOC_A), *b = job_with("", DOC_B);
+    Job *legacy = job_with("Type: settings\n", LEGACY_DOC);
+    Job *legacy_as_oma = job_with("", LEGACY_DOC);
+    Octstr *error = NULL, *got;
+
+    ok(compiles_same(cache, a) && compiles_same(cache, b),
+       "documents differing in one byte each get their own WBXML");
+    ok(compile_cache_misses(cache) == 2, "a one-byte difference is a miss");
+    ok(compiles_same(cache, legacy), "a legacy (Type: settings) document compiles");
+    got = compile_cache_compile(cache, legacy_as_oma, &error);
+    ok(got == NULL && error != NULL,
+       "the same bytes as an OMA document are compiled again (and refused), "
+       "not served from the legacy entry");
+    octstr_destroy(got);
+    octstr_destroy(error);
+    job_destroy(a);
+    job_destroy(b);
+    job_destroy(legacy);
+    job_destroy(legacy_as_oma);
+    compile_cache_destroy(cache);
+}
+
+static void test_failures_are_not_cached(void)
+{
+    CompileCache *cache = compile_cache_create();
+    Job *bad = job_with("", "<wap-provisioningdoc><characteristic></wap-provisioningdoc>\n");
+    Octstr *first_error = NULL, *second_error = NULL;
+    Octstr *first = compile_cache_compile(cache, bad, &first_error);
+    Octstr *second = compile_cache_compile(cache, bad, &second_error);
+
+    ok(first == NULL && second == NULL, "a malformed document fails both times");
+    ok(first_error != NULL && second_error != NULL
+       && octstr_compare(first_error, second_error) == 0,
+       "with the same error both times (%s)",
+       first_error ? octstr_get_cstr(first_error) : "none");
+    ok(compile_cache_misses(cache) == 2 && compile_cache_hits(cache) == 0,
+       "a failed compile is not cached (misses %ld, hits %ld)",
+       compile_cache_misses(cache), compile_cache_hits(cache));
+    octstr_destroy(first_error);
+    octstr_destroy(second_error);
+    job_destroy(bad);
+    compile_cache_destroy(cache);
+}
+
+static Job *numbered_job(long i)
+{
+    Octstr *doc = octstr_format("<?xml version=\"1.0\"?>\n<wap-provisioningdoc>"
+                                "<characteristic type=\"BOOTSTRAP\">"
+                                "<parm name=\"NAME\" value=\"%ld\"/></characteristic>"
+                                "</wap-provisioningdoc>\n", i);
+    Job *job = job_with("", octstr_get_cstr(doc));
+
+    octstr_destroy(doc);
+    return job;
+}
+
+static void compile_numbered(CompileCache *cache, long i)
+{
+    Job *job = numbered_job(i);
+    Octstr *error = NULL;
+
+    octstr_destroy(compile_cache_compile(cache, job, &error));
+    octstr_destroy(error);
+    job_destroy(job);
+}
+
+static void test_oldest_goes_first(void)
+{
+    CompileCache *cache = compile_cache_create();
+    long i, misses;
+
+    for (i = 0; i < COMPILE_CACHE_ENTRIES; i++)
+        compile_numbered(cache, i);
+    compile_numbered(cache, COMPILE_CACHE_ENTRIES - 1);
+    ok(compile_cache_hits(cache) == 1, "a full cache still holds its newest entry");
+    compile_numbered(cache, COMPILE_CACHE_ENTRIES);     /* evicts 0 */
+    misses = compile_cache_misses(cache);
+    compile_numbered(cache, 1);
+    ok(compile_cache_misses(cache) == misses && compile_cache_hits(cache) == 2,
+       "one more document keeps the second oldest");
+    compile_numbered(cache, 0);
+    ok(compile_cache_misses(cache) == misses + 1,
+       "and evicts the oldest, which then compiles again");
+    compile_cache_destroy(cache);
+}
+
+int main(void)
+{
+    gwlib_init();
+    log_set_output_level(GW_PANIC);
+    wbxml_init();
+    test_hits_give_the_compiled_bytes();
+    test_key_is_type_and_bytes();
+    test_failures_are_not_cached();
+    test_oldest_goes_first();
+    gwlib_shutdown();
+    return tap_done();
+}
