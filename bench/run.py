@@ -518,6 +518,9 @@ def fmt(v):
     return str(v)
 
 
+PLOTTED_SERIES = ("ceiling-dlr", "provbox-dlr", "ceiling-nodlr", "provbox-nodlr", "sendota")
+
+
 def write_plots(out, series, scale):
     for name, points in series.items():
         with open(os.path.join(out, "%s.dat" % name), "w") as f:
@@ -529,6 +532,10 @@ def write_plots(out, series, scale):
         for s in scale:
             f.write("%d %.1f\n" % (s["waiting"], s["vm_hwm_mb"]))
     gp = os.path.join(SRC, "bench", "plots.gp")
+    missing = sorted(set(PLOTTED_SERIES) - set(series)) + ([] if scale else ["spool"])
+    if missing:
+        log("plots need every part (missing: %s): not rendered" % ", ".join(missing))
+        return
     if shutil.which("gnuplot") is None:
         log("gnuplot not installed (sh bench/deps.sh): plots not rendered")
         return
