@@ -86,11 +86,13 @@ static void keep(JobLoader *l, ActiveJob *aj)
 
 /* ---- finding jobs -------------------------------------------------------- */
 
-static void claim_from(JobLoader *l, List *names, SpoolState from)
+/* Claims what there is room for; returns how many names were left. */
+static long claim_from(JobLoader *l, List *names, SpoolState from)
 {
     Octstr *name;
     IntakeResult result;
     ActiveJob *aj;
+    long left = 0;
 
     while ((name = gwlist_extract_first(names)) != NULL) {
         if (l->running && free_slots(l) > 0) {
@@ -99,10 +101,13 @@ static void claim_from(JobLoader *l, List *names, SpoolState from)
                 keep(l, aj);
             else
                 count(l, result);
+        } else {
+            left++;
         }
         octstr_destroy(name);
     }
     gwlist_destroy(names, NULL);
+    return left;
 }
 
 /*
@@ -170,11 +175,14 @@ static void claim_jobs(JobLoader *l)
         claim_from(l, intake_due(l->spool, free_slots(l)), SPOOL_DEFERRED);
     }
     if ((rescan || l->scan_new) && free_slots(l) > 0) {
-        l->scan_new = 0;
-        claim_from(l, shuffled(spool_list(l->spool, SPOOL_NEW,
-                                          free_slots(l) * CLAIM_CHOICE)), SPOOL_NEW);
-        /* more may wait than there was room for: look again */
-        l->scan_new = free_slots(l) <= 0;
+        long wanted = free_slots(l) * CLAIM_CHOICE;
+        List *names = spool_list(l->spool, SPOOL_NEW, wanted);
+        int listed_all = gwlist_len(names) < wanted;
+
+        /* Look again next round unless every job in new/ was listed and
+         * tried: the dispatcher frees slots while this one claims, so room
+         * left at the end says nothing about new/. */
+        l->scan_new = claim_from(l, shuffled(names), SPOOL_NEW) > 0 || !listed_all;
     }
 }
 

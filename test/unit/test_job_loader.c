@@ -1,0 +1,176 @@
+/*
+ * test_job_loader.c - unit tests of provbox/daemon/job_loader.c on a real
+ * spool: a backlog larger than max-pending is handed over in full while
+ * the dispatcher frees slots during the loader's claiming (here: at once,
+ * from the hand-over callback), with rescans an hour apart, and the loader
+ * never holds more than max-pending jobs.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "gwlib/gwlib.h"
+#include "encode/wbxml.h"
+#include "daemon/job_loader.h"
+#include "../lib/tap.h"
+
+#define BACKLOG 1000
+#define MAX_PENDING 100
+#define DOC "<?xml version=\"1.0\"?>\n<wap-provisioningdoc>" \
+            "<characteristic type=\"BOOTSTRAP\"><parm name=\"NAME\" value=\"T\"/>" \
+            "</characteristic></wap-provisioningdoc>\n"
+
+typedef struct InstantDispatcher {
+    JobLoader *loader;
+    Mutex *lock;
+    long taken;
+    long most_held;          /* most jobs taken in one hand-over */
+} InstantDispatcher;
+
+/* A dispatcher that finishes every job at once, on the loader's thread:
+ * slots come free while the loader is still claiming. */
+static void finish_at_once(void *ctx)
+{
+    InstantDispatcher *d = ctx;
+    List *jobs = job_loader_take(d->loader);
+    ActiveJob *aj;
+
+    mutex_lock(d->lock);
+    if (gwlist_len(jobs) > d->most_held)
+        d->most_held = gwlist_len(jobs);
+    while ((aj = gwlist_extract_first(jobs)) != NULL) {
+        d->taken++;
+        close(aj->lock_fd);
+        job_loader_release(d->loader, aj->name);
+        active_job_destroy(aj);
+    }
+    mutex_unlock(d->lock);
+    gwlist_destroy(jobs, NULL);
+}
+
+static long taken(InstantDispatcher *d)
+{
+    long n;
+
+    mutex_lock(d->lock);
+    n = d->taken;
+    mutex_unlock(d->lock);
+    return n;
+}
+
+static int write_file(Octstr *path, Octstr *text)
+{
+    FILE *f = fopen(octstr_get_cstr(path), "w");
+    int ok = f != NULL && fwrite(octstr_get_cstr(text), 1, octstr_len(text), f)
+                          == (size_t) octstr_len(text);
+
+    if (f != NULL && fclose(f) != 0)
+        ok = 0;
+    return ok ? 0 : -1;
+}
+
+static void drop_backlog(Octstr *dir)
+{
+    long i;
+
+    for (i = 0; i < BACKLOG; i++) {
+        Octstr *tmp = octstr_format("%S/tmp/job-%04ld", dir, i);
+        Octstr *new = octstr_format("%S/new/job-%04ld", dir, i);
+        Octstr *text = octstr_format("To: 47930%05ld\nSec: USERPIN\nPin: 1234\n\n%s", i, DOC);
+
+        if (write_file(tmp, text) == -1
+            || rename(octstr_get_cstr(tmp), octstr_get_cstr(new)) == -1)
+            panic(errno, "cannot drop %s", octstr_get_cstr(new));
+        octstr_destroy(tmp);
+        octstr_destroy(new);
+        octstr_destroy(text);
+    }
+}
+
+static ProvboxConfig *test_config(Octstr *dir)
+{
+    ProvboxConfig *c = gw_malloc(sizeof(*c));
+
+    memset(c, 0, sizeof(*c));
+    c->provbox_id = octstr_create("pb-test");
+    c->spool_dir = octstr_duplicate(dir);
+    c->max_pending = MAX_PENDING;
+    c->max_job_size = 65536;
+    c->max_segments = 255;
+    c->rescan_interval = 3600;
+    c->retry_delay = 1;
+    c->max_retry_delay = 60;
+    c->sender = octstr_create("1234");
+    c->validity = -1;
+    c->priority = -1;
+    return c;
+}
+
+static long count_files(Octstr *dir, const char *state)
+{
+    Octstr *cmd = octstr_format("ls %S/%s | grep -vc '\\.status$'", dir, state);
+    FILE *p = popen(octstr_get_cstr(cmd), "r");
+    long n = -1;
+
+    if (p == NULL || fscanf(p, "%ld", &n) != 1)
+        n = -1;
+    if (p != NULL)
+        pclose(p);
+    octstr_destroy(cmd);
+    return n;
+}
+
+static void test_backlog_handed_over_without_rescan(Octstr *dir)
+{
+    ProvboxConfig *config = test_config(dir);
+    Octstr *error = NULL;
+    Spool *spool = spool_open(dir, &error);
+    InstantDispatcher d = { NULL, mutex_create(), 0, 0 };
+    time_t deadline;
+
+    if (spool == NULL)
+        panic(0, "spool_open: %s", octstr_get_cstr(error));
+    drop_backlog(dir);
+    d.loader = job_loader_create(config, spool, finish_at_once, &d);
+    job_loader_start(d.loader);
+    deadline = time(NULL) + 20;
+    while (taken(&d) < BACKLOG && time(NULL) < deadline)
+        gwthread_sleep(0.05);
+    job_loader_stop(d.loader);
+    ok(taken(&d) == BACKLOG,
+       "a backlog of %d with max-pending %d is handed over in full, no rescan needed "
+       "(handed over %ld)", BACKLOG, MAX_PENDING, taken(&d));
+    ok(d.most_held <= MAX_PENDING, "a hand-over never exceeds max-pending (largest %ld)",
+       d.most_held);
+    ok(count_files(dir, "new") == 0 && count_files(dir, "active") == BACKLOG,
+       "every job was claimed once: new/ %ld, active/ %ld",
+       count_files(dir, "new"), count_files(dir, "active"));
+    ok(job_loader_counters(d.loader).claimed == BACKLOG, "the loader counted %ld claims",
+       job_loader_counters(d.loader).claimed);
+    job_loader_destroy(d.loader);
+    mutex_destroy(d.lock);
+    spool_close(spool);
+    config_destroy(config);
+}
+
+int main(void)
+{
+    char template[] = "/tmp/provbox-loader-XXXXXX";
+    Octstr *dir, *rm;
+
+    gwlib_init();
+    log_set_output_level(GW_WARNING);
+    wbxml_init();
+    if (mkdtemp(template) == NULL)
+        panic(errno, "mkdtemp");
+    dir = octstr_create(template);
+    test_backlog_handed_over_without_rescan(dir);
+    rm = octstr_format("rm -rf %S", dir);
+    if (system(octstr_get_cstr(rm)) != 0)
+        tap_diag("could not remove %s", template);
+    octstr_destroy(rm);
+    octstr_destroy(dir);
+    gwlib_shutdown();
+    return tap_done();
+}
