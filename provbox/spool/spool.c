@@ -771,7 +771,10 @@ int spool_move(Spool *spool, Octstr *name, SpoolState from, SpoolState to,
         return fail(error, 0, "invalid job name");
     src = spool_status_path(spool, from, name);
     dst = spool_status_path(spool, to, name);
-    if (rename(octstr_get_cstr(src), octstr_get_cstr(dst)) < 0 && errno != ENOENT)
+    /* Most jobs have no status yet: a lookup is cheaper than a rename that
+     * fails (which takes the file system's rename lock first). */
+    if (exists(src) && rename(octstr_get_cstr(src), octstr_get_cstr(dst)) < 0
+        && errno != ENOENT)
         warning(errno, "job %s: its status cannot move from %s/ to %s/; it "
                 "follows the job when the job is next read", octstr_get_cstr(name),
                 state_names[from], state_names[to]);
