@@ -60,8 +60,8 @@ typedef struct ActiveJob {
     Octstr *shared_entry_code;
 } ActiveJob;
 
-/* Read (through its lock_fd), parse, compile (through the cache, which may
- * be NULL) and size-check a claimed job (in active/). */
+/* Read (through its lock_fd), parse, compile (through the cache) and
+ * size-check a claimed job (in active/). */
 ActiveJob *active_job_load(const ProvboxConfig *config, CompileCache *cache, Octstr *name,
                            int lock_fd, time_t started, Octstr **error);
 void active_job_destroy(ActiveJob *job);

@@ -69,8 +69,6 @@ Octstr *compile_cache_compile(CompileCache *c, const Job *job, Octstr **error)
 {
     Octstr *key, *cached, *wbxml;
 
-    if (c == NULL)
-        return compile(job, error);
     key = key_of(job);
     cached = dict_get(c->wbxml, key);
     if (cached != NULL) {

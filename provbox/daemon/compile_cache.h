@@ -22,8 +22,7 @@ typedef struct CompileCache CompileCache;
 CompileCache *compile_cache_create(void);
 void compile_cache_destroy(CompileCache *cache);
 
-/* The job's document as WBXML (a new Octstr), or NULL + *error. cache may
- * be NULL: then it is simply compiled. */
+/* The job's document as WBXML (a new Octstr), or NULL + *error. */
 Octstr *compile_cache_compile(CompileCache *cache, const Job *job, Octstr **error);
 
 /* Lookups answered from the cache, and compilations done, so far. */

@@ -66,12 +66,18 @@ struct Dispatcher {
 
 /* ---- events from the link thread ------------------------------------ */
 
-/* Wakes the dispatcher thread if it sleeps (it looks before it sleeps). */
-static void wake(Dispatcher *d)
+/*
+ * Queues an event (or none) and wakes the dispatcher thread if it sleeps
+ * (it says so before it looks for work, wait_for_work()). The link may
+ * connect before the thread runs.
+ */
+static void queue_and_wake(Dispatcher *d, Event *e)
 {
     int sleeping;
 
     mutex_lock(d->events_lock);
+    if (e != NULL)
+        gwlist_append(d->events, e);
     sleeping = d->sleeping;
     d->sleeping = 0;
     mutex_unlock(d->events_lock);
@@ -82,20 +88,13 @@ static void wake(Dispatcher *d)
 static void push_event(Dispatcher *d, EventKind kind, Msg *msg)
 {
     Event *e = gw_malloc(sizeof(*e));
-    int sleeping;
 
     e->kind = kind;
     e->msg = msg;
-    mutex_lock(d->events_lock);
-    gwlist_append(d->events, e);
-    sleeping = d->sleeping;
-    d->sleeping = 0;
-    mutex_unlock(d->events_lock);
-    if (sleeping && d->thread != -1)   /* the link may connect before the thread runs */
-        gwthread_wakeup(d->thread);
+    queue_and_wake(d, e);
 }
 
-static void on_jobs_ready(void *ctx) { wake(ctx); }
+static void on_jobs_ready(void *ctx) { queue_and_wake(ctx, NULL); }
 
 static void on_connect(void *ctx) { push_event(ctx, EVENT_CONNECTED, NULL); }
 static void on_disconnect(void *ctx) { push_event(ctx, EVENT_DISCONNECTED, NULL); }
@@ -562,7 +561,7 @@ static void send_window(Dispatcher *d)
 /* ---- the thread ------------------------------------------------------------ */
 
 /* Sleeps unless events or jobs wait; says so first, so that whoever
- * queues something after the look wakes it (wake()). */
+ * queues something after the look wakes it (queue_and_wake()). */
 static void wait_for_work(Dispatcher *d)
 {
     int idle;

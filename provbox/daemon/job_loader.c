@@ -27,6 +27,7 @@ struct JobLoader {
     long thread;
     volatile int running;
     volatile int suspended;
+    volatile int scan_new;   /* list new/ next round (also set by resume) */
     List *handed;            /* ActiveJob*, ready for the dispatcher */
     Dict *held;              /* names of the jobs handed over, not released */
     Mutex *room_lock;
@@ -35,7 +36,6 @@ struct JobLoader {
     CompileCache *cache;
     List *chunk;             /* loaded, claims not yet synced */
     int inotify_fd;
-    volatile int scan_new;
     time_t last_rescan;
     time_t last_temp_sweep;  /* 0 until the first sweep, at start-up */
     Mutex *counters_lock;

@@ -25,7 +25,7 @@ typedef struct InstantDispatcher {
     JobLoader *loader;
     Mutex *lock;
     long taken;
-    long most_held;          /* most jobs taken in one hand-over */
+    long largest_handover;   /* most jobs taken in one hand-over */
 } InstantDispatcher;
 
 /* A dispatcher that finishes every job at once, on the loader's thread:
@@ -37,8 +37,8 @@ static void finish_at_once(void *ctx)
     ActiveJob *aj;
 
     mutex_lock(d->lock);
-    if (gwlist_len(jobs) > d->most_held)
-        d->most_held = gwlist_len(jobs);
+    if (gwlist_len(jobs) > d->largest_handover)
+        d->largest_handover = gwlist_len(jobs);
     while ((aj = gwlist_extract_first(jobs)) != NULL) {
         d->taken++;
         close(aj->lock_fd);
@@ -141,8 +141,8 @@ static void test_backlog_handed_over_without_rescan(Octstr *dir)
     ok(taken(&d) == BACKLOG,
        "a backlog of %d with max-pending %d is handed over in full, no rescan needed "
        "(handed over %ld)", BACKLOG, MAX_PENDING, taken(&d));
-    ok(d.most_held <= MAX_PENDING, "a hand-over never exceeds max-pending (largest %ld)",
-       d.most_held);
+    ok(d.largest_handover <= MAX_PENDING, "a hand-over never exceeds max-pending (largest %ld)",
+       d.largest_handover);
     ok(count_files(dir, "new") == 0 && count_files(dir, "active") == BACKLOG,
        "every job was claimed once: new/ %ld, active/ %ld",
        count_files(dir, "new"), count_files(dir, "active"));
