@@ -27,14 +27,15 @@
  * The contract is the same as for single writes: a file is durable before
  * its rename, and a rename is durable before the caller acts on it.
  *
- * Moves. spool_move() renames the job file FIRST, then NAME.status. The
+ * Moves. spool_move() renames NAME.status FIRST, then the job file. The
  * job file is the truth: a restart scans the state directories for job
  * files, and a job is wherever its file is. A crash between the renames
- * leaves the status behind in the old directory; spool_read_status(), not
- * finding NAME.status next to the job, fetches it from the directory that
- * holds it without the job (it never takes a status away from its job).
- * So the record of what was sent survives, and a second process finishing
- * the same move concurrently is harmless (the loser's rename sees ENOENT).
+ * leaves the status ahead of the job, in the directory it was going to;
+ * spool_read_status(), not finding NAME.status next to the job, fetches it
+ * from the directory that holds it without the job (it never takes a
+ * status away from its job). So the record of what was sent survives, and
+ * a second process finishing the same move concurrently is harmless (the
+ * loser's rename sees ENOENT).
  *
  * Reads. Only regular files with one link are read: lstat() first (a FIFO
  * or device is never opened), then open(O_NOFOLLOW | O_NONBLOCK) and
@@ -505,25 +506,31 @@ void spool_sync_dirs(Spool *spool, unsigned states)
 
 /* ---- careful reads ---- */
 
-/* Reads to end of file, but never more than max_size + 1 bytes. */
+/*
+ * A regular file from its start (pread: the descriptor's offset is left
+ * alone) to its end, but never more than max_size + 1 bytes. A short read
+ * of a regular file is its end, so a small file takes one call.
+ */
 static Octstr *read_bounded(int fd, long max_size)
 {
     char buf[16384];
     Octstr *out = octstr_create("");
     long want;
+    size_t asked;
     ssize_t n;
 
     while ((want = max_size + 1 - octstr_len(out)) > 0) {
-        n = read(fd, buf, want < (long) sizeof(buf) ? (size_t) want : sizeof(buf));
+        asked = want < (long) sizeof(buf) ? (size_t) want : sizeof(buf);
+        n = pread(fd, buf, asked, octstr_len(out));
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0) {
             octstr_destroy(out);
             return NULL;
         }
-        if (n == 0)
-            break;
         octstr_append_data(out, buf, n);
+        if ((size_t) n < asked)
+            break;
     }
     return out;
 }
@@ -614,12 +621,8 @@ Octstr *spool_read_open(int fd, SpoolState state, Octstr *name, long max_size,
                         Octstr **error)
 {
     Octstr *label = octstr_format("job %S in %s/", name, state_names[state]);
-    Octstr *content = NULL;
+    Octstr *content = read_checked_fd(fd, octstr_get_cstr(label), max_size, error);
 
-    if (lseek(fd, 0, SEEK_SET) < 0)
-        fail(error, errno, "%s: cannot read it", octstr_get_cstr(label));
-    else
-        content = read_checked_fd(fd, octstr_get_cstr(label), max_size, error);
     octstr_destroy(label);
     return content;
 }
@@ -811,20 +814,36 @@ void spool_sync_deferred(Spool *spool)
     spool_sync_dirs(spool, dirs);
 }
 
-int spool_find(Spool *spool, Octstr *name)
+/* Where jobs spend their lives, most looked for first: delivery reports
+ * arrive for done jobs. */
+static const SpoolState find_order[SPOOL_STATES] = {
+    SPOOL_DONE, SPOOL_ACTIVE, SPOOL_DEFERRED, SPOOL_NEW, SPOOL_FAILED, SPOOL_TMP
+};
+
+static int find_once(Spool *spool, Octstr *name)
 {
     Octstr *path;
-    int s, found = -1;
+    int i, found = -1;
 
-    if (!spool_name_ok(name))
-        return -1;
-    for (s = 0; s < SPOOL_STATES && found < 0; s++) {
-        path = spool_path(spool, (SpoolState) s, name);
+    for (i = 0; i < SPOOL_STATES && found < 0; i++) {
+        path = spool_path(spool, find_order[i], name);
         if (exists(path))
-            found = s;
+            found = find_order[i];
         octstr_destroy(path);
     }
     return found;
+}
+
+/* A job moving while it is looked for can be missed once (say from
+ * active/ to done/ between the two lookups); a miss looks again. */
+int spool_find(Spool *spool, Octstr *name)
+{
+    int found;
+
+    if (!spool_name_ok(name))
+        return -1;
+    found = find_once(spool, name);
+    return found >= 0 ? found : find_once(spool, name);
 }
 
 /* ---- listing ---- */

@@ -449,6 +449,26 @@ static void test_list_and_count(void)
     spool_close(spool);
 }
 
+/* A job is found in every state directory, whatever the order of the search. */
+static void test_find_everywhere(void)
+{
+    Spool *spool = open_spool("find");
+    char name[16];
+    int s, found = 0;
+
+    for (s = 0; s < SPOOL_STATES; s++) {
+        sprintf(name, "F%d", s);
+        make_job(spool, (SpoolState) s, name, 0);
+    }
+    for (s = 0; s < SPOOL_STATES; s++) {
+        sprintf(name, "F%d", s);
+        found += spool_find(spool, octstr_imm(name)) == s;
+    }
+    ok(found == SPOOL_STATES, "spool_find finds a job in each of the %d state directories",
+       SPOOL_STATES);
+    spool_close(spool);
+}
+
 static void test_move(void)
 {
     Spool *spool = open_spool("m");
@@ -558,17 +578,48 @@ static void test_status_moves_first(void)
     spool_close(spool);
 }
 
+/* Bigger than one read buffer: every byte, through a path and through a descriptor. */
+static void test_read_large(void)
+{
+    Spool *spool = open_spool("readlarge");
+    Octstr *big = octstr_create(""), *path, *text, *error = NULL;
+    long i;
+    int fd;
+
+    for (i = 0; i < 40000; i++)
+        octstr_append_char(big, 'a' + i % 26);
+    path = spool_path(spool, SPOOL_ACTIVE, octstr_imm("BIG"));
+    if (spool_write_file_atomic(path, big, &error) < 0)
+        panic(0, "%s", octstr_get_cstr(error));
+    text = spool_read(spool, SPOOL_ACTIVE, octstr_imm("BIG"), 100000, &error);
+    ok(text != NULL && octstr_compare(text, big) == 0,
+       "spool_read reads a 40,000-byte job whole");
+    octstr_destroy(text);
+    fd = open(octstr_get_cstr(path), O_RDONLY);
+    text = spool_read_open(fd, SPOOL_ACTIVE, octstr_imm("BIG"), 100000, &error);
+    ok(text != NULL && octstr_compare(text, big) == 0,
+       "spool_read_open reads a 40,000-byte job whole");
+    octstr_destroy(text);
+    text = spool_read_open(fd, SPOOL_ACTIVE, octstr_imm("BIG"), 39999, &error);
+    ok(text == NULL && error != NULL, "one byte over the limit is refused");
+    octstr_destroy(error);
+    close(fd);
+    octstr_destroy(path);
+    octstr_destroy(big);
+    spool_close(spool);
+}
+
 static void test_read_open(void)
 {
     Spool *spool = open_spool("readfd");
     Octstr *path, *text, *error = NULL;
+    char skipped[2];
     int fd;
 
     make_job(spool, SPOOL_ACTIVE, "J1", 0);
     path = spool_path(spool, SPOOL_ACTIVE, octstr_imm("J1"));
     fd = open(octstr_get_cstr(path), O_RDONLY);
-    text = spool_read(spool, SPOOL_ACTIVE, octstr_imm("J1"), 100, &error);
-    octstr_destroy(text);
+    ok(read(fd, skipped, 2) == 2, "the descriptor's offset is moved past the start");
     text = spool_read_open(fd, SPOOL_ACTIVE, octstr_imm("J1"), 100, &error);
     ok(text != NULL && octstr_str_compare(text, "job") == 0,
        "spool_read_open reads an open job from its start");
@@ -667,6 +718,8 @@ int main(void)
     test_interrupted_move();
     test_status_moves_first();
     test_read_open();
+    test_find_everywhere();
+    test_read_large();
     test_stale_temps();
     test_paths();
     remove_scratch();
