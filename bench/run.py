@@ -12,6 +12,7 @@ printed; medians of --runs runs go to OUT/results.json, the time series to
 OUT/*.dat and, when gnuplot is installed (bench/deps.sh), OUT/*.png.
 """
 import argparse
+import atexit
 import json
 import os
 import shutil
@@ -416,6 +417,16 @@ class BenchLab:
                 with open(self.bb_conf, "w") as f:
                     f.write(text)
 
+            def __exit__(self, *exc):
+                # Deleting a lab's thousands of files now would make the
+                # next part's file creations slow: ext4 passes over inodes
+                # deleted in the last minute or more, one by one
+                # (recently_deleted() in ialloc.c). So every part creates
+                # its files in the same conditions, labs go at the end.
+                self.stop()
+                finished_labs.append(self.dir)
+                return False
+
             def start_smsbox(self):
                 smsbox_bin = labmod.which("SMSBOX", "smsbox", ["/usr/sbin"])
                 self.smsbox = self.spawn([smsbox_bin, "-v", "4", self.bb_conf], "smsbox.out")
@@ -424,6 +435,18 @@ class BenchLab:
                                             for b in self.box_ids()) or smsbox_listed(self),
                                 what="smsbox connected")
         return _Lab()
+
+
+finished_labs = []
+
+
+@atexit.register
+def remove_finished_labs():
+    for d in finished_labs:
+        if os.environ.get("LAB_KEEP"):
+            print("# lab kept in %s" % d)
+        else:
+            shutil.rmtree(d, ignore_errors=True)
 
 
 def smsbox_listed(lab):

@@ -86,21 +86,24 @@ static void keep(JobLoader *l, ActiveJob *aj)
 
 /* ---- finding jobs -------------------------------------------------------- */
 
-/* Claims what there is room for; returns how many names were left. */
-static long claim_from(JobLoader *l, List *names, SpoolState from)
+/* Claims up to most jobs, as long as there is room; returns how many
+ * names were left untried. */
+static long claim_from(JobLoader *l, List *names, SpoolState from, long most)
 {
     Octstr *name;
     IntakeResult result;
     ActiveJob *aj;
-    long left = 0;
+    long left = 0, claimed = 0;
 
     while ((name = gwlist_extract_first(names)) != NULL) {
-        if (l->running && free_slots(l) > 0) {
+        if (l->running && free_slots(l) > 0 && claimed < most) {
             aj = intake_claim(l->spool, l->config, l->cache, name, from, &result);
-            if (aj != NULL)
+            if (aj != NULL) {
                 keep(l, aj);
-            else
+                claimed++;
+            } else {
                 count(l, result);
+            }
         } else {
             left++;
         }
@@ -113,7 +116,9 @@ static long claim_from(JobLoader *l, List *names, SpoolState from)
 /*
  * Several provbox processes on one spool list new/ in the same order; each
  * takes its jobs in a random order from a list CLAIM_CHOICE times longer
- * than it has room for, so that they seldom race for the same job.
+ * than it claims, so that they seldom race for the same job. A pass claims
+ * at most HANDOVER_CHUNK jobs, so that its list is fresh: names another
+ * provbox claimed since are gone from the next one.
  */
 static List *shuffled(List *names)
 {
@@ -172,17 +177,18 @@ static void claim_jobs(JobLoader *l)
     if (rescan) {
         l->last_rescan = now;
         adopt_orphans(l);
-        claim_from(l, intake_due(l->spool, free_slots(l)), SPOOL_DEFERRED);
+        claim_from(l, intake_due(l->spool, free_slots(l)), SPOOL_DEFERRED, free_slots(l));
     }
     if ((rescan || l->scan_new) && free_slots(l) > 0) {
-        long wanted = free_slots(l) * CLAIM_CHOICE;
+        long most = free_slots(l) < HANDOVER_CHUNK ? free_slots(l) : HANDOVER_CHUNK;
+        long wanted = most * CLAIM_CHOICE;
         List *names = spool_list(l->spool, SPOOL_NEW, wanted);
         int listed_all = gwlist_len(names) < wanted;
 
         /* Look again next round unless every job in new/ was listed and
          * tried: the dispatcher frees slots while this one claims, so room
          * left at the end says nothing about new/. */
-        l->scan_new = claim_from(l, shuffled(names), SPOOL_NEW) > 0 || !listed_all;
+        l->scan_new = claim_from(l, shuffled(names), SPOOL_NEW, most) > 0 || !listed_all;
     }
 }
 
