@@ -174,6 +174,16 @@ class Bench:
                              what="provbox identified")
         return proc
 
+    def spool_dir(self, lab):
+        """The lab's spool: in the lab, or with --spool-root in a directory
+        of its own there (a file system of its own, as in production, so
+        that provbox's syncs do not write back bearerbox's store and logs)."""
+        if not self.args.spool_root:
+            return os.path.join(lab.dir, "spool")
+        spool = tempfile.mkdtemp(prefix="provbox-bench-spool-", dir=self.args.spool_root)
+        finished_labs.append(spool)
+        return spool
+
     # -- jobs
     def job_text(self, i, dlr):
         head = "To: %d\nSec: USERPIN\nPin: %s\n" % (RECEIVER_BASE + i, PIN)
@@ -234,7 +244,7 @@ class Bench:
 
     def e2e(self, dlr, n):
         with self.new_lab() as lab:
-            spool = os.path.join(lab.dir, "spool")
+            spool = self.spool_dir(lab)
             proc = self.start_provbox(lab, self.provbox_conf(lab, spool))
             names = self.write_jobs(spool, n, dlr)
             meter = Meter(lab.fakesmsc_log)
@@ -303,7 +313,7 @@ class Bench:
         A window inside those jobs would, with 1,000 waiting, time the
         dispatcher alone after the loader had claimed the whole queue.)"""
         with self.new_lab() as lab:
-            spool = os.path.join(lab.dir, "spool")
+            spool = self.spool_dir(lab)
             for d in ("tmp", "new", "active", "deferred", "done", "failed"):
                 os.makedirs(os.path.join(spool, d), exist_ok=True)
             self.write_jobs(spool, waiting, dlr=False, where="new")
@@ -319,7 +329,7 @@ class Bench:
 
     def latency(self, n):
         with self.new_lab() as lab:
-            spool = os.path.join(lab.dir, "spool")
+            spool = self.spool_dir(lab)
             self.start_provbox(lab, self.provbox_conf(lab, spool))
             names = self.write_jobs(spool, n, dlr=True)
             meter = Meter(lab.fakesmsc_log)
@@ -338,7 +348,7 @@ class Bench:
 
     def multi(self, n, instances=3):
         with self.new_lab() as lab:
-            spool = os.path.join(lab.dir, "spool")
+            spool = self.spool_dir(lab)
             procs = [self.start_provbox(lab, self.provbox_conf(lab, spool, "provbox-%d" % k),
                                         "provbox-%d" % k) for k in range(instances)]
             names = self.write_jobs(spool, n, dlr=True)
@@ -419,10 +429,11 @@ class BenchLab:
 
             def __exit__(self, *exc):
                 # Deleting a lab's thousands of files now would make the
-                # next part's file creations slow: ext4 passes over inodes
-                # deleted in the last minute or more, one by one
-                # (recently_deleted() in ialloc.c). So every part creates
-                # its files in the same conditions, labs go at the end.
+                # next part's file creations slow on ext4 without a
+                # journal: it passes over inodes deleted in the last minute
+                # or more, one by one (recently_deleted() in ialloc.c). So
+                # every part creates its files in the same conditions, labs
+                # go at the end.
                 self.stop()
                 finished_labs.append(self.dir)
                 return False
@@ -576,6 +587,8 @@ def main():
     ap.add_argument("--window", type=int, default=100, help="max-pending (both boxes)")
     ap.add_argument("--http-parallel", type=int, default=50)
     ap.add_argument("--provbox-log-level", type=int, default=1)
+    ap.add_argument("--spool-root", default=None,
+                    help="make the spools here (default: inside each lab, under TMPDIR)")
     ap.add_argument("--only", default="ceiling,e2e,sendota,encoder,spool,latency,multi")
     args = ap.parse_args()
     args.build = os.path.abspath(args.build)
