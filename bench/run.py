@@ -181,7 +181,7 @@ class Bench:
         if not self.args.spool_root:
             return os.path.join(lab.dir, "spool")
         spool = tempfile.mkdtemp(prefix="provbox-bench-spool-", dir=self.args.spool_root)
-        finished_labs.append(spool)
+        dirs_to_remove.append(spool)
         return spool
 
     # -- jobs
@@ -435,7 +435,7 @@ class BenchLab:
                 # every part creates its files in the same conditions, labs
                 # go at the end.
                 self.stop()
-                finished_labs.append(self.dir)
+                dirs_to_remove.append(self.dir)
                 return False
 
             def start_smsbox(self):
@@ -448,14 +448,14 @@ class BenchLab:
         return _Lab()
 
 
-finished_labs = []
+dirs_to_remove = []
 
 
 @atexit.register
-def remove_finished_labs():
-    for d in finished_labs:
+def remove_labs_and_spools():
+    for d in dirs_to_remove:
         if os.environ.get("LAB_KEEP"):
-            print("# lab kept in %s" % d)
+            print("# kept %s" % d)
         else:
             shutil.rmtree(d, ignore_errors=True)
 
