@@ -8,6 +8,8 @@
 #include "spool/job_lock.h"
 #include "daemon/job_record.h"
 
+#define UNNAMED_MAX 256     /* unnamed staged files (descriptors) per batch */
+
 
 void job_record_derive_state(RecipientStatus *r)
 {
@@ -175,20 +177,26 @@ static int status_dir(const Staged *st)
     return moves && st->on_disk == NULL ? st->move_to : st->state;
 }
 
-/* Temp files for every changed status; NULL where unchanged or failed. */
+/* Staged files for every changed status; NULL where unchanged or failed.
+ * A new status file may be staged unnamed, holding a descriptor until it
+ * is installed: at most UNNAMED_MAX of them per batch. */
 static List *stage_files(JobRecordBatch *b)
 {
     List *temps = gwlist_create();
-    Octstr *text, *temp, *why = NULL;
-    long i;
+    Octstr *text, *why = NULL;
+    SpoolStaged *temp;
+    long i, fresh = 0;
 
     for (i = 0; i < gwlist_len(b->staged); i++) {
         Staged *st = gwlist_get(b->staged, i);
         text = job_status_format(st->status);
         st->unchanged = st->on_disk != NULL && octstr_compare(text, st->on_disk) == 0;
         st->status_at = status_dir(st);
+        if (!st->unchanged && st->on_disk == NULL)
+            fresh++;
         temp = st->unchanged ? NULL
-               : spool_stage_status(b->spool, st->status_at, st->name, text, &why);
+               : spool_stage_status(b->spool, st->status_at, st->name, text,
+                                    st->on_disk == NULL && fresh <= UNNAMED_MAX, &why);
         if (temp == NULL && !st->unchanged) {
             error(0, "Job %s: progress not recorded (will retry): %s",
                   octstr_get_cstr(st->name), octstr_get_cstr(why));
@@ -210,7 +218,7 @@ static void discard_all(List *temps)
             spool_discard_staged(gwlist_get(temps, i));
 }
 
-/* Renames the synced temp files into place; a bit per directory touched. */
+/* Installs the synced files; a bit per directory touched. */
 static unsigned install_files(JobRecordBatch *b, List *temps, int *ok)
 {
     unsigned dirs = 0;
@@ -219,9 +227,8 @@ static unsigned install_files(JobRecordBatch *b, List *temps, int *ok)
 
     for (i = 0; i < gwlist_len(b->staged); i++) {
         Staged *st = gwlist_get(b->staged, i);
-        Octstr *temp = gwlist_get(temps, i);
-        ok[i] = st->unchanged || (temp != NULL && spool_install_status(b->spool, temp, st->status_at,
-                                                                       st->name, &why) == 0);
+        SpoolStaged *temp = gwlist_get(temps, i);
+        ok[i] = st->unchanged || (temp != NULL && spool_install_status(temp, &why) == 0);
         if (temp != NULL && !ok[i]) {
             error(0, "Job %s: progress not recorded (will retry): %s",
                   octstr_get_cstr(st->name), octstr_get_cstr(why));
@@ -296,7 +303,7 @@ long job_record_batch_commit(JobRecordBatch *b)
         dict_remove(b->by_name, st->name);
         staged_destroy(st);
     }
-    gwlist_destroy(temps, octstr_destroy_item);
+    gwlist_destroy(temps, NULL);    /* installed or discarded */
     gw_free(ok);
     return failed;
 }

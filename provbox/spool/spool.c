@@ -20,8 +20,14 @@
  * Batches. A thread may stage several status files (spool_stage_status():
  * temp file written, not yet synced), make them durable with one
  * spool_sync_data() (syncfs: one journal commit for the lot), then install
- * them (spool_install_status(): the rename) and sync each directory once
- * (spool_sync_dirs()). Between spool_defer_dir_syncs() and
+ * them (spool_install_status()) and sync each directory once
+ * (spool_sync_dirs()). A status file that replaces one is staged under a
+ * temp name and installed by rename(). A new one, where the file system
+ * allows, is staged unnamed (O_TMPFILE) and installed by linking it in
+ * (linkat through /proc/self/fd): no temp name is created and removed,
+ * two directory updates fewer, and a crash leaves no temp file behind. If
+ * a status file turns out to be there already, the unnamed file is linked
+ * under a temp name and renamed over it, as a named one would be. Between spool_defer_dir_syncs() and
  * spool_sync_deferred(), spool_move() on the same thread leaves the
  * directory fsyncs to spool_sync_deferred(), which does each directory once.
  * The contract is the same as for single writes: a file is durable before
@@ -67,7 +73,15 @@
 
 struct Spool {
     Octstr *dir;
-    Octstr *host;   /* the last part of new names */
+    Octstr *host;       /* the last part of new names */
+    int unnamed_temps;  /* O_TMPFILE and linking it in work here */
+};
+
+/* A status file written, not yet installed (see Batches above). */
+struct SpoolStaged {
+    Octstr *path;   /* the status file it becomes */
+    Octstr *temp;   /* a named temp file, or NULL */
+    int fd;         /* an unnamed temp file (O_TMPFILE), or -1 */
 };
 
 static const char *const state_names[SPOOL_STATES] = {
@@ -249,6 +263,45 @@ static int create_state_dir(Octstr *path, Octstr **error)
     return 0;
 }
 
+static Octstr *temp_path(Octstr *dir)
+{
+    struct timeval now;
+
+    gettimeofday(&now, NULL);
+    return octstr_format("%S/" TEMP_PREFIX "%ld%06ld.%ld.%lu", dir, (long) now.tv_sec,
+                         (long) now.tv_usec, (long) getpid(), next_unique());
+}
+
+static int open_unnamed(Octstr *dir)
+{
+    return open(octstr_get_cstr(dir), O_WRONLY | O_TMPFILE | O_CLOEXEC, FILE_MODE);
+}
+
+/* Gives the unnamed file open on fd the name path (which must not exist). */
+static int link_unnamed(int fd, Octstr *path)
+{
+    char proc[64];
+
+    snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+    return linkat(AT_FDCWD, proc, AT_FDCWD, octstr_get_cstr(path), AT_SYMLINK_FOLLOW);
+}
+
+/* Unnamed temp files need O_TMPFILE support in the kernel and the file
+ * system, and /proc to link them in: tried once, in tmp/. */
+static int probe_unnamed_temps(Spool *spool)
+{
+    Octstr *dir = state_dir(spool, SPOOL_TMP), *temp = temp_path(dir);
+    int fd = open_unnamed(dir), works = fd >= 0 && link_unnamed(fd, temp) == 0;
+
+    if (works)
+        unlink(octstr_get_cstr(temp));
+    if (fd >= 0)
+        close(fd);
+    octstr_destroy(temp);
+    octstr_destroy(dir);
+    return works;
+}
+
 Spool *spool_open(Octstr *dir, Octstr **error)
 {
     Spool *spool;
@@ -265,8 +318,10 @@ Spool *spool_open(Octstr *dir, Octstr **error)
         bad = create_state_dir(path, error) < 0 || check_dir(path, error) < 0;
         octstr_destroy(path);
     }
-    if (!bad)
+    if (!bad) {
+        spool->unnamed_temps = probe_unnamed_temps(spool);
         return spool;
+    }
     spool_close(spool);
     return NULL;
 }
@@ -356,15 +411,6 @@ static Octstr *dir_of(Octstr *path)
     return slash < 0 ? octstr_create(".") : octstr_copy(path, 0, slash);
 }
 
-static Octstr *temp_path(Octstr *dir)
-{
-    struct timeval now;
-
-    gettimeofday(&now, NULL);
-    return octstr_format("%S/" TEMP_PREFIX "%ld%06ld.%ld.%lu", dir, (long) now.tv_sec,
-                         (long) now.tv_usec, (long) getpid(), next_unique());
-}
-
 int spool_write_file_atomic(Octstr *path, Octstr *content, Octstr **error)
 {
     Octstr *dir = dir_of(path);
@@ -424,40 +470,51 @@ int spool_write_status(Spool *spool, SpoolState state, Octstr *name,
 
 /* ---- batched writes ---- */
 
-Octstr *spool_stage_status(Spool *spool, SpoolState state, Octstr *name,
-                           Octstr *text, Octstr **error)
+/* An unnamed temp file when the status is new and the spool allows it,
+ * else a named one; -1 + errno when neither can be made. */
+static int open_staged(Spool *spool, SpoolStaged *staged, Octstr *dir, int fresh)
 {
-    Octstr *dir, *temp, *shown;
-    const char *p;
-    int fd, err = 0;
+    staged->fd = fresh && spool->unnamed_temps ? open_unnamed(dir) : -1;
+    if (staged->fd >= 0)
+        return 0;
+    staged->temp = temp_path(dir);
+    staged->fd = open(octstr_get_cstr(staged->temp),
+                      O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, FILE_MODE);
+    if (staged->fd >= 0)
+        return 0;
+    octstr_destroy(staged->temp);
+    staged->temp = NULL;
+    return -1;
+}
+
+SpoolStaged *spool_stage_status(Spool *spool, SpoolState state, Octstr *name,
+                                Octstr *text, int fresh, Octstr **error)
+{
+    SpoolStaged *staged;
+    Octstr *dir;
+    int err = 0;
 
     if (!spool_name_ok(name)) {
         fail(error, 0, "invalid job name");
         return NULL;
     }
+    staged = gw_malloc(sizeof(*staged));
+    staged->path = spool_status_path(spool, state, name);
+    staged->temp = NULL;
     dir = state_dir(spool, state);
-    temp = temp_path(dir);
-    shown = spool_status_path(spool, state, name);
-    p = octstr_get_cstr(temp);
-    fd = open(p, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, FILE_MODE);
-    if (fd < 0)
+    if (open_staged(spool, staged, dir, fresh) < 0 || write_all(staged->fd, text) < 0)
         err = errno;
-    else if (write_all(fd, text) < 0) {
+    /* a named temp file is closed now; an unnamed one is held till installed */
+    if (err == 0 && staged->temp != NULL && close(staged->fd) < 0)
         err = errno;
-        close(fd);
-        unlink(p);
-    } else if (close(fd) < 0) {
-        err = errno;
-        unlink(p);
-    }
-    if (err != 0) {
-        fail(error, err, "cannot write %s", octstr_get_cstr(shown));
-        octstr_destroy(temp);
-        temp = NULL;
-    }
-    octstr_destroy(shown);
+    else if (err == 0 && staged->temp != NULL)
+        staged->fd = -1;
     octstr_destroy(dir);
-    return temp;
+    if (err == 0)
+        return staged;
+    fail(error, err, "cannot write %s", octstr_get_cstr(staged->path));
+    spool_discard_staged(staged);
+    return NULL;
 }
 
 int spool_sync_data(Spool *spool, Octstr **error)
@@ -471,23 +528,50 @@ int spool_sync_data(Spool *spool, Octstr **error)
     return ret < 0 ? fail(error, err, "cannot sync the spool's file system") : 0;
 }
 
-int spool_install_status(Spool *spool, Octstr *temp, SpoolState state,
-                         Octstr *name, Octstr **error)
+/* A status file is there already after all: link the unnamed file under
+ * a temp name and rename that over it. */
+static int replace_with_unnamed(SpoolStaged *staged)
 {
-    Octstr *path = spool_status_path(spool, state, name);
-    int ret = 0;
+    Octstr *dir = dir_of(staged->path);
+    int ret;
 
-    if (rename(octstr_get_cstr(temp), octstr_get_cstr(path)) < 0) {
-        ret = fail(error, errno, "cannot rename a temp file to %s", octstr_get_cstr(path));
-        unlink(octstr_get_cstr(temp));
-    }
-    octstr_destroy(path);
+    staged->temp = temp_path(dir);
+    octstr_destroy(dir);
+    ret = link_unnamed(staged->fd, staged->temp);
+    if (ret == 0)
+        ret = rename(octstr_get_cstr(staged->temp), octstr_get_cstr(staged->path));
     return ret;
 }
 
-void spool_discard_staged(Octstr *temp)
+int spool_install_status(SpoolStaged *staged, Octstr **error)
 {
-    unlink(octstr_get_cstr(temp));
+    int ret;
+
+    if (staged->temp != NULL)
+        ret = rename(octstr_get_cstr(staged->temp), octstr_get_cstr(staged->path));
+    else if ((ret = link_unnamed(staged->fd, staged->path)) < 0 && errno == EEXIST)
+        ret = replace_with_unnamed(staged);
+    if (ret < 0) {
+        fail(error, errno, "cannot install %s", octstr_get_cstr(staged->path));
+    } else {
+        octstr_destroy(staged->temp);   /* renamed: nothing to remove */
+        staged->temp = NULL;
+    }
+    spool_discard_staged(staged);
+    return ret;
+}
+
+void spool_discard_staged(SpoolStaged *staged)
+{
+    if (staged == NULL)
+        return;
+    if (staged->fd >= 0)
+        close(staged->fd);
+    if (staged->temp != NULL)
+        unlink(octstr_get_cstr(staged->temp));
+    octstr_destroy(staged->temp);
+    octstr_destroy(staged->path);
+    gw_free(staged);
 }
 
 void spool_sync_dirs(Spool *spool, unsigned states)

@@ -109,18 +109,20 @@ Octstr *spool_peek_status(Spool *spool, SpoolState state, Octstr *name);
 int spool_find(Spool *spool, Octstr *name);
 
 /*
- * Batched status writes (see spool.c): stage each (a temp file in the state
- * directory, not synced; returns its path or NULL + *error), then
- * spool_sync_data() once, then spool_install_status() each (the rename),
- * then spool_sync_dirs() with a bit (1u << state) per directory written.
- * spool_discard_staged() drops a staged file that will not be installed.
+ * Batched status writes (see spool.c): stage each (written, not synced;
+ * returns the staged file or NULL + *error), then spool_sync_data() once,
+ * then spool_install_status() each, then spool_sync_dirs() with a bit
+ * (1u << state) per directory written. `fresh` says no status file is there
+ * yet as far as the caller knows: the staged file may then be an unnamed
+ * one, which holds a descriptor until it is installed or discarded.
+ * spool_install_status() and spool_discard_staged() free the staged file.
  */
-Octstr *spool_stage_status(Spool *spool, SpoolState state, Octstr *name,
-                           Octstr *text, Octstr **error);
+typedef struct SpoolStaged SpoolStaged;
+SpoolStaged *spool_stage_status(Spool *spool, SpoolState state, Octstr *name,
+                                Octstr *text, int fresh, Octstr **error);
 int spool_sync_data(Spool *spool, Octstr **error);
-int spool_install_status(Spool *spool, Octstr *temp, SpoolState state,
-                         Octstr *name, Octstr **error);
-void spool_discard_staged(Octstr *temp);
+int spool_install_status(SpoolStaged *staged, Octstr **error);
+void spool_discard_staged(SpoolStaged *staged);
 void spool_sync_dirs(Spool *spool, unsigned states);
 
 /* Until spool_sync_deferred(), spool_move() on this thread does not sync

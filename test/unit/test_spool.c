@@ -4,7 +4,8 @@
  * writable spools, atomic writes that leave no temp file, reads that refuse
  * symlinks, FIFOs, directories, hard links and oversize files, bounded
  * listing, moves with the status file (and the repair of a move cut in
- * half), and unique, sortable names.
+ * half), staged status writes (unnamed until installed, no temp file left),
+ * and unique, sortable names.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -671,6 +672,104 @@ static void test_stale_temps(void)
     spool_close(spool);
 }
 
+/* ---- batched status writes ---- */
+
+static int status_is(Spool *spool, SpoolState state, const char *name, const char *want)
+{
+    Octstr *got = spool_read_status_at(spool, state, octstr_imm(name));
+    int same = got != NULL && strcmp(octstr_get_cstr(got), want) == 0;
+
+    octstr_destroy(got);
+    return same;
+}
+
+static SpoolStaged *stage(Spool *spool, const char *name, const char *text, int fresh)
+{
+    Octstr *error = NULL;
+    SpoolStaged *staged = spool_stage_status(spool, SPOOL_DONE, octstr_imm(name),
+                                             octstr_imm(text), fresh, &error);
+
+    diag_error(error);
+    octstr_destroy(error);
+    return staged;
+}
+
+static int install(SpoolStaged *staged)
+{
+    Octstr *error = NULL;
+    int ret = spool_install_status(staged, &error);
+
+    diag_error(error);
+    octstr_destroy(error);
+    return ret;
+}
+
+/* A new status is staged unnamed: nothing shows in the directory until it
+ * is installed, and nothing is left over after. */
+static void test_stage_new_status(void)
+{
+    Spool *spool = open_spool("sn");
+    Octstr *done = scratch_path("sn/done"), *listed;
+    SpoolStaged *staged = stage(spool, "job-1", "state: done\n", 1);
+
+    listed = entries(done);
+    ok(staged != NULL && octstr_len(listed) == 0,
+       "a new status staged: no name in done/ yet (unnamed temp file)");
+    octstr_destroy(listed);
+    ok(install(staged) == 0, "the staged status is installed");
+    listed = entries(done);
+    ok_str(octstr_get_cstr(listed), "job-1.status", "done/ holds the status file and no temp file");
+    octstr_destroy(listed);
+    ok(status_is(spool, SPOOL_DONE, "job-1", "state: done\n"), "the status file holds the staged text");
+    ok(mode_of(octstr_get_cstr(scratch_path("sn/done/job-1.status"))) == (S_IFREG | 0640),
+       "it has the spool's file mode (0660 less the umask)");
+    octstr_destroy(done);
+    spool_close(spool);
+}
+
+/* A status thought new that is there after all, and one staged to replace
+ * another: either way the new text replaces the old, no temp file stays. */
+static void test_stage_replaces(void)
+{
+    Spool *spool = open_spool("sr");
+    Octstr *done = scratch_path("sr/done"), *old = scratch_path("sr/done/job-1.status"), *listed;
+    SpoolStaged *staged;
+
+    write_plain(old, "old\n");
+    ok(install(stage(spool, "job-1", "fresh after all\n", 1)) == 0
+       && status_is(spool, SPOOL_DONE, "job-1", "fresh after all\n"),
+       "a new status meeting an old file replaces it");
+    staged = stage(spool, "job-1", "replaced\n", 0);
+    listed = entries(done);
+    ok(staged != NULL && contains(listed, ".tmp."), "a replacing status is staged under a temp name");
+    octstr_destroy(listed);
+    ok(install(staged) == 0 && status_is(spool, SPOOL_DONE, "job-1", "replaced\n"),
+       "the replacing status is renamed over the old one");
+    listed = entries(done);
+    ok_str(octstr_get_cstr(listed), "job-1.status", "no temp file is left in done/");
+    octstr_destroy(listed);
+    octstr_destroy(old);
+    octstr_destroy(done);
+    spool_close(spool);
+}
+
+static void test_stage_discard(void)
+{
+    Spool *spool = open_spool("sd");
+    Octstr *done = scratch_path("sd/done"), *listed, *error = NULL;
+
+    spool_discard_staged(stage(spool, "job-1", "unnamed\n", 1));
+    spool_discard_staged(stage(spool, "job-2", "named\n", 0));
+    listed = entries(done);
+    ok(octstr_len(listed) == 0, "discarded staged files leave nothing behind");
+    octstr_destroy(listed);
+    ok(spool_stage_status(spool, SPOOL_DONE, octstr_imm("../x"), octstr_imm("t"), 1, &error) == NULL
+       && contains(error, "invalid job name"), "an invalid name is refused");
+    octstr_destroy(error);
+    octstr_destroy(done);
+    spool_close(spool);
+}
+
 static void test_paths(void)
 {
     Spool *spool = open_spool("p");
@@ -721,6 +820,9 @@ int main(void)
     test_find_everywhere();
     test_read_large();
     test_stale_temps();
+    test_stage_new_status();
+    test_stage_replaces();
+    test_stage_discard();
     test_paths();
     remove_scratch();
     gwlib_shutdown();
