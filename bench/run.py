@@ -64,6 +64,18 @@ def vm_hwm_kb(pid):
     return 0
 
 
+def journal_commits(path):
+    """Transactions the ext4 journal of path's file system has committed so
+    far (jbd2's count), or None where there is no journal."""
+    dev = os.stat(path).st_dev
+    try:
+        name = os.path.basename(os.readlink("/sys/dev/block/%d:%d" % (os.major(dev), os.minor(dev))))
+        with open("/proc/fs/jbd2/%s-8/info" % name) as f:
+            return int(f.readline().split()[0])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
 # ---- counting what reaches the SMSC --------------------------------------------
 
 class Meter:
@@ -250,19 +262,24 @@ class Bench:
             meter = Meter(lab.fakesmsc_log)
             meter.poll()
             cpu0 = cpu_seconds(proc.pid)
+            commits0 = journal_commits(spool)
             t0 = time.time()
             self.drop_all(spool, names)
             t_drop = time.time()
             t1 = meter.wait_for(n * self.per_job, timeout=1200)
             t_done = self.wait_jobs(spool, "done", n, timeout=600)
             cpu = cpu_when_idle(proc.pid) - cpu0
+            commits = journal_commits(spool)
             seconds = t1 - t0
             self.keep_series("provbox-dlr" if dlr else "provbox-nodlr", meter, t0)
-            return {"jobs": n, "seconds": seconds, "jobs_per_s": n / seconds,
-                    "segments_per_s": n * self.per_job / seconds,
-                    "drop_seconds": t_drop - t0, "all_done_seconds": t_done - t0,
-                    "cpu_s_per_1000_jobs": cpu * 1000.0 / n,
-                    "vm_hwm_mb": vm_hwm_kb(proc.pid) / 1024.0}
+            r = {"jobs": n, "seconds": seconds, "jobs_per_s": n / seconds,
+                 "segments_per_s": n * self.per_job / seconds,
+                 "drop_seconds": t_drop - t0, "all_done_seconds": t_done - t0,
+                 "cpu_s_per_1000_jobs": cpu * 1000.0 / n,
+                 "vm_hwm_mb": vm_hwm_kb(proc.pid) / 1024.0}
+            if commits0 is not None:
+                r["journal_commits_per_1000_jobs"] = (commits - commits0) * 1000.0 / n
+            return r
 
     def sendota(self, n):
         with self.new_lab(smsbox=True) as lab:
