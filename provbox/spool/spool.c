@@ -957,11 +957,6 @@ List *spool_list(Spool *spool, SpoolState state, long max)
     return names;
 }
 
-/*
- * The age is that of the oldest inode change time, which rename() sets on
- * Linux file systems: how long the oldest job has been in this state.
- * An unreadable directory counts as empty (and is logged).
- */
 /* Temp files provbox left behind when it died in the middle of a write. */
 static long remove_stale_temps_in(Spool *spool, SpoolState state, time_t cutoff)
 {
@@ -997,6 +992,11 @@ long spool_remove_stale_temps(Spool *spool, long max_age)
     return removed;
 }
 
+/*
+ * The age is that of the oldest inode change time, which rename() sets on
+ * Linux file systems: how long the oldest job has been in this state.
+ * An unreadable directory counts as empty (and is logged).
+ */
 long spool_count(Spool *spool, SpoolState state, long *oldest_age)
 {
     DIR *d = open_state_dir(spool, state);
