@@ -30,6 +30,17 @@ RECEIVER_BASE = 4790000000
 PIN = "1234"
 DEFAULT_DLR_MASK = 27
 
+# The dropper: reads job names on stdin, renames them from argv[1] into
+# argv[2], prints the time of its first and of its last rename.
+DROPPER = """
+import os, sys, time
+names = sys.stdin.read().split()
+print(time.time(), flush=True)
+for name in names:
+    os.rename(os.path.join(sys.argv[1], name), os.path.join(sys.argv[2], name))
+print(time.time(), flush=True)
+"""
+
 
 def log(text):
     print(text, flush=True)
@@ -216,10 +227,24 @@ class Bench:
         return names
 
     @staticmethod
-    def drop_all(spool, names):
-        tmp, new = os.path.join(spool, "tmp"), os.path.join(spool, "new")
-        for name in names:
-            os.rename(os.path.join(tmp, name), os.path.join(new, name))
+    def start_drop(spool, names):
+        """Renames the jobs from tmp/ into new/ in a process of its own, so
+        that the meter goes on reading fakesmsc's log meanwhile (in this
+        process it would see nothing until the last rename). Returns the
+        process and the time of its first rename."""
+        proc = subprocess.Popen([sys.executable, "-c", DROPPER,
+                                 os.path.join(spool, "tmp"), os.path.join(spool, "new")],
+                                stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        proc.stdin.write("\n".join(names))
+        proc.stdin.close()
+        return proc, float(proc.stdout.readline())
+
+    @staticmethod
+    def drop_finished(proc):
+        """The time of the dropper's last rename."""
+        end = float(proc.stdout.readline())
+        proc.wait(timeout=60)
+        return end
 
     @staticmethod
     def count_jobs(spool, state):
@@ -263,10 +288,9 @@ class Bench:
             meter.poll()
             cpu0 = cpu_seconds(proc.pid)
             commits0 = journal_commits(spool)
-            t0 = time.time()
-            self.drop_all(spool, names)
-            t_drop = time.time()
+            dropper, t0 = self.start_drop(spool, names)
             t1 = meter.wait_for(n * self.per_job, timeout=1200)
+            t_drop = self.drop_finished(dropper)
             t_done = self.wait_jobs(spool, "done", n, timeout=600)
             cpu = cpu_when_idle(proc.pid) - cpu0
             commits = journal_commits(spool)
@@ -372,9 +396,9 @@ class Bench:
             meter = Meter(lab.fakesmsc_log)
             meter.keep_lines = True
             meter.poll()
-            t0 = time.time()
-            self.drop_all(spool, names)
+            dropper, t0 = self.start_drop(spool, names)
             t1 = meter.wait_for(n * self.per_job, timeout=1200)
+            self.drop_finished(dropper)
             self.wait_jobs(spool, "done", n, timeout=600)
             time.sleep(1.0)
             meter.poll()
