@@ -10,7 +10,6 @@
 
 #define UNNAMED_MAX 256     /* unnamed staged files (descriptors) per batch */
 
-
 void job_record_derive_state(RecipientStatus *r)
 {
     if (r->state == RCPT_FAILED || r->state == RCPT_EXPIRED)

@@ -27,9 +27,10 @@
  * (linkat through /proc/self/fd): no temp name is created and removed,
  * two directory updates fewer, and a crash leaves no temp file behind. If
  * a status file turns out to be there already, the unnamed file is linked
- * under a temp name and renamed over it, as a named one would be. Between spool_defer_dir_syncs() and
- * spool_sync_deferred(), spool_move() on the same thread leaves the
- * directory fsyncs to spool_sync_deferred(), which does each directory once.
+ * under a temp name and renamed over it, as a named one would be.
+ * Between spool_defer_dir_syncs() and spool_sync_deferred(), spool_move()
+ * on the same thread leaves the directory fsyncs to spool_sync_deferred(),
+ * which does each directory once.
  * The contract is the same as for single writes: a file is durable before
  * its rename, and a rename is durable before the caller acts on it.
  *
@@ -505,10 +506,11 @@ SpoolStaged *spool_stage_status(Spool *spool, SpoolState state, Octstr *name,
     if (open_staged(spool, staged, dir, fresh) < 0 || write_all(staged->fd, text) < 0)
         err = errno;
     /* a named temp file is closed now; an unnamed one is held till installed */
-    if (err == 0 && staged->temp != NULL && close(staged->fd) < 0)
-        err = errno;
-    else if (err == 0 && staged->temp != NULL)
+    if (staged->temp != NULL && staged->fd >= 0) {
+        if (close(staged->fd) < 0 && err == 0)
+            err = errno;
         staged->fd = -1;
+    }
     octstr_destroy(dir);
     if (err == 0)
         return staged;
