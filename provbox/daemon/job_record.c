@@ -191,7 +191,7 @@ static List *stage_files(JobRecordBatch *b)
         text = job_status_format(st->status);
         st->unchanged = st->on_disk != NULL && octstr_compare(text, st->on_disk) == 0;
         st->status_at = status_dir(st);
-        if (!st->unchanged && st->on_disk == NULL)
+        if (st->on_disk == NULL)
             fresh++;
         temp = st->unchanged ? NULL
                : spool_stage_status(b->spool, st->status_at, st->name, text,
@@ -213,8 +213,7 @@ static void discard_all(List *temps)
     long i;
 
     for (i = 0; i < gwlist_len(temps); i++)
-        if (gwlist_get(temps, i) != NULL)
-            spool_discard_staged(gwlist_get(temps, i));
+        spool_discard_staged(gwlist_get(temps, i));     /* ignores NULL */
 }
 
 /* Installs the synced files; a bit per directory touched. */

@@ -372,13 +372,19 @@ static int write_all(int fd, Octstr *content)
     return 0;
 }
 
+/* A new file at path, which must not exist (nor be a symlink). */
+static int create_exclusive(Octstr *path)
+{
+    return open(octstr_get_cstr(path), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+                FILE_MODE);
+}
+
 /* Creates path (which must not exist) holding content, on disk. */
 static int create_synced(Octstr *path, Octstr *content, Octstr *shown,
                          Octstr **error)
 {
     const char *p = octstr_get_cstr(path);
-    int fd = open(p, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-                  FILE_MODE);
+    int fd = create_exclusive(path);
     int err;
 
     if (fd < 0)
@@ -479,8 +485,7 @@ static int open_staged(Spool *spool, SpoolStaged *staged, Octstr *dir, int fresh
     if (staged->fd >= 0)
         return 0;
     staged->temp = temp_path(dir);
-    staged->fd = open(octstr_get_cstr(staged->temp),
-                      O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, FILE_MODE);
+    staged->fd = create_exclusive(staged->temp);
     if (staged->fd >= 0)
         return 0;
     octstr_destroy(staged->temp);

@@ -115,7 +115,8 @@ int spool_find(Spool *spool, Octstr *name);
  * (1u << state) per directory written. `fresh` says no status file is there
  * yet as far as the caller knows: the staged file may then be an unnamed
  * one, which holds a descriptor until it is installed or discarded.
- * spool_install_status() and spool_discard_staged() free the staged file.
+ * spool_install_status() and spool_discard_staged() free the staged file
+ * (spool_discard_staged() ignores NULL).
  */
 typedef struct SpoolStaged SpoolStaged;
 SpoolStaged *spool_stage_status(Spool *spool, SpoolState state, Octstr *name,
