@@ -180,7 +180,7 @@ class Bench:
 
     # -- labs
     def new_lab(self, smsbox=False):
-        lab = BenchLab(self.labmod, smsbox)
+        lab = BenchLab(self.labmod, smsbox, self.args.smsbox_max_pending)
         lab.start()
         if smsbox:
             lab.start_smsbox()
@@ -443,28 +443,31 @@ class BenchLab:
     """lab.Lab with log-level 2 and, for sendota, an smsbox with a sendsms
     port and a sendsms-user (max-messages 255, concatenation on)."""
 
-    def __new__(cls, labmod, smsbox):
+    def __new__(cls, labmod, smsbox, smsbox_max_pending):
         class _Lab(labmod.Lab):
             def __init__(self):
                 super().__init__(log_level=2)
                 self.with_smsbox = smsbox
+                self.smsbox_max_pending = smsbox_max_pending
                 self.sendsms_port = labmod.free_port()
                 self.smsbox = None
 
             def write_bearerbox_conf(self):
                 super().write_bearerbox_conf()
-                if not self.with_smsbox:
-                    return
                 with open(self.bb_conf) as f:
                     text = f.read()
-                text = text.replace(
-                    "group = smsbox\nbearerbox-host = 127.0.0.1\n",
-                    "group = smsbox\nbearerbox-host = 127.0.0.1\n"
-                    "sendsms-port = %d\nsendsms-interface = 127.0.0.1\n"
-                    "global-sender = 1234\nlog-file = %s\nlog-level = 2\n"
-                    % (self.sendsms_port, os.path.join(self.dir, "smsbox.log")))
-                text += ("\ngroup = sendsms-user\nusername = bench\npassword = bench\n"
-                         "max-messages = 255\nconcatenation = true\n")
+                if self.smsbox_max_pending:
+                    text = text.replace("group = core\n", "group = core\nsmsbox-max-pending = %d\n"
+                                        % self.smsbox_max_pending, 1)
+                if self.with_smsbox:
+                    text = text.replace(
+                        "group = smsbox\nbearerbox-host = 127.0.0.1\n",
+                        "group = smsbox\nbearerbox-host = 127.0.0.1\n"
+                        "sendsms-port = %d\nsendsms-interface = 127.0.0.1\n"
+                        "global-sender = 1234\nlog-file = %s\nlog-level = 2\n"
+                        % (self.sendsms_port, os.path.join(self.dir, "smsbox.log")))
+                    text += ("\ngroup = sendsms-user\nusername = bench\npassword = bench\n"
+                             "max-messages = 255\nconcatenation = true\n")
                 with open(self.bb_conf, "w") as f:
                     f.write(text)
 
@@ -624,9 +627,13 @@ def main():
     ap.add_argument("--out", default=None, help="results directory (default BUILD/bench/results)")
     ap.add_argument("--quick", action="store_true", help="fewer jobs, one run")
     ap.add_argument("--runs", type=int, default=None)
+    ap.add_argument("--spool-runs", type=int, default=None,
+                    help="runs of the spool part, each queue length in turn (default 5)")
     ap.add_argument("--jobs", type=int, default=None)
     ap.add_argument("--window", type=int, default=100, help="max-pending (both boxes)")
     ap.add_argument("--http-parallel", type=int, default=50)
+    ap.add_argument("--smsbox-max-pending", type=int, default=None,
+                    help="bearerbox's smsbox-max-pending (default: bearerbox's, 100)")
     ap.add_argument("--provbox-log-level", type=int, default=1)
     ap.add_argument("--spool-root", default=None,
                     help="make the spools here (default: inside each lab, under TMPDIR)")
@@ -634,6 +641,7 @@ def main():
     args = ap.parse_args()
     args.build = os.path.abspath(args.build)
     args.runs = args.runs or (1 if args.quick else 3)
+    args.spool_runs = args.spool_runs or (1 if args.quick else 5)
     args.jobs = args.jobs or (2000 if args.quick else 20000)
     args.out = os.path.abspath(args.out or os.path.join(args.build, "bench", "results"))
     os.makedirs(args.out, exist_ok=True)
@@ -673,8 +681,15 @@ def main():
     if "spool" in parts:
         sizes = (1000, 5000, 20000) if args.quick else (1000, 10000, 100000)
         measure = 1000
-        res["spool"] = [median_of([bench.spool_scale(w, measure) for _ in range(args.runs)])
-                        for w in sizes]
+        # Interleaved, so that a slower stretch of the VM falls on every size
+        # alike; more runs than the rest, since each timing is short.
+        scale = {w: [] for w in sizes}
+        for _ in range(args.spool_runs):
+            for w in sizes:
+                scale[w].append(bench.spool_scale(w, measure))
+                log("%-16s run: %s" % ("spool", "  ".join("%s=%s" % (k, fmt(v))
+                                                          for k, v in scale[w][-1].items())))
+        res["spool"] = [median_of(scale[w]) for w in sizes]
     res["ratios"] = ratios(res)
     log("\n# medians of %d run(s)" % args.runs)
     print_results(res)
