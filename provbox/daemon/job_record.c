@@ -125,7 +125,6 @@ typedef struct Staged {
     JobStatus *status;   /* with every change of this batch applied */
     Octstr *on_disk;     /* the status file's text when staged, or NULL */
     int unchanged;       /* the changes left the text as it was: no write */
-    int lock;
 } Staged;
 
 struct JobRecordBatch {
@@ -133,6 +132,7 @@ struct JobRecordBatch {
     List *staged;        /* Staged*, in order */
     Dict *by_name;       /* name -> Staged*, the uncommitted ones */
     Dict *landed;        /* name -> non-NULL when its last commit landed */
+    int locks;           /* the staged jobs' status locks (a set), or -1 */
 };
 
 JobRecordBatch *job_record_batch_create(Spool *spool)
@@ -143,13 +143,12 @@ JobRecordBatch *job_record_batch_create(Spool *spool)
     b->staged = gwlist_create();
     b->by_name = dict_create(256, NULL);
     b->landed = dict_create(256, NULL);
+    b->locks = -1;
     return b;
 }
 
 static void staged_destroy(Staged *st)
 {
-    if (st->lock != -1)
-        job_lock_release_status(st->lock);
     job_status_destroy(st->status);
     octstr_destroy(st->on_disk);
     octstr_destroy(st->name);
@@ -263,6 +262,14 @@ static void move_jobs(JobRecordBatch *b, int *ok)
     spool_sync_deferred(b->spool);
 }
 
+/* Drops every status lock the batch holds. */
+static void release_locks(JobRecordBatch *b)
+{
+    if (b->locks != -1)
+        job_lock_status_set_release(b->locks);
+    b->locks = -1;
+}
+
 static int written(List *temps)
 {
     long i;
@@ -281,8 +288,10 @@ long job_record_batch_commit(JobRecordBatch *b)
     Octstr *why = NULL;
     Staged *st;
 
-    if (n == 0)
+    if (n == 0) {
+        release_locks(b);
         return 0;
+    }
     temps = stage_files(b);
     ok = gw_malloc(n * sizeof(*ok));
     if (written(temps) && spool_sync_data(b->spool, &why) == -1) {
@@ -301,23 +310,29 @@ long job_record_batch_commit(JobRecordBatch *b)
         dict_remove(b->by_name, st->name);
         staged_destroy(st);
     }
+    release_locks(b);
     gwlist_destroy(temps, NULL);    /* installed or discarded */
     gw_free(ok);
     return failed;
 }
 
-/* The status lock, without waiting while this batch holds others. */
+/*
+ * The job's status lock, in the batch's set: a job that shares its byte
+ * with one the batch holds is no obstacle. It waits only while the batch
+ * holds nothing (every lock in the set belongs to a staged job): a lock
+ * held elsewhere makes it commit what it has first.
+ */
 static int lock_for_batch(JobRecordBatch *b, Octstr *name, Octstr **error)
 {
-    int lock;
+    int wait = gwlist_len(b->staged) == 0, ret;
 
-    if (gwlist_len(b->staged) == 0)
-        return job_lock_status(b->spool, name, error);
-    lock = job_lock_status_try(b->spool, name, error);
-    if (lock != JOB_LOCK_BUSY)
-        return lock;
-    job_record_batch_commit(b);
-    return job_lock_status(b->spool, name, error);
+    if (b->locks == -1 && (b->locks = job_lock_status_set_open(b->spool, error)) == -1)
+        return -1;
+    ret = job_lock_status_add(b->locks, name, wait, error);
+    if (ret != JOB_LOCK_BUSY)
+        return ret;
+    job_record_batch_commit(b);     /* releases the set */
+    return lock_for_batch(b, name, error);
 }
 
 /* Where the job is: where its owner holds it, else wherever it is found. */
@@ -338,14 +353,15 @@ static int locate(Spool *spool, Octstr *name, int owned_in)
 static Staged *stage(JobRecordBatch *b, Octstr *name, int owned_in, Octstr **error)
 {
     Staged *st;
-    int lock = lock_for_batch(b, name, error), state;
+    int state;
 
-    if (lock == -1)
+    if (lock_for_batch(b, name, error) == -1)
         return NULL;
     state = locate(b->spool, name, owned_in);
     if (state == -1) {
         *error = octstr_format("job %S is no longer in the spool", name);
-        job_lock_release_status(lock);
+        if (gwlist_len(b->staged) == 0)
+            release_locks(b);   /* its lock alone; else it goes at the commit */
         return NULL;
     }
     st = gw_malloc(sizeof(*st));
@@ -355,7 +371,6 @@ static Staged *stage(JobRecordBatch *b, Octstr *name, int owned_in, Octstr **err
     st->status_at = state;
     st->status = load_status(b->spool, state, name, state == owned_in, &st->on_disk);
     st->unchanged = 0;
-    st->lock = lock;
     gwlist_append(b->staged, st);
     dict_put(b->by_name, name, st);
     return st;

@@ -45,39 +45,32 @@ int job_lock_own(int fd)
 
 static long slot_of(Octstr *name)
 {
+    const unsigned char *c = (const unsigned char *) octstr_get_cstr(name);
     unsigned long h = 5381;
-    long i;
+    long i, n = octstr_len(name);
 
-    for (i = 0; i < octstr_len(name); i++)
-        h = h * 33 + (unsigned char) octstr_get_char(name, i);
+    for (i = 0; i < n; i++)
+        h = h * 33 + c[i];
     return (long) (h % STATUS_LOCK_SLOTS);
 }
 
-static int lock_status(Spool *spool, Octstr *name, int wait, Octstr **error);
-
-int job_lock_status(Spool *spool, Octstr *name, Octstr **error)
-{
-    return lock_status(spool, name, 1, error);
-}
-
-int job_lock_status_try(Spool *spool, Octstr *name, Octstr **error)
-{
-    return lock_status(spool, name, 0, error);
-}
-
-static int lock_status(Spool *spool, Octstr *name, int wait, Octstr **error)
+static int open_lock_file(Spool *spool, Octstr **error)
 {
     Octstr *path = octstr_format("%S/%s", spool_dir(spool), STATUS_LOCK_FILE);
-    struct flock fl;
-    int fd, ret;
+    int fd = open(octstr_get_cstr(path), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0660);
 
-    fd = open(octstr_get_cstr(path), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0660);
-    if (fd == -1) {
+    if (fd == -1)
         *error = octstr_format("cannot open the status lock file %S: %s", path, strerror(errno));
-        octstr_destroy(path);
-        return -1;
-    }
     octstr_destroy(path);
+    return fd;
+}
+
+/* 0, JOB_LOCK_BUSY (only when not waiting), or -1 + *error. */
+static int lock_slot(int fd, Octstr *name, int wait, Octstr **error)
+{
+    struct flock fl;
+    int ret;
+
     memset(&fl, 0, sizeof(fl));
     fl.l_type = F_WRLCK;
     fl.l_whence = SEEK_SET;
@@ -86,16 +79,38 @@ static int lock_status(Spool *spool, Octstr *name, int wait, Octstr **error)
     do {
         ret = fcntl(fd, wait ? F_OFD_SETLKW : F_OFD_SETLK, &fl);
     } while (ret == -1 && errno == EINTR);
-    if (ret == -1 && !wait && (errno == EAGAIN || errno == EACCES)) {
-        close(fd);
+    if (ret == 0)
+        return 0;
+    if (!wait && (errno == EAGAIN || errno == EACCES))
         return JOB_LOCK_BUSY;
-    }
-    if (ret == -1) {
-        *error = octstr_format("job %S: cannot take its status lock: %s", name, strerror(errno));
+    *error = octstr_format("job %S: cannot take its status lock: %s", name, strerror(errno));
+    return -1;
+}
+
+int job_lock_status(Spool *spool, Octstr *name, Octstr **error)
+{
+    int fd = open_lock_file(spool, error);
+
+    if (fd != -1 && lock_slot(fd, name, 1, error) == -1) {
         close(fd);
         return -1;
     }
     return fd;
+}
+
+int job_lock_status_set_open(Spool *spool, Octstr **error)
+{
+    return open_lock_file(spool, error);
+}
+
+int job_lock_status_add(int set, Octstr *name, int wait, Octstr **error)
+{
+    return lock_slot(set, name, wait, error);
+}
+
+void job_lock_status_set_release(int set)
+{
+    close(set);         /* closing the description drops all its locks */
 }
 
 void job_lock_release_status(int handle)

@@ -15,7 +15,8 @@
  *              the job name; held for the few milliseconds of a status
  *              read-modify-write and the rename that may follow, by whichever
  *              process records an ack or a delivery report. Two jobs whose
- *              names hash alike merely wait for each other.
+ *              names hash alike merely wait for each other, unless one
+ *              set holds both (below).
  * Both belong to the open file description, so two threads of one process
  * exclude each other as two processes do.
  */
@@ -35,9 +36,17 @@ int job_lock_own(int fd);
 int job_lock_status(Spool *spool, Octstr *name, Octstr **error);
 void job_lock_release_status(int handle);
 
-/* The same without waiting: JOB_LOCK_BUSY when someone else holds it (for
- * callers already holding other status locks, who must never wait). */
+/*
+ * A set of status locks, for a batch of jobs: all taken through one open
+ * file description, so that two of the set's jobs whose names hash alike
+ * share their byte instead of waiting for each other, and all released
+ * together. job_lock_status_add() returns 0, -1 + *error, or, when told
+ * not to wait (callers whose set already holds locks must never wait),
+ * JOB_LOCK_BUSY if someone else holds the job's lock.
+ */
 #define JOB_LOCK_BUSY (-2)
-int job_lock_status_try(Spool *spool, Octstr *name, Octstr **error);
+int job_lock_status_set_open(Spool *spool, Octstr **error);
+int job_lock_status_add(int set, Octstr *name, int wait, Octstr **error);
+void job_lock_status_set_release(int set);
 
 #endif

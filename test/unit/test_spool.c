@@ -18,6 +18,7 @@
 
 #include "gwlib/gwlib.h"
 #include "spool/spool.h"
+#include "spool/job_lock.h"
 #include "../lib/tap.h"
 
 static char scratch[] = "/tmp/test_spool.XXXXXX";
@@ -770,6 +771,63 @@ static void test_stage_discard(void)
     spool_close(spool);
 }
 
+/* ---- status locks ---- */
+
+/* A job name whose status lock `set` cannot take because another holds
+ * it: the first of job-0, job-1, ... found busy (NULL if none is). */
+static Octstr *busy_name(int set)
+{
+    Octstr *name, *error = NULL;
+    long i;
+    int ret;
+
+    for (i = 0; i < 1000000; i++) {
+        name = octstr_format("job-%ld", i);
+        ret = job_lock_status_add(set, name, 0, &error);
+        if (ret == JOB_LOCK_BUSY)
+            return name;
+        octstr_destroy(name);
+        if (ret == -1)
+            break;
+    }
+    diag_error(error);
+    octstr_destroy(error);
+    return NULL;
+}
+
+/* One set holds two jobs whose names share a lock byte without waiting;
+ * other sets wait for both until the set is released. */
+static void test_status_lock_sets(void)
+{
+    Spool *spool = open_spool("locks");
+    Octstr *error = NULL, *twin;
+    int a = job_lock_status_set_open(spool, &error), b = job_lock_status_set_open(spool, &error);
+    int c = job_lock_status_set_open(spool, &error);
+
+    diag_error(error);
+    ok(a >= 0 && b >= 0 && c >= 0 && job_lock_status_add(a, octstr_imm("job-a"), 0, &error) == 0,
+       "a set takes a free status lock without waiting");
+    twin = busy_name(b);
+    job_lock_status_set_release(b);
+    ok(twin != NULL, "another set finds a name whose lock byte job-a's holds");
+    if (twin != NULL) {
+        ok(job_lock_status_add(a, twin, 0, &error) == 0,
+           "the holding set takes that job's lock too, without waiting");
+        ok(job_lock_status_add(c, twin, 0, &error) == JOB_LOCK_BUSY
+           && job_lock_status_add(c, octstr_imm("job-a"), 0, &error) == JOB_LOCK_BUSY,
+           "a third set finds both busy");
+        job_lock_status_set_release(a);
+        ok(job_lock_status_add(c, twin, 0, &error) == 0
+           && job_lock_status_add(c, octstr_imm("job-a"), 0, &error) == 0,
+           "releasing the set drops both");
+    }
+    diag_error(error);
+    octstr_destroy(error);
+    octstr_destroy(twin);
+    job_lock_status_set_release(c);
+    spool_close(spool);
+}
+
 static void test_paths(void)
 {
     Spool *spool = open_spool("p");
@@ -823,6 +881,7 @@ int main(void)
     test_stage_new_status();
     test_stage_replaces();
     test_stage_discard();
+    test_status_lock_sets();
     test_paths();
     remove_scratch();
     gwlib_shutdown();
