@@ -566,6 +566,9 @@ def ratios(res):
 
 def print_results(res):
     for part, value in res.items():
+        if isinstance(value, list) and not any(isinstance(v, dict) for v in value):
+            log("%-16s %s" % (part, " ".join(fmt(v) for v in value)))
+            continue
         for item in (value if isinstance(value, list) else [value]):
             if isinstance(item, dict):
                 log("%-16s %s" % (part, "  ".join("%s=%s" % (k, fmt(v)) for k, v in item.items())))
@@ -690,6 +693,11 @@ def main():
                 log("%-16s run: %s" % ("spool", "  ".join("%s=%s" % (k, fmt(v))
                                                           for k, v in scale[w][-1].items())))
         res["spool"] = [median_of(scale[w]) for w in sizes]
+        paired = [last["jobs_per_s"] / first["jobs_per_s"]
+                  for first, last in zip(scale[sizes[0]], scale[sizes[-1]])]
+        res["spool_ratio_per_run"] = paired
+        log("spool ratio %d vs %d waiting, run by run: %s" % (
+            sizes[-1], sizes[0], " ".join("%.2f" % r for r in paired)))
     res["ratios"] = ratios(res)
     log("\n# medians of %d run(s)" % args.runs)
     print_results(res)
