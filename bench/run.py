@@ -348,8 +348,8 @@ class Bench:
 
     def spool_scale(self, waiting, measure_jobs):
         """Start provbox over `waiting` jobs in new/; time to the first
-        segment, jobs/s from the first segment to the last of the first
-        measure_jobs jobs, peak RSS once they are out. (The same work for
+        segment, jobs/s and provbox's CPU from the first segment to the
+        last of the first measure_jobs jobs, peak RSS once they are out. (The same work for
         every queue length: claiming, loading and sending measure_jobs jobs.
         A window inside those jobs would, with 1,000 waiting, time the
         dispatcher alone after the loader had claimed the whole queue.)"""
@@ -363,9 +363,12 @@ class Bench:
             t0 = time.time()
             proc = lab.start_provbox(self.provbox_conf(lab, spool), log_name="provbox.out")
             t_first = meter.wait_for(1, timeout=300)
+            cpu_first = cpu_seconds(proc.pid)
             t_last = meter.wait_for(measure_jobs * self.per_job, timeout=1200)
+            cpu_last = cpu_seconds(proc.pid)
             return {"waiting": waiting, "startup_s": t_first - t0,
                     "jobs_per_s": measure_jobs / (t_last - t_first),
+                    "cpu_s_per_1000_jobs": (cpu_last - cpu_first) * 1000.0 / measure_jobs,
                     "vm_hwm_mb": vm_hwm_kb(proc.pid) / 1024.0}
 
     def latency(self, n):
