@@ -349,8 +349,9 @@ class Bench:
     def spool_scale(self, waiting, measure_jobs):
         """Start provbox over `waiting` jobs in new/; time to the first
         segment, jobs/s and provbox's CPU from the first segment to the
-        last of the first measure_jobs jobs, peak RSS once they are out. (The same work for
-        every queue length: claiming, loading and sending measure_jobs jobs.
+        last of the first measure_jobs jobs, peak RSS once they are out.
+        (The same work for every queue length: claiming, loading and
+        sending measure_jobs jobs.
         A window inside those jobs would, with 1,000 waiting, time the
         dispatcher alone after the loader had claimed the whole queue.)"""
         with self.new_lab() as lab:
@@ -574,7 +575,7 @@ def print_results(res):
             continue
         for item in (value if isinstance(value, list) else [value]):
             if isinstance(item, dict):
-                log("%-16s %s" % (part, "  ".join("%s=%s" % (k, fmt(v)) for k, v in item.items())))
+                log("%-16s %s" % (part, fields(item)))
             else:
                 log("%-16s %s" % (part, fmt(item)))
     rs = res.get("ratios", {})
@@ -594,6 +595,14 @@ def print_results(res):
     if "multi" in res:
         log("several instances: %d duplicate segments, %d recipients without a recorded DLR"
             % (res["multi"]["duplicate_segments"], res["multi"]["recipients_not_delivered"]))
+
+
+def fields(r):
+    return "  ".join("%s=%s" % (k, fmt(v)) for k, v in r.items())
+
+
+def log_run(key, r):
+    log("%-16s run: %s" % (key, fields(r)))
 
 
 def fmt(v):
@@ -662,7 +671,7 @@ def main():
 
     def one(key, fn, *a):
         r = fn(*a)
-        log("%-16s run: %s" % (key, "  ".join("%s=%s" % (k, fmt(v)) for k, v in r.items())))
+        log_run(key, r)
         runs.setdefault(key, []).append(r)
 
     for _ in range(args.runs):
@@ -693,14 +702,10 @@ def main():
         for _ in range(args.spool_runs):
             for w in sizes:
                 scale[w].append(bench.spool_scale(w, measure))
-                log("%-16s run: %s" % ("spool", "  ".join("%s=%s" % (k, fmt(v))
-                                                          for k, v in scale[w][-1].items())))
+                log_run("spool", scale[w][-1])
         res["spool"] = [median_of(scale[w]) for w in sizes]
-        paired = [last["jobs_per_s"] / first["jobs_per_s"]
-                  for first, last in zip(scale[sizes[0]], scale[sizes[-1]])]
-        res["spool_ratio_per_run"] = paired
-        log("spool ratio %d vs %d waiting, run by run: %s" % (
-            sizes[-1], sizes[0], " ".join("%.2f" % r for r in paired)))
+        res["spool_ratio_per_run"] = [last["jobs_per_s"] / first["jobs_per_s"]
+                                      for first, last in zip(scale[sizes[0]], scale[sizes[-1]])]
     res["ratios"] = ratios(res)
     log("\n# medians of %d run(s)" % args.runs)
     print_results(res)

@@ -481,6 +481,8 @@ int spool_write_status(Spool *spool, SpoolState state, Octstr *name,
  * else a named one; -1 + errno when neither can be made. */
 static int open_staged(Spool *spool, SpoolStaged *staged, Octstr *dir, int fresh)
 {
+    int err;
+
     staged->fd = fresh && spool->unnamed_temps ? open_unnamed(dir) : -1;
     if (staged->fd >= 0)
         return 0;
@@ -488,8 +490,10 @@ static int open_staged(Spool *spool, SpoolStaged *staged, Octstr *dir, int fresh
     staged->fd = create_exclusive(staged->temp);
     if (staged->fd >= 0)
         return 0;
+    err = errno;
     octstr_destroy(staged->temp);
     staged->temp = NULL;
+    errno = err;
     return -1;
 }
 

@@ -62,12 +62,10 @@ def everywhere(spool, name):
     return [s for s in STATES if os.path.exists(os.path.join(spool.path, s, name))]
 
 
-def all_delivered(spool, jobs):
-    for name, receivers in jobs.items():
-        states = spool.recipients(name)
-        if spool.state_of(name) != "done" or any(states.get(r) != "delivered" for r in receivers):
-            return False
-    return True
+def undelivered(spool, jobs):
+    """Jobs with a recipient whose status does not say delivered."""
+    return sorted(name for name, receivers in jobs.items()
+                  if any(spool.recipients(name).get(r) != "delivered" for r in receivers))
 
 
 def logged_jobs(path, kind):
@@ -114,15 +112,14 @@ def main(t):
         procs, access_logs = start_instances(lab)
         jobs = drop_jobs(spool, body)
         try:
-            wait_for(lambda: all_delivered(spool, jobs), timeout=180,
-                     what="every recipient delivered")
+            wait_for(lambda: all(spool.state_of(n) == "done" for n in jobs)
+                     and not undelivered(spool, jobs), timeout=180,
+                     what="every job done and every recipient delivered")
         except TimeoutError as e:
             t.diag(str(e))
         t.eq(sorted(n for n in jobs if everywhere(spool, n) != ["done"]), [],
              "every job is in done/, and only there")
-        undelivered = sorted(n for n in jobs
-                             if any(spool.recipients(n).get(r) != "delivered" for r in jobs[n]))
-        t.eq(undelivered, [], "every recipient's status says delivered (reports recorded "
+        t.eq(undelivered(spool, jobs), [], "every recipient's status says delivered (reports recorded "
              "by whichever process received them)")
         check_segments(t, lab, jobs)
         check_sharing(t, jobs, access_logs)

@@ -710,7 +710,7 @@ static int install(SpoolStaged *staged)
 static void test_stage_new_status(void)
 {
     Spool *spool = open_spool("sn");
-    Octstr *done = scratch_path("sn/done"), *listed;
+    Octstr *done = scratch_path("sn/done"), *file = scratch_path("sn/done/job-1.status"), *listed;
     SpoolStaged *staged = stage(spool, "job-1", "state: done\n", 1);
 
     listed = entries(done);
@@ -722,8 +722,9 @@ static void test_stage_new_status(void)
     ok_str(octstr_get_cstr(listed), "job-1.status", "done/ holds the status file and no temp file");
     octstr_destroy(listed);
     ok(status_is(spool, SPOOL_DONE, "job-1", "state: done\n"), "the status file holds the staged text");
-    ok(mode_of(octstr_get_cstr(scratch_path("sn/done/job-1.status"))) == (S_IFREG | 0640),
+    ok(mode_of(octstr_get_cstr(file)) == (S_IFREG | 0640),
        "it has the spool's file mode (0660 less the umask)");
+    octstr_destroy(file);
     octstr_destroy(done);
     spool_close(spool);
 }
