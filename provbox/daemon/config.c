@@ -200,6 +200,7 @@ static int read_provbox_group(ProvboxConfig *c)
     if ((read_bearerbox_link(c, grp, core) | read_spool_settings(c, grp)
          | read_message_defaults(c, grp) | read_logging_and_admin(c, grp)) != 0)
         return -1;
+    c->max_held_jobs = c->max_pending;
     return check_required(c);
 }
 

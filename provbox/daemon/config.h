@@ -24,6 +24,8 @@ typedef struct ProvboxConfig {
     long heartbeat_freq;      /* seconds */
     long reconnect_delay;     /* seconds, first reconnect backoff */
     long max_pending;         /* segments awaiting their ack */
+    long max_held_jobs;       /* jobs worked on at once: max-pending, or fewer
+                                 where open files are short (open_files.h) */
     /* spool and jobs */
     Octstr *spool_dir;
     long max_job_size;        /* bytes */

@@ -95,57 +95,104 @@ static void defer(Spool *spool, ActiveJob *aj)
     octstr_destroy(reason);
 }
 
+static int status_present(Spool *spool, Octstr *name)
+{
+    Octstr *path = spool_status_path(spool, SPOOL_ACTIVE, name);
+    struct stat st;
+    int there = lstat(octstr_get_cstr(path), &st) == 0;
+
+    octstr_destroy(path);
+    return there;
+}
+
 /*
  * A status file next to a job records recipients already handed off (a job
  * resumed after a crash, or requeued by provctl requeue): skip those. A job
  * this process just claimed brought its status along (spool_move moves it
  * first); one adopted from active/ may have left it in a move cut short.
+ * -1 when the status is there but could not be read (the reader logged
+ * why): sending the job now would send its recipients again.
  */
-static void resume_from_status(Spool *spool, ActiveJob *aj, int claimed)
+static int resume_from_status(Spool *spool, ActiveJob *aj, int claimed)
 {
     Octstr *text = claimed ? spool_read_status_at(spool, SPOOL_ACTIVE, aj->name)
                            : spool_read_status(spool, SPOOL_ACTIVE, aj->name);
     Octstr *why = NULL;
     JobStatus *status = text != NULL ? job_status_parse(text, &why) : NULL;
 
+    if (text == NULL && status_present(spool, aj->name))
+        return -1;
     if (status != NULL) {
         active_job_resume_from(aj, status);
         job_status_destroy(status);
     }
     octstr_destroy(text);
     octstr_destroy(why);
+    return 0;
 }
 
-/* Lock and load a job that is in active/; rejects it on failure. */
+/* The job is fine; this process is short of descriptors or memory. */
+static int short_of_resources(int err)
+{
+    return err == EMFILE || err == ENFILE || err == ENOMEM;
+}
+
+static void postpone(Octstr *name, Octstr *why, IntakeResult *result)
+{
+    warning(0, "Job %s not taken up now: %s. It stays in active/ for a later rescan.",
+            octstr_get_cstr(name), octstr_get_cstr(why));
+    *result = INTAKE_POSTPONED;
+}
+
+/* The job's ownership lock: its descriptor, or -1 (lost the race, or the
+ * job postponed or rejected). */
+static int take_ownership(Spool *spool, Octstr *name, IntakeResult *result)
+{
+    Octstr *path = spool_path(spool, SPOOL_ACTIVE, name), *why = NULL;
+    int fd = job_lock_open(path, &why);
+    int err = errno;
+
+    octstr_destroy(path);
+    if (fd == -1 && short_of_resources(err)) {
+        postpone(name, why, result);
+    } else if (fd == -1) {
+        *result = INTAKE_REJECTED;
+        intake_reject(spool, name, SPOOL_ACTIVE, why);
+    } else if (job_lock_own(fd) == -1) {
+        close(fd);
+        fd = -1;
+        *result = INTAKE_LOST_RACE;
+    }
+    octstr_destroy(why);
+    return fd;
+}
+
+/* Lock and load a job that is in active/: rejected when it cannot be sent,
+ * postponed when its status cannot be read now. */
 static ActiveJob *load_owned(Spool *spool, const ProvboxConfig *config, CompileCache *cache,
                              Octstr *name, int claimed, IntakeResult *result)
 {
-    Octstr *path = spool_path(spool, SPOOL_ACTIVE, name), *why = NULL;
+    Octstr *why = NULL;
     ActiveJob *aj;
-    int fd = job_lock_open(path, &why);
+    int fd = take_ownership(spool, name, result);
 
-    octstr_destroy(path);
-    if (fd == -1) {
-        *result = INTAKE_REJECTED;
-        intake_reject(spool, name, SPOOL_ACTIVE, why);
-        octstr_destroy(why);
+    if (fd == -1)
         return NULL;
-    }
-    if (job_lock_own(fd) == -1) {
-        close(fd);
-        *result = INTAKE_LOST_RACE;
-        return NULL;
-    }
     aj = active_job_load(config, cache, name, fd, file_mtime(fd), &why);
     if (aj == NULL) {
         *result = INTAKE_REJECTED;
         intake_reject(spool, name, SPOOL_ACTIVE, why);
-        octstr_destroy(why);
-        close(fd);
-        return NULL;
+    } else if (resume_from_status(spool, aj, claimed) == -1) {
+        why = octstr_create("its status file is there but cannot be read");
+        postpone(name, why, result);
+        active_job_destroy(aj);
+        aj = NULL;
     }
-    resume_from_status(spool, aj, claimed);
-    *result = INTAKE_CLAIMED;
+    octstr_destroy(why);
+    if (aj == NULL)
+        close(fd);
+    else
+        *result = INTAKE_CLAIMED;
     return aj;
 }
 

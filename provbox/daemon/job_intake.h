@@ -9,6 +9,10 @@
  *                   max-segments goes to failed/ with the reason.
  *   intake_adopt()  take over a job in active/ whose owner died (its
  *                   ownership lock is free) and resume it from its status.
+ *                   A job that cannot be opened for want of descriptors or
+ *                   memory, or whose status is there but cannot be read, is
+ *                   neither failed nor sent (its recipients would get it
+ *                   again): it stays in active/ for a later rescan.
  *   intake_due()    names in deferred/ whose time has come.
  *
  * Documents are compiled through the caller's cache (compile_cache.h).
@@ -27,7 +31,9 @@ typedef enum {
     INTAKE_CLAIMED,
     INTAKE_LOST_RACE,
     INTAKE_DEFERRED,
-    INTAKE_REJECTED
+    INTAKE_REJECTED,
+    INTAKE_POSTPONED     /* in active/ but not loadable now (no descriptor
+                            left, status unreadable): a rescan adopts it */
 } IntakeResult;
 
 ActiveJob *intake_claim(Spool *spool, const ProvboxConfig *config, CompileCache *cache,

@@ -37,6 +37,7 @@ struct JobLoader {
     List *chunk;             /* loaded, claims not yet synced */
     int inotify_fd;
     time_t last_rescan;
+    int postponed;           /* a job was postponed: no more until a rescan */
     time_t last_temp_sweep;  /* 0 until the first sweep, at start-up */
     Mutex *counters_lock;
     JobLoaderCounters counters;
@@ -44,7 +45,13 @@ struct JobLoader {
 
 static long free_slots(JobLoader *l)
 {
-    return l->config->max_pending - dict_key_count(l->held);
+    return l->config->max_held_jobs - dict_key_count(l->held);
+}
+
+/* Room to take one more job in now. */
+static int can_take(JobLoader *l)
+{
+    return free_slots(l) > 0 && !l->postponed;
 }
 
 static void count(JobLoader *l, IntakeResult result)
@@ -57,6 +64,16 @@ static void count(JobLoader *l, IntakeResult result)
     else if (result == INTAKE_REJECTED)
         l->counters.rejected++;
     mutex_unlock(l->counters_lock);
+}
+
+/* A job not taken in. A postponed one (this process is short of
+ * descriptors, or cannot read a status now) stops the taking until the
+ * next rescan, instead of moving more jobs into active/ to no avail. */
+static void not_taken(JobLoader *l, IntakeResult result)
+{
+    count(l, result);
+    if (result == INTAKE_POSTPONED)
+        l->postponed = 1;
 }
 
 /* ---- handing over ------------------------------------------------------ */
@@ -96,13 +113,13 @@ static long claim_from(JobLoader *l, List *names, SpoolState from, long most)
     long left = 0, claimed = 0;
 
     while ((name = gwlist_extract_first(names)) != NULL) {
-        if (l->running && free_slots(l) > 0 && claimed < most) {
+        if (l->running && can_take(l) && claimed < most) {
             aj = intake_claim(l->spool, l->config, l->cache, name, from, &result);
             if (aj != NULL) {
                 keep(l, aj);
                 claimed++;
             } else {
-                count(l, result);
+                not_taken(l, result);
             }
         } else {
             left++;
@@ -149,12 +166,12 @@ static void adopt_orphans(JobLoader *l)
     ActiveJob *aj;
 
     while ((name = gwlist_extract_first(names)) != NULL) {
-        if (free_slots(l) > 0 && dict_get(l->held, name) == NULL) {
+        if (can_take(l) && dict_get(l->held, name) == NULL) {
             aj = intake_adopt(l->spool, l->config, l->cache, name, &result);
             if (aj != NULL)
                 keep(l, aj);
             else
-                count(l, result);
+                not_taken(l, result);
         }
         octstr_destroy(name);
     }
@@ -176,10 +193,11 @@ static void claim_jobs(JobLoader *l)
 
     if (rescan) {
         l->last_rescan = now;
+        l->postponed = 0;
         adopt_orphans(l);
         claim_from(l, intake_due(l->spool, free_slots(l)), SPOOL_DEFERRED, free_slots(l));
     }
-    if ((rescan || l->scan_new) && free_slots(l) > 0) {
+    if ((rescan || l->scan_new) && can_take(l)) {
         long most = free_slots(l) < HANDOVER_CHUNK ? free_slots(l) : HANDOVER_CHUNK;
         long wanted = most * CLAIM_CHOICE;
         List *names = spool_list(l->spool, SPOOL_NEW, wanted);
@@ -188,7 +206,8 @@ static void claim_jobs(JobLoader *l)
         /* Look again next round unless every job in new/ was listed and
          * tried: the dispatcher frees slots while this one claims, so room
          * left at the end says nothing about new/. */
-        l->scan_new = claim_from(l, shuffled(names), SPOOL_NEW, most) > 0 || !listed_all;
+        l->scan_new = (claim_from(l, shuffled(names), SPOOL_NEW, most) > 0 || !listed_all)
+                      && !l->postponed;
     }
 }
 
@@ -289,7 +308,7 @@ JobLoader *job_loader_create(const ProvboxConfig *config, Spool *spool,
     l->ctx = ctx;
     l->thread = -1;
     l->handed = gwlist_create();
-    l->held = dict_create(config->max_pending * 2 + 16, NULL);
+    l->held = dict_create(config->max_held_jobs * 2 + 16, NULL);
     l->cache = compile_cache_create();
     l->chunk = gwlist_create();
     l->inotify_fd = watch_new(spool);

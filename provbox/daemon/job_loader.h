@@ -10,9 +10,10 @@
  * nothing of a job is sent before its claim is on disk. Loading runs beside
  * the dispatcher's sending and recording instead of between them.
  *
- * It holds at most max-pending jobs (handed over or waiting to be), so
- * memory stays bounded however many wait in new/; the dispatcher releases
- * each job it forgets. It also sweeps stale temp files now and then.
+ * It holds at most max-pending jobs (handed over or waiting to be; fewer
+ * where open files are short: config->max_held_jobs, open_files.h), so
+ * memory and descriptors stay bounded however many wait in new/; the
+ * dispatcher releases each job it forgets. It also sweeps stale temp files now and then.
  */
 #ifndef PROVBOX_JOB_LOADER_H
 #define PROVBOX_JOB_LOADER_H

@@ -18,10 +18,12 @@ int job_lock_open(Octstr *path, Octstr **error)
 {
     struct stat st;
     int fd = open(octstr_get_cstr(path), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    int err = errno;
 
     if (fd == -1) {
         *error = octstr_format("cannot open %S: %s", path,
-                               errno == ELOOP ? "it is a symbolic link" : strerror(errno));
+                               err == ELOOP ? "it is a symbolic link" : strerror(err));
+        errno = err;
         return -1;
     }
     if (fstat(fd, &st) == -1) {

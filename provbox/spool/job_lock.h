@@ -26,7 +26,8 @@
 #include "gwlib/gwlib.h"
 #include "spool/spool.h"
 
-/* Open a job file for locking: regular file, no symlink. fd or -1 + *error. */
+/* Open a job file for locking: regular file, no symlink. fd, or -1 + *error
+ * (and errno, where open() failed). */
 int job_lock_open(Octstr *path, Octstr **error);
 
 /* Ownership: 0 when taken, -1 when another process (or descriptor) holds it. */
