@@ -412,7 +412,7 @@ static void count_reports(Dispatcher *d, ReportCounts c)
  */
 static void record_round(Dispatcher *d, int stopping)
 {
-    JobRecordBatch *batch = job_record_batch_create(d->spool);
+    JobRecordBatch *batch = job_record_batch_create(d->spool, d->config->max_held_jobs);
     int reports = reports_to_record(d), progress = progress_due(d, stopping);
 
     stage_progress(d, batch, progress);

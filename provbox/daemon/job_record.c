@@ -8,7 +8,6 @@
 #include "spool/job_lock.h"
 #include "daemon/job_record.h"
 
-#define UNNAMED_MAX 256     /* unnamed staged files (descriptors) per batch */
 
 void job_record_derive_state(RecipientStatus *r)
 {
@@ -129,17 +128,19 @@ typedef struct Staged {
 
 struct JobRecordBatch {
     Spool *spool;
+    long unnamed_max;    /* new status files staged unnamed (descriptors) */
     List *staged;        /* Staged*, in order */
     Dict *by_name;       /* name -> Staged*, the uncommitted ones */
     Dict *landed;        /* name -> non-NULL when its last commit landed */
     int locks;           /* the staged jobs' status locks (a set), or -1 */
 };
 
-JobRecordBatch *job_record_batch_create(Spool *spool)
+JobRecordBatch *job_record_batch_create(Spool *spool, long unnamed_max)
 {
     JobRecordBatch *b = gw_malloc(sizeof(*b));
 
     b->spool = spool;
+    b->unnamed_max = unnamed_max;
     b->staged = gwlist_create();
     b->by_name = dict_create(256, NULL);
     b->landed = dict_create(256, NULL);
@@ -177,7 +178,7 @@ static int status_dir(const Staged *st)
 
 /* Staged files for every changed status; NULL where unchanged or failed.
  * A new status file may be staged unnamed, holding a descriptor until it
- * is installed: at most UNNAMED_MAX of them per batch. */
+ * is installed: at most unnamed_max of them per batch. */
 static List *stage_files(JobRecordBatch *b)
 {
     List *temps = gwlist_create();
@@ -194,7 +195,7 @@ static List *stage_files(JobRecordBatch *b)
             fresh++;
         temp = st->unchanged ? NULL
                : spool_stage_status(b->spool, st->status_at, st->name, text,
-                                    st->on_disk == NULL && fresh <= UNNAMED_MAX, &why);
+                                    st->on_disk == NULL && fresh <= b->unnamed_max, &why);
         if (temp == NULL && !st->unchanged) {
             error(0, "Job %s: progress not recorded (will retry): %s",
                   octstr_get_cstr(st->name), octstr_get_cstr(why));

@@ -43,7 +43,10 @@ int job_record_update(Spool *spool, Octstr *name, job_record_apply_fn *apply,
  */
 typedef struct JobRecordBatch JobRecordBatch;
 
-JobRecordBatch *job_record_batch_create(Spool *spool);
+/* unnamed_max: how many new status files may be staged unnamed, each
+ * holding a descriptor until the commit (open_files.h); the others are
+ * staged under temp names. */
+JobRecordBatch *job_record_batch_create(Spool *spool, long unnamed_max);
 /*
  * 0, or -1 + *error when the job is gone or its status cannot be locked.
  * owned_in: the state in which the caller owns the job (its status is then

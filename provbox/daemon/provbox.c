@@ -22,6 +22,7 @@
 #include "daemon/recent_errors.h"
 #include "daemon/stats.h"
 #include "daemon/privileges.h"
+#include "daemon/open_files.h"
 #include "spool/spool.h"
 #include "encode/wbxml.h"
 
@@ -113,6 +114,7 @@ static int run(ProvboxConfig *config, Octstr *user)
         octstr_destroy(why);
         return 1;
     }
+    config->max_held_jobs = open_files_plan(config->max_pending);
     dispatcher = dispatcher_create(config, spool, request_stop);
     handlers = dispatcher_handlers(dispatcher);
     link = box_link_start(config, &handlers);

@@ -1,0 +1,112 @@
+"""open_files.py - provbox under a tight open-files limit (open_files.h).
+
+Every job provbox works on holds a descriptor, and a round of recording
+may hold one more per job, so max-pending 500 needs about 1,256 open files
+where systemd's default soft limit is 1,024. Before open_files.c, a process
+short of descriptors failed jobs for good ("Too many open files").
+
+Two runs of 400 two-segment jobs with max-pending 500, each provbox started
+under prlimit:
+  - soft 128, hard 4096: provbox raises its soft limit to what it needs
+    and says so;
+  - soft = hard = 300: it cannot, so it warns (naming max-pending, the
+    limit and how many jobs it works on at once) and works on fewer.
+Either way every job ends in done/, none in failed/, every recipient gets
+both segments once, and the log has no "Too many open files".
+"""
+import collections
+import os
+import re
+import shutil
+
+from lab import Lab, SRCDIR, wait_for
+from spool_view import Spool
+from tap import run
+
+JOBS = 400
+MAX_PENDING = 500
+DOC = os.path.join(SRCDIR, "doc", "examples", "wm-trust-bootstrap.xml")
+
+
+def receiver(run_name, i):
+    return "4794%d%05d" % (run_name == "hard", i)
+
+
+def soft_limit(pid):
+    with open("/proc/%d/limits" % pid) as f:
+        line = next(l for l in f if l.startswith("Max open files"))
+    return int(line.split()[3])
+
+
+def start(lab, name, nofile):
+    spool = Spool(os.path.join(lab.dir, "spool-" + name))
+    for d in ("tmp", "new"):
+        os.makedirs(os.path.join(spool.path, d))
+    with open(DOC, "rb") as f:
+        body = f.read()
+    for i in range(JOBS):
+        spool.drop("of-%s-%04d" % (name, i),
+                   [("To", receiver(name, i)), ("Sec", "USERPIN"), ("Pin", "1234")], body)
+    conf = lab.provbox_conf(provbox_id="pb-" + name, spool_dir=spool.path, max_pending=MAX_PENDING,
+                            log_level=1)
+    proc = lab.start_provbox(conf, log_name="provbox-%s.out" % name,
+                             wrapper=("prlimit", "--nofile=%s" % nofile, "--"))
+    return spool, proc
+
+
+def jobs_in(spool, state):
+    d = os.path.join(spool.path, state)
+    return [n for n in os.listdir(d) if not n.startswith(".") and not n.endswith(".status")] \
+        if os.path.isdir(d) else []
+
+
+def log_text(lab, name):
+    with open(os.path.join(lab.dir, "pb-%s.log" % name), errors="replace") as f:
+        return f.read()
+
+
+def check_all_sent(t, lab, spool, proc, name):
+    try:
+        wait_for(lambda: len(jobs_in(spool, "done")) + len(jobs_in(spool, "failed")) >= JOBS,
+                 timeout=60, what="%d jobs finished" % JOBS)
+    except TimeoutError as e:
+        t.diag(str(e))
+    t.ok(proc.poll() is None, "%s: provbox keeps running" % name)
+    t.eq((len(jobs_in(spool, "done")), len(jobs_in(spool, "failed"))), (JOBS, 0),
+         "%s: every job in done/, none in failed/ (done, failed)" % name)
+    wait_for(lambda: sum(1 for m in lab.received() if m.receiver.startswith(receiver(name, 0)[:5]))
+             >= 2 * JOBS, timeout=30, what="segments at the SMSC")
+    per = collections.Counter(m.receiver for m in lab.received())
+    got = [per[receiver(name, i)] for i in range(JOBS)]
+    t.ok(all(n == 2 for n in got), "%s: every recipient got both segments once" % name,
+         "counts seen: %s" % sorted(set(got)))
+    t.ok("Too many open files" not in log_text(lab, name),
+         "%s: no operation ran out of descriptors" % name)
+
+
+def main(t):
+    if shutil.which("prlimit") is None:
+        t.ok(True, "# SKIP prlimit (util-linux) not installed")
+        return
+    with Lab() as lab:
+        lab.start()
+        spool, proc = start(lab, "soft", "128:4096")
+        wait_for(lambda: "pb-soft" in lab.box_ids(), what="provbox identified")
+        t.eq(soft_limit(proc.pid), 256 + 2 * MAX_PENDING,
+             "soft 128, hard 4096: provbox raises its soft limit to 256 + 2 x max-pending")
+        t.ok("Open-files limit raised from 128 to 1256." in log_text(lab, "soft"),
+             "and logs that it did")
+        check_all_sent(t, lab, spool, proc, "soft")
+
+        spool, proc = start(lab, "hard", "300:300")
+        wait_for(lambda: "pb-hard" in lab.box_ids(), what="provbox identified")
+        warned = re.search(r"WARNING: max-pending 500 needs 1256 open files, but the limit is 300 "
+                           r"\(hard limit 300\): provbox works on at most (\d+) job\(s\) at once\. "
+                           r"Raise the limit", log_text(lab, "hard"))
+        t.ok(warned is not None and int(warned.group(1)) == (300 - 256) // 2,
+             "soft = hard = 300: provbox warns that it works on %d jobs at once"
+             % ((300 - 256) // 2))
+        check_all_sent(t, lab, spool, proc, "hard")
+
+
+run(main)
