@@ -640,6 +640,7 @@ Dispatcher *dispatcher_create(const ProvboxConfig *config, Spool *spool,
     d->reports = report_recorder_create(spool);
     d->counters_lock = mutex_create();
     d->counters.max_pending = config->max_pending;
+    d->counters.max_active_jobs = config->max_held_jobs;
     d->thread = -1;
     return d;
 }

@@ -31,7 +31,7 @@ typedef struct DispatcherCounters {
     long recipients_sent, recipients_failed;
     long segments_sent, segments_acked, segments_failed, segments_retried;
     long reports_delivered, reports_undelivered, reports_other, mo_received;
-    long in_flight, max_pending, active_jobs;
+    long in_flight, max_pending, active_jobs, max_active_jobs;
     int suspended;
 } DispatcherCounters;
 

@@ -181,6 +181,7 @@ static void gather_window(List *sections, const StatusSources *src)
     add_number(s, "in-flight", c.in_flight, 0);
     add_number(s, "max-pending", c.max_pending, 0);
     add_number(s, "active-jobs", c.active_jobs, 0);
+    add_number(s, "max-active-jobs", c.max_active_jobs, c.max_active_jobs < c.max_pending);
     add_text(s, "intake", octstr_create(c.suspended ? "suspended" : "running"), c.suspended);
 }
 

@@ -12,19 +12,22 @@ under prlimit:
   - soft = hard = 300: it cannot, so it warns (naming max-pending, the
     limit and how many jobs it works on at once) and works on fewer.
 Either way every job ends in done/, none in failed/, every recipient gets
-both segments once, and the log has no "Too many open files".
+both segments once, the log has no "Too many open files", and the status
+page's window/max-active-jobs says how many jobs provbox works on at once.
 """
 import collections
+import json
 import os
 import re
 import shutil
 
-from lab import Lab, SRCDIR, wait_for
+from lab import Lab, SRCDIR, free_port, wait_for
 from spool_view import Spool
 from tap import run
 
 JOBS = 400
 MAX_PENDING = 500
+ADMIN_PW = "files-admin"
 DOC = os.path.join(SRCDIR, "doc", "examples", "wm-trust-bootstrap.xml")
 
 
@@ -47,11 +50,17 @@ def start(lab, name, nofile):
     for i in range(JOBS):
         spool.drop("of-%s-%04d" % (name, i),
                    [("To", receiver(name, i)), ("Sec", "USERPIN"), ("Pin", "1234")], body)
+    port = free_port()
     conf = lab.provbox_conf(provbox_id="pb-" + name, spool_dir=spool.path, max_pending=MAX_PENDING,
-                            log_level=1)
+                            log_level=1, admin_port=port, admin_password=ADMIN_PW)
     proc = lab.start_provbox(conf, log_name="provbox-%s.out" % name,
                              wrapper=("prlimit", "--nofile=%s" % nofile, "--"))
-    return spool, proc
+    return spool, proc, port
+
+
+def max_active_jobs(lab, port):
+    body = lab.http_get("/status.json?password=" + ADMIN_PW, port=port)
+    return json.loads(body)["window"]["max-active-jobs"] if body else None
 
 
 def jobs_in(spool, state):
@@ -90,15 +99,17 @@ def main(t):
         return
     with Lab() as lab:
         lab.start()
-        spool, proc = start(lab, "soft", "128:4096")
+        spool, proc, port = start(lab, "soft", "128:4096")
         wait_for(lambda: "pb-soft" in lab.box_ids(), what="provbox identified")
         t.eq(soft_limit(proc.pid), 256 + 2 * MAX_PENDING,
              "soft 128, hard 4096: provbox raises its soft limit to 256 + 2 x max-pending")
         t.ok("Open-files limit raised from 128 to 1256." in log_text(lab, "soft"),
              "and logs that it did")
+        t.eq(max_active_jobs(lab, port), MAX_PENDING,
+             "its status page: window/max-active-jobs is max-pending")
         check_all_sent(t, lab, spool, proc, "soft")
 
-        spool, proc = start(lab, "hard", "300:300")
+        spool, proc, port = start(lab, "hard", "300:300")
         wait_for(lambda: "pb-hard" in lab.box_ids(), what="provbox identified")
         warned = re.search(r"WARNING: max-pending 500 needs 1256 open files, but the limit is 300 "
                            r"\(hard limit 300\): provbox works on at most (\d+) job\(s\) at once\. "
@@ -106,6 +117,8 @@ def main(t):
         t.ok(warned is not None and int(warned.group(1)) == (300 - 256) // 2,
              "soft = hard = 300: provbox warns that it works on %d jobs at once"
              % ((300 - 256) // 2))
+        t.eq(max_active_jobs(lab, port), (300 - 256) // 2,
+             "its status page: window/max-active-jobs says so too")
         check_all_sent(t, lab, spool, proc, "hard")
 
 
