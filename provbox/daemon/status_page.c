@@ -131,9 +131,10 @@ static void gather_spool(List *sections, const StatusSources *src)
 
     add_text(s, "dir", octstr_duplicate(src->config->spool_dir), 0);
     for (i = 0; i < (long) (sizeof(shown) / sizeof(shown[0])); i++) {
-        count = spool_count(src->spool, shown[i], &age);
+        int waiting = shown[i] == SPOOL_NEW || shown[i] == SPOOL_DEFERRED;
+        count = spool_count(src->spool, shown[i], waiting ? &age : NULL);
         add_number(s, spool_state_name(shown[i]), count, shown[i] == SPOOL_FAILED && count > 0);
-        if ((shown[i] == SPOOL_NEW || shown[i] == SPOOL_DEFERRED) && age > oldest)
+        if (waiting && age > oldest)
             oldest = age;
     }
     add_number(s, "oldest-waiting-age", oldest, 0);

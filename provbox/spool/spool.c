@@ -1020,7 +1020,7 @@ long spool_count(Spool *spool, SpoolState state, long *oldest_age)
         if (!name_ok(e->d_name, strlen(e->d_name)))
             continue;
         count++;
-        if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0
+        if (oldest_age != NULL && fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0
             && (oldest == 0 || st.st_ctime < oldest))
             oldest = st.st_ctime;
     }

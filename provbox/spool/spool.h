@@ -69,7 +69,9 @@ Octstr *spool_submit(Spool *spool, Octstr *content, Octstr **error);
  */
 List *spool_list(Spool *spool, SpoolState state, long max);
 
-/* Number of jobs in a state, and the age in seconds of the oldest (-1 if none). */
+/* Number of jobs in a state, and, unless oldest_age is NULL, the age in
+ * seconds of the oldest (-1 if none): a stat() per job, so ask only where
+ * it is shown (done/ grows with every job ever sent). */
 long spool_count(Spool *spool, SpoolState state, long *oldest_age);
 
 /*

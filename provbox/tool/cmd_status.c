@@ -102,10 +102,10 @@ static int status_from_spool(Spool *spool)
 
     printf("spool: %s\n", octstr_get_cstr(spool_dir(spool)));
     for (i = 0; i < (long) (sizeof(shown) / sizeof(shown[0])); i++) {
-        long count = spool_count(spool, shown[i], &age);
+        int aged = shown[i] == SPOOL_NEW || shown[i] == SPOOL_DEFERRED || shown[i] == SPOOL_ACTIVE;
+        long count = spool_count(spool, shown[i], aged ? &age : NULL);
         printf("  %-9s %8ld", spool_state_name(shown[i]), count);
-        if (age >= 0 && (shown[i] == SPOOL_NEW || shown[i] == SPOOL_DEFERRED
-                         || shown[i] == SPOOL_ACTIVE))
+        if (aged && age >= 0)
             printf("   oldest %lds", age);
         printf("\n");
     }
