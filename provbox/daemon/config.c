@@ -117,7 +117,8 @@ static int read_spool_settings(ProvboxConfig *c, CfgGroup *grp)
                       PUSH_MAX_SEGMENTS_LIMIT, &c->max_segments)
          | get_number(grp, "rescan-interval", 10, 1, 3600, &c->rescan_interval)
          | get_number(grp, "retry-delay", 10, 1, 86400, &c->retry_delay)
-         | get_number(grp, "max-retry-delay", 600, 1, 7 * 86400, &c->max_retry_delay);
+         | get_number(grp, "max-retry-delay", 600, 1, 7 * 86400, &c->max_retry_delay)
+         | get_number(grp, "keep-done", 30, 0, 36500, &c->keep_done);
 }
 
 static int read_message_defaults(ProvboxConfig *c, CfgGroup *grp)

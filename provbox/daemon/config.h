@@ -34,6 +34,7 @@ typedef struct ProvboxConfig {
     long rescan_interval;     /* seconds */
     long retry_delay;         /* seconds, first retry backoff */
     long max_retry_delay;     /* seconds */
+    long keep_done;           /* days a finished job stays in done/, 0 = for ever */
     /* message defaults */
     Octstr *sender;
     Octstr *smsc_id;          /* or NULL */

@@ -968,6 +968,46 @@ List *spool_list(Spool *spool, SpoolState state, long max)
     return names;
 }
 
+time_t spool_last_change(Spool *spool, SpoolState state, Octstr *name)
+{
+    Octstr *job = spool_path(spool, state, name);
+    Octstr *status = spool_status_path(spool, state, name);
+    struct stat st;
+    time_t last = -1;
+
+    if (lstat(octstr_get_cstr(job), &st) == 0) {
+        last = st.st_mtime;
+        if (lstat(octstr_get_cstr(status), &st) == 0 && st.st_mtime > last)
+            last = st.st_mtime;
+    }
+    octstr_destroy(job);
+    octstr_destroy(status);
+    return last;
+}
+
+List *spool_list_unchanged(Spool *spool, SpoolState state, time_t since, long max)
+{
+    List *names = gwlist_create();
+    DIR *d = open_state_dir(spool, state);
+    struct dirent *e;
+    Octstr *name;
+    time_t last;
+
+    while (d != NULL && gwlist_len(names) < max && (e = readdir(d)) != NULL) {
+        if (!name_ok(e->d_name, strlen(e->d_name)))
+            continue;
+        name = octstr_create(e->d_name);
+        last = spool_last_change(spool, state, name);
+        if (last >= 0 && last < since)
+            gwlist_append(names, name);
+        else
+            octstr_destroy(name);
+    }
+    if (d != NULL)
+        closedir(d);
+    return names;
+}
+
 /* Temp files provbox left behind when it died in the middle of a write. */
 static long remove_stale_temps_in(Spool *spool, SpoolState state, time_t cutoff)
 {

@@ -68,6 +68,12 @@ Octstr *spool_submit(Spool *spool, Octstr *content, Octstr **error);
  * guaranteed), skipping .status and dot files. The caller destroys the List.
  */
 List *spool_list(Spool *spool, SpoolState state, long max);
+/* When a job or its status last changed (the later mtime), or -1 when the
+ * job is not in that state. */
+time_t spool_last_change(Spool *spool, SpoolState state, Octstr *name);
+/* Names of up to max jobs in a state unchanged since `since`: the whole
+ * directory is read, a stat() or two per job. */
+List *spool_list_unchanged(Spool *spool, SpoolState state, time_t since, long max);
 
 /* Number of jobs in a state, and, unless oldest_age is NULL, the age in
  * seconds of the oldest (-1 if none): a stat() per job, so ask only where

@@ -5,7 +5,7 @@
  * symlinks, FIFOs, directories, hard links and oversize files, bounded
  * listing, moves with the status file (and the repair of a move cut in
  * half), staged status writes (unnamed until installed, no temp file left),
- * and unique, sortable names.
+ * unique, sortable names, and keep-done's removal of old jobs from done/.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -19,6 +19,7 @@
 #include "gwlib/gwlib.h"
 #include "spool/spool.h"
 #include "spool/job_lock.h"
+#include "spool/retention.h"
 #include "../lib/tap.h"
 
 static char scratch[] = "/tmp/test_spool.XXXXXX";
@@ -673,6 +674,72 @@ static void test_stale_temps(void)
     spool_close(spool);
 }
 
+/* ---- keep-done ---- */
+
+static void age_file(Spool *spool, SpoolState state, const char *name, int status, long days)
+{
+    Octstr *path = status ? spool_status_path(spool, state, octstr_imm(name))
+                          : spool_path(spool, state, octstr_imm(name));
+    struct timeval then[2];
+
+    then[0].tv_sec = then[1].tv_sec = time(NULL) - days * 86400;
+    then[0].tv_usec = then[1].tv_usec = 0;
+    if (utimes(octstr_get_cstr(path), then) == -1)
+        panic(errno, "utimes %s", octstr_get_cstr(path));
+    octstr_destroy(path);
+}
+
+/* A job (and, if it has one, its status) last changed `days` ago. */
+static void old_job(Spool *spool, SpoolState state, const char *name, int with_status, long days)
+{
+    make_job(spool, state, name, with_status);
+    age_file(spool, state, name, 0, days);
+    if (with_status)
+        age_file(spool, state, name, 1, days);
+}
+
+static int job_there(Spool *spool, SpoolState state, const char *name, int status)
+{
+    Octstr *path = status ? spool_status_path(spool, state, octstr_imm(name))
+                          : spool_path(spool, state, octstr_imm(name));
+    int there = exists(path);
+
+    octstr_destroy(path);
+    return there;
+}
+
+static void test_keep_done(void)
+{
+    Spool *spool = open_spool("k");
+    long month = 30 * 86400;
+
+    old_job(spool, SPOOL_DONE, "old", 1, 40);
+    old_job(spool, SPOOL_DONE, "old-no-status", 0, 40);
+    old_job(spool, SPOOL_DONE, "late-report", 1, 40);
+    age_file(spool, SPOOL_DONE, "late-report", 1, 2);    /* a DLR two days ago */
+    make_job(spool, SPOOL_DONE, "fresh", 1);
+    old_job(spool, SPOOL_FAILED, "old-failed", 1, 40);
+    old_job(spool, SPOOL_NEW, "old-new", 0, 40);
+    ok(retention_sweep_done(spool, month, 100) == 2, "keep-done 30 days removes the 2 jobs "
+       "of done/ unchanged for 40 days");
+    ok(!job_there(spool, SPOOL_DONE, "old", 0) && !job_there(spool, SPOOL_DONE, "old", 1)
+       && !job_there(spool, SPOOL_DONE, "old-no-status", 0),
+       "they are gone, each with its status file");
+    ok(job_there(spool, SPOOL_DONE, "late-report", 0) && job_there(spool, SPOOL_DONE, "late-report", 1),
+       "a job whose status changed 2 days ago (a delivery report) stays");
+    ok(job_there(spool, SPOOL_DONE, "fresh", 0), "a job finished now stays");
+    ok(job_there(spool, SPOOL_FAILED, "old-failed", 0) && job_there(spool, SPOOL_NEW, "old-new", 0),
+       "old jobs in failed/ and new/ are never touched");
+    old_job(spool, SPOOL_DONE, "old-1", 1, 40);
+    old_job(spool, SPOOL_DONE, "old-2", 1, 40);
+    old_job(spool, SPOOL_DONE, "old-3", 1, 40);
+    ok(retention_sweep_done(spool, month, 2) == 2 && spool_count(spool, SPOOL_DONE, NULL) == 3,
+       "a sweep removes at most max jobs (2 of 3; done/ keeps 3)");
+    ok(retention_sweep_done(spool, 50 * 86400, 100) == 0,
+       "with keep-done 50 days none of the 40-day-old jobs goes");
+    spool_close(spool);
+}
+
 /* ---- batched status writes ---- */
 
 static int status_is(Spool *spool, SpoolState state, const char *name, const char *want)
@@ -879,6 +946,7 @@ int main(void)
     test_find_everywhere();
     test_read_large();
     test_stale_temps();
+    test_keep_done();
     test_stage_new_status();
     test_stage_replaces();
     test_stage_discard();
