@@ -11,14 +11,11 @@
 #include "daemon/job_loader.h"
 #include "daemon/job_intake.h"
 #include "daemon/compile_cache.h"
-#include "spool/retention.h"
 
 #define IDLE_WAIT 1.0
 #define ORPHAN_SCAN_MAX 10000
 #define STALE_TEMP_SWEEP_INTERVAL 600   /* seconds */
 #define STALE_TEMP_AGE 600              /* seconds: older temp files are orphans */
-#define DONE_SWEEP_INTERVAL 3600        /* seconds */
-#define DONE_SWEEP_MAX 10000            /* jobs removed from done/ per sweep */
 #define CLAIM_CHOICE 4
 #define HANDOVER_CHUNK 64               /* jobs per durable hand-over */
 
@@ -42,7 +39,6 @@ struct JobLoader {
     time_t last_rescan;
     int postponed;           /* a job was postponed: no more until a rescan */
     time_t last_temp_sweep;  /* 0 until the first sweep, at start-up */
-    time_t last_done_sweep;  /* the same, for keep-done */
     Mutex *counters_lock;
     JobLoaderCounters counters;
 };
@@ -230,23 +226,11 @@ static void sweep_stale_temps(JobLoader *l)
     spool_remove_stale_temps(l->spool, STALE_TEMP_AGE);
 }
 
-/* keep-done: old finished jobs leave done/, a bounded number an hour. */
-static void sweep_done(JobLoader *l)
-{
-    time_t now = time(NULL);
-
-    if (l->config->keep_done == 0 || now - l->last_done_sweep < DONE_SWEEP_INTERVAL)
-        return;
-    l->last_done_sweep = now;
-    retention_sweep_done(l->spool, l->config->keep_done * 86400, DONE_SWEEP_MAX);
-}
-
 /* ---- the thread ------------------------------------------------------------ */
 
 static void load_round(JobLoader *l)
 {
     sweep_stale_temps(l);
-    sweep_done(l);
     drain_inotify(l);
     if (l->suspended || free_slots(l) <= 0)
         return;

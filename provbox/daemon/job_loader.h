@@ -14,7 +14,7 @@
  * where open files are short: config->max_held_jobs, open_files.h), so
  * memory and descriptors stay bounded however many wait in new/; the
  * dispatcher releases each job it forgets. It also sweeps stale temp files
- * now and then, and, with keep-done, old finished jobs (retention.h).
+ * now and then.
  */
 #ifndef PROVBOX_JOB_LOADER_H
 #define PROVBOX_JOB_LOADER_H

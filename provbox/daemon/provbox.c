@@ -23,6 +23,7 @@
 #include "daemon/stats.h"
 #include "daemon/privileges.h"
 #include "daemon/open_files.h"
+#include "daemon/done_sweeper.h"
 #include "spool/spool.h"
 #include "encode/wbxml.h"
 
@@ -107,6 +108,7 @@ static int run(ProvboxConfig *config, Octstr *user)
     Stats *stats;
     StatusSources sources;
     AdminHttp *admin = NULL;
+    DoneSweeper *sweeper = NULL;
     int failed = 0;
 
     if (spool == NULL) {
@@ -126,12 +128,14 @@ static int run(ProvboxConfig *config, Octstr *user)
         stop_requested = failed = 1;
     if (!failed) {
         dispatcher_start(dispatcher, link);
+        sweeper = done_sweeper_start(spool, config->keep_done);
         info(0, "provbox %s running as '%s', spool %s.", PROVBOX_VERSION,
              octstr_get_cstr(config->provbox_id), octstr_get_cstr(config->spool_dir));
         wait_for_stop(dispatcher, stats);
     }
     info(0, "provbox shutting down.");
     admin_http_stop(admin);
+    done_sweeper_stop(sweeper);
     dispatcher_stop(dispatcher);
     program_status = shutting_down;
     box_link_stop(link);
