@@ -3,10 +3,11 @@
  *
  * done/ keeps every job provbox finished, with its status file, so that
  * delivery reports still find it and operators can look. Left alone it
- * grows with every job ever sent: each lookup and insert in it gets dearer,
- * counting it for the status page reads it all, and a plain ext4 directory
- * refuses new entries beyond a few million ("Directory index full"), which
- * would stop provbox finishing jobs. With keep-done set, a job goes once
+ * grows with every job ever sent: counting it for the status page reads it
+ * all, and an ext4 directory without the large_dir feature refuses new
+ * entries once its two-level index is full, at around ten million
+ * (depending on name lengths: "Directory index full"), which would stop
+ * provbox finishing jobs. With keep-done set, a job goes once
  * neither it nor its status has changed for that many days (the status
  * changes with every delivery report). Its status goes first, then the job,
  * under the job's status lock (job_lock.h), so a report being recorded at
