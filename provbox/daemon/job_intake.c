@@ -14,13 +14,21 @@
 #include "daemon/recent_errors.h"
 #include "spool/job_status.h"
 
+/* The status says state and reason; a status that cannot be read now is
+ * left as it is rather than written over (it records what was sent). */
 static void write_state(Spool *spool, Octstr *name, SpoolState where,
                         const char *state, Octstr *reason)
 {
-    Octstr *old = spool_read_status(spool, where, name);
+    int unreadable;
+    Octstr *old = spool_read_status(spool, where, name, &unreadable);
     JobStatus *status = NULL;
     Octstr *text, *why = NULL;
 
+    if (unreadable) {
+        error(0, "Job %s: its status cannot be read now; it does not say %s.",
+              octstr_get_cstr(name), state);
+        return;
+    }
     if (old != NULL)
         status = job_status_parse(old, &why);
     octstr_destroy(old);
@@ -95,32 +103,23 @@ static void defer(Spool *spool, ActiveJob *aj)
     octstr_destroy(reason);
 }
 
-static int status_present(Spool *spool, Octstr *name)
-{
-    Octstr *path = spool_status_path(spool, SPOOL_ACTIVE, name);
-    struct stat st;
-    int there = lstat(octstr_get_cstr(path), &st) == 0;
-
-    octstr_destroy(path);
-    return there;
-}
-
 /*
  * A status file next to a job records recipients already handed off (a job
  * resumed after a crash, or requeued by provctl requeue): skip those. A job
  * this process just claimed brought its status along (spool_move moves it
  * first); one adopted from active/ may have left it in a move cut short.
- * -1 when the status is there but could not be read (the reader logged
- * why): sending the job now would send its recipients again.
+ * -1 when the status could not be read just now (the reader logged why):
+ * sending the job now would send its recipients again.
  */
 static int resume_from_status(Spool *spool, ActiveJob *aj, int claimed)
 {
-    Octstr *text = claimed ? spool_read_status_at(spool, SPOOL_ACTIVE, aj->name)
-                           : spool_read_status(spool, SPOOL_ACTIVE, aj->name);
+    int unreadable;
+    Octstr *text = claimed ? spool_read_status_at(spool, SPOOL_ACTIVE, aj->name, &unreadable)
+                           : spool_read_status(spool, SPOOL_ACTIVE, aj->name, &unreadable);
     Octstr *why = NULL;
     JobStatus *status = text != NULL ? job_status_parse(text, &why) : NULL;
 
-    if (text == NULL && status_present(spool, aj->name))
+    if (unreadable)
         return -1;
     if (status != NULL) {
         active_job_resume_from(aj, status);
@@ -183,7 +182,7 @@ static ActiveJob *load_owned(Spool *spool, const ProvboxConfig *config, CompileC
         *result = INTAKE_REJECTED;
         intake_reject(spool, name, SPOOL_ACTIVE, why);
     } else if (resume_from_status(spool, aj, claimed) == -1) {
-        why = octstr_create("its status file is there but cannot be read");
+        why = octstr_create("its status file cannot be read now");
         postpone(name, why, result);
         active_job_destroy(aj);
         aj = NULL;

@@ -45,15 +45,21 @@ int job_record_all_handed_off(const JobStatus *status, long *failed)
     return n > 0;
 }
 
-/* The status as it is on disk; its text too when `text` is not NULL. An
- * owner's read looks only where the job is (spool_read_status_at). */
+/* The status as it is on disk (a new one where there is none); its text
+ * too when `text` is not NULL. An owner's read looks only where the job is
+ * (spool_read_status_at). NULL when it cannot be read just now: writing a
+ * new one would lose its record. */
 static JobStatus *load_status(Spool *spool, int state, Octstr *name, int owner,
                               Octstr **text)
 {
-    Octstr *read = owner ? spool_read_status_at(spool, state, name)
-                         : spool_read_status(spool, state, name);
+    int unreadable;
+    Octstr *read = owner ? spool_read_status_at(spool, state, name, &unreadable)
+                         : spool_read_status(spool, state, name, &unreadable);
     JobStatus *status = NULL;
     Octstr *error = NULL;
+
+    if (unreadable)
+        return NULL;
 
     if (read != NULL) {
         status = job_status_parse(read, &error);
@@ -86,6 +92,10 @@ static int update_locked(Spool *spool, Octstr *name, job_record_apply_fn *apply,
         return -1;
     }
     status = load_status(spool, state, name, 0, NULL);
+    if (status == NULL) {
+        *error = octstr_format("the status of job %S cannot be read now", name);
+        return -1;
+    }
     apply(status, ctx);
     if (move_to != JOB_RECORD_STAY) {
         octstr_destroy(status->state);
@@ -354,13 +364,18 @@ static int locate(Spool *spool, Octstr *name, int owned_in)
 static Staged *stage(JobRecordBatch *b, Octstr *name, int owned_in, Octstr **error)
 {
     Staged *st;
+    JobStatus *status = NULL;
+    Octstr *on_disk = NULL;
     int state;
 
     if (lock_for_batch(b, name, error) == -1)
         return NULL;
     state = locate(b->spool, name, owned_in);
-    if (state == -1) {
+    if (state == -1)
         *error = octstr_format("job %S is no longer in the spool", name);
+    else if ((status = load_status(b->spool, state, name, state == owned_in, &on_disk)) == NULL)
+        *error = octstr_format("the status of job %S cannot be read now", name);
+    if (status == NULL) {
         if (gwlist_len(b->staged) == 0)
             release_locks(b);   /* its lock alone; else it goes at the commit */
         return NULL;
@@ -370,7 +385,8 @@ static Staged *stage(JobRecordBatch *b, Octstr *name, int owned_in, Octstr **err
     st->state = state;
     st->move_to = JOB_RECORD_STAY;
     st->status_at = state;
-    st->status = load_status(b->spool, state, name, state == owned_in, &st->on_disk);
+    st->status = status;
+    st->on_disk = on_disk;
     st->unchanged = 0;
     gwlist_append(b->staged, st);
     dict_put(b->by_name, name, st);

@@ -71,11 +71,17 @@ static long reset_for_retry(JobStatus *status)
 static int keep_record(Spool *spool, Octstr *name, Octstr **summary,
                        Octstr **error)
 {
-    Octstr *text = spool_read_status(spool, SPOOL_FAILED, name), *why = NULL;
+    Octstr *why = NULL, *text;
     JobStatus *status;
     long queued;
-    int result;
+    int result, unreadable;
 
+    text = spool_read_status(spool, SPOOL_FAILED, name, &unreadable);
+    if (unreadable) {
+        *error = octstr_format("job %S: its status file cannot be read now; try again "
+                               "(or use --all to start over)", name);
+        return -1;
+    }
     if (text == NULL) {
         *summary = octstr_create("no status: every recipient will be sent");
         return 0;

@@ -669,31 +669,36 @@ static Octstr *read_checked_fd(int fd, const char *label, long max_size, Octstr 
     return content;
 }
 
-/* A regular file of at most max_size bytes, or NULL + *error (and *missing
- * set when there is no such file, if missing is not NULL). */
+/* Why read_regular() gave nothing: no such file; a file it refuses (not
+ * regular, hard-linked, too large); or one it could not read just now
+ * (out of descriptors or memory, an I/O error). */
+typedef enum { READ_MISSING, READ_REFUSED, READ_FAILED } ReadFailure;
+
+/* A regular file of at most max_size bytes, or NULL + *error (and *failure,
+ * if not NULL). */
 static Octstr *read_regular(Octstr *path, const char *label, long max_size,
-                            Octstr **error, int *missing)
+                            Octstr **error, ReadFailure *failure)
 {
     const char *p = octstr_get_cstr(path);
     struct stat st;
-    Octstr *content;
+    Octstr *content = NULL;
+    ReadFailure why = READ_FAILED;
     int fd;
 
     if (lstat(p, &st) < 0) {
-        if (missing != NULL)
-            *missing = errno == ENOENT;
+        why = errno == ENOENT ? READ_MISSING : READ_FAILED;
         fail(error, errno, "%s", label);
-        return NULL;
-    }
-    if (check_regular(&st, label, max_size, error) < 0)
-        return NULL;
-    fd = open(p, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-    if (fd < 0) {
+    } else if (check_regular(&st, label, max_size, error) < 0) {
+        why = READ_REFUSED;
+    } else if ((fd = open(p, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)) < 0) {
+        why = errno == ENOENT ? READ_MISSING : READ_FAILED;
         fail(error, errno, "%s: cannot open it", label);
-        return NULL;
+    } else {
+        content = read_checked_fd(fd, label, max_size, error);
+        close(fd);
     }
-    content = read_checked_fd(fd, label, max_size, error);
-    close(fd);
+    if (content == NULL && failure != NULL)
+        *failure = why;
     return content;
 }
 
@@ -778,17 +783,17 @@ static int adopt_stray_status(Spool *spool, SpoolState state, Octstr *name)
     return adopted;
 }
 
-/* NAME.status in exactly that state: its text, or NULL when there is none
- * (*missing set) or it cannot be read (a warning says why). */
-static Octstr *read_status_in(Spool *spool, SpoolState state, Octstr *name, int *missing)
+/* NAME.status in exactly that state: its text, or NULL + *failure (a
+ * warning says why, unless there is none). */
+static Octstr *read_status_in(Spool *spool, SpoolState state, Octstr *name,
+                              ReadFailure *failure)
 {
     Octstr *path = spool_status_path(spool, state, name);
     Octstr *label = octstr_format("status of job %S in %s/", name, state_names[state]);
     Octstr *text, *error = NULL;
 
-    *missing = 0;
-    text = read_regular(path, octstr_get_cstr(label), STATUS_MAX_SIZE, &error, missing);
-    if (text == NULL && !*missing)
+    text = read_regular(path, octstr_get_cstr(label), STATUS_MAX_SIZE, &error, failure);
+    if (text == NULL && *failure != READ_MISSING)
         warning(0, "%s", octstr_get_cstr(error));
     octstr_destroy(error);
     octstr_destroy(label);
@@ -796,36 +801,49 @@ static Octstr *read_status_in(Spool *spool, SpoolState state, Octstr *name, int 
     return text;
 }
 
-Octstr *spool_read_status(Spool *spool, SpoolState state, Octstr *name)
+static void set_unreadable(int *unreadable, const Octstr *text, ReadFailure failure)
 {
-    Octstr *text;
-    int missing;
+    if (unreadable != NULL)
+        *unreadable = text == NULL && failure == READ_FAILED;
+}
 
-    if (!spool_name_ok(name))
-        return NULL;
-    text = read_status_in(spool, state, name, &missing);
-    if (text == NULL && missing && adopt_stray_status(spool, state, name) == 0)
-        text = read_status_in(spool, state, name, &missing);
+Octstr *spool_read_status(Spool *spool, SpoolState state, Octstr *name, int *unreadable)
+{
+    Octstr *text = NULL;
+    ReadFailure failure = READ_MISSING;
+
+    if (spool_name_ok(name)) {
+        text = read_status_in(spool, state, name, &failure);
+        if (text == NULL && failure == READ_MISSING && adopt_stray_status(spool, state, name) == 0)
+            text = read_status_in(spool, state, name, &failure);
+    }
+    set_unreadable(unreadable, text, failure);
     return text;
 }
 
-Octstr *spool_read_status_at(Spool *spool, SpoolState state, Octstr *name)
+Octstr *spool_read_status_at(Spool *spool, SpoolState state, Octstr *name, int *unreadable)
 {
-    int missing;
+    Octstr *text = NULL;
+    ReadFailure failure = READ_MISSING;
 
-    return spool_name_ok(name) ? read_status_in(spool, state, name, &missing) : NULL;
+    if (spool_name_ok(name))
+        text = read_status_in(spool, state, name, &failure);
+    set_unreadable(unreadable, text, failure);
+    return text;
 }
 
 Octstr *spool_peek_status(Spool *spool, SpoolState state, Octstr *name)
 {
     Octstr *text;
-    int missing, stray;
+    ReadFailure failure;
+    int stray;
 
     if (!spool_name_ok(name))
         return NULL;
-    text = read_status_in(spool, state, name, &missing);
-    if (text == NULL && missing && (stray = find_stray_status(spool, state, name)) >= 0)
-        text = read_status_in(spool, (SpoolState) stray, name, &missing);
+    text = read_status_in(spool, state, name, &failure);
+    if (text == NULL && failure == READ_MISSING
+        && (stray = find_stray_status(spool, state, name)) >= 0)
+        text = read_status_in(spool, (SpoolState) stray, name, &failure);
     return text;
 }
 

@@ -102,15 +102,19 @@ Octstr *spool_read_open(int fd, SpoolState state, Octstr *name, long max_size,
 int spool_write_status(Spool *spool, SpoolState state, Octstr *name,
                        Octstr *text, Octstr **error);
 /*
- * NAME.status of a job in `state`, or NULL (none, or unreadable: logged).
+ * NAME.status of a job in `state`, or NULL: there is none, or it is not one
+ * provbox reads (not a regular file, too large), or it could not be read
+ * just now (out of descriptors, I/O error; logged). In that last case
+ * *unreadable is set (if not NULL): the caller must not take it for "no
+ * status" and write a new one over the record.
  * spool_read_status() first finishes a move that a crash interrupted,
  * bringing a stray status to the job; call it holding the job's status lock.
  * spool_read_status_at() reads only in `state`: for the job's owner, whose
  * claim already brought its status along. spool_peek_status() reads a stray
  * status where it is, moving nothing: for readers without the lock.
  */
-Octstr *spool_read_status(Spool *spool, SpoolState state, Octstr *name);
-Octstr *spool_read_status_at(Spool *spool, SpoolState state, Octstr *name);
+Octstr *spool_read_status(Spool *spool, SpoolState state, Octstr *name, int *unreadable);
+Octstr *spool_read_status_at(Spool *spool, SpoolState state, Octstr *name, int *unreadable);
 Octstr *spool_peek_status(Spool *spool, SpoolState state, Octstr *name);
 
 /* Where is this job now? Returns the state or -1. */

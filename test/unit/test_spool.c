@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/time.h>
 #include <unistd.h>
@@ -20,6 +21,7 @@
 #include "spool/spool.h"
 #include "spool/job_lock.h"
 #include "spool/retention.h"
+#include "spool/requeue.h"
 #include "../lib/tap.h"
 
 static char scratch[] = "/tmp/test_spool.XXXXXX";
@@ -500,11 +502,11 @@ static void test_move(void)
     ok(spool_move(spool, octstr_imm("J2"), SPOOL_ACTIVE, SPOOL_DONE, &error) == -1
        && contains(error, "job J2 is not in active/"),
        "spool_move of a job that is gone: -1, naming job and directory");
-    status = spool_read_status(spool, SPOOL_DONE, octstr_imm("J1"));
+    status = spool_read_status(spool, SPOOL_DONE, octstr_imm("J1"), NULL);
     ok(status != NULL && octstr_str_compare(status, "Job: x\n") == 0,
        "spool_read_status reads the moved status");
     octstr_destroy(status);
-    ok(spool_read_status(spool, SPOOL_FAILED, octstr_imm("J2")) == NULL,
+    ok(spool_read_status(spool, SPOOL_FAILED, octstr_imm("J2"), NULL) == NULL,
        "spool_read_status of a job without status: NULL");
     octstr_destroy(active);
     octstr_destroy(done);
@@ -526,13 +528,13 @@ static void test_interrupted_move(void)
     make_job(spool, SPOOL_ACTIVE, "J2", 1);
     make_job(spool, SPOOL_DONE, "J2", 0);
     rename(octstr_get_cstr(from), octstr_get_cstr(to));
-    ok(spool_read_status(spool, SPOOL_DONE, octstr_imm("J2")) == NULL
+    ok(spool_read_status(spool, SPOOL_DONE, octstr_imm("J2"), NULL) == NULL
        && S_ISREG(mode_of(octstr_get_cstr(kept))),
        "a status is never taken from a directory that holds its job");
-    ok(spool_read_status(spool, SPOOL_FAILED, octstr_imm("J1")) == NULL
+    ok(spool_read_status(spool, SPOOL_FAILED, octstr_imm("J1"), NULL) == NULL
        && S_ISREG(mode_of(octstr_get_cstr(left))),
        "nor fetched for a job that is not where the caller says");
-    text = spool_read_status(spool, SPOOL_DONE, octstr_imm("J1"));
+    text = spool_read_status(spool, SPOOL_DONE, octstr_imm("J1"), NULL);
     ok(text != NULL && octstr_str_compare(text, "Job: x\n") == 0
        && mode_of(octstr_get_cstr(left)) == 0,
        "spool_read_status finishes the move: the status follows its job to done/");
@@ -555,14 +557,14 @@ static void test_status_moves_first(void)
 
     make_job(spool, SPOOL_ACTIVE, "J1", 1);
     rename(octstr_get_cstr(in_active), octstr_get_cstr(in_done));
-    ok(spool_read_status_at(spool, SPOOL_ACTIVE, octstr_imm("J1")) == NULL,
+    ok(spool_read_status_at(spool, SPOOL_ACTIVE, octstr_imm("J1"), NULL) == NULL,
        "spool_read_status_at looks only where it is told");
     text = spool_peek_status(spool, SPOOL_ACTIVE, octstr_imm("J1"));
     ok(text != NULL && octstr_str_compare(text, "Job: x\n") == 0
        && S_ISREG(mode_of(octstr_get_cstr(in_done))) && mode_of(octstr_get_cstr(in_active)) == 0,
        "spool_peek_status reads the stray status where it is and moves nothing");
     octstr_destroy(text);
-    text = spool_read_status(spool, SPOOL_ACTIVE, octstr_imm("J1"));
+    text = spool_read_status(spool, SPOOL_ACTIVE, octstr_imm("J1"), NULL);
     ok(text != NULL && S_ISREG(mode_of(octstr_get_cstr(in_active)))
        && mode_of(octstr_get_cstr(in_done)) == 0,
        "spool_read_status brings the status back to the job that stayed behind");
@@ -572,7 +574,7 @@ static void test_status_moves_first(void)
     make_job(spool, SPOOL_ACTIVE, "J2", 0);
     spool_write_status(spool, SPOOL_DONE, octstr_imm("J2"), octstr_imm("Job: y\n"), &error);
     ok(spool_move_job(spool, octstr_imm("J2"), SPOOL_ACTIVE, SPOOL_DONE, &error) == 0
-       && (text = spool_read_status_at(spool, SPOOL_DONE, octstr_imm("J2"))) != NULL
+       && (text = spool_read_status_at(spool, SPOOL_DONE, octstr_imm("J2"), NULL)) != NULL
        && octstr_str_compare(text, "Job: y\n") == 0,
        "spool_move_job moves the job to the status already written there");
     octstr_destroy(text);
@@ -744,7 +746,7 @@ static void test_keep_done(void)
 
 static int status_is(Spool *spool, SpoolState state, const char *name, const char *want)
 {
-    Octstr *got = spool_read_status_at(spool, state, octstr_imm(name));
+    Octstr *got = spool_read_status_at(spool, state, octstr_imm(name), NULL);
     int same = got != NULL && strcmp(octstr_get_cstr(got), want) == 0;
 
     octstr_destroy(got);
@@ -922,6 +924,65 @@ static void remove_scratch(void)
     octstr_destroy(cmd);
 }
 
+/* ---- a status that cannot be read just now ---- */
+
+/* No more than `spare` new descriptors until restore_descriptors(). */
+static struct rlimit use_up_descriptors(int spare)
+{
+    struct rlimit before, none;
+    int lowest_free = dup(0);
+
+    if (getrlimit(RLIMIT_NOFILE, &before) == -1 || lowest_free == -1)
+        panic(errno, "getrlimit/dup");
+    close(lowest_free);
+    none = before;
+    none.rlim_cur = lowest_free + spare;
+    if (setrlimit(RLIMIT_NOFILE, &none) == -1)
+        panic(errno, "setrlimit");
+    return before;
+}
+
+static void restore_descriptors(struct rlimit before)
+{
+    if (setrlimit(RLIMIT_NOFILE, &before) == -1)
+        panic(errno, "setrlimit");
+}
+
+static void test_unreadable_status(void)
+{
+    Spool *spool = open_spool("u");
+    Octstr *fifo = spool_status_path(spool, SPOOL_DONE, octstr_imm("piped"));
+    Octstr *text, *summary = NULL, *error = NULL;
+    struct rlimit before;
+    int unreadable = -1, ok_read, ok_requeue;
+
+    make_job(spool, SPOOL_DONE, "bare", 0);
+    text = spool_read_status(spool, SPOOL_DONE, octstr_imm("bare"), &unreadable);
+    ok(text == NULL && unreadable == 0, "no status file: NULL, and not 'unreadable'");
+    make_job(spool, SPOOL_DONE, "piped", 0);
+    mkfifo(octstr_get_cstr(fifo), 0660);
+    text = spool_read_status_at(spool, SPOOL_DONE, octstr_imm("piped"), &unreadable);
+    ok(text == NULL && unreadable == 0,
+       "a status that is a FIFO is refused, not 'unreadable' (a new one may replace it)");
+    make_job(spool, SPOOL_FAILED, "kept", 1);
+    before = use_up_descriptors(0);
+    text = spool_read_status_at(spool, SPOOL_FAILED, octstr_imm("kept"), &unreadable);
+    ok_read = text == NULL && unreadable == 1;
+    restore_descriptors(before);
+    before = use_up_descriptors(1);     /* the status lock's */
+    ok_requeue = spool_requeue(spool, octstr_imm("kept"), 0, &summary, &error) == -1;
+    restore_descriptors(before);
+    ok(ok_read, "out of descriptors: NULL and 'unreadable'");
+    ok(ok_requeue && error != NULL && contains(error, "cannot be read now"),
+       "requeue refuses then, instead of sending every recipient again");
+    diag_error(error);
+    ok(status_is(spool, SPOOL_FAILED, "kept", "Job: x\n"), "and the record is intact");
+    octstr_destroy(fifo);
+    octstr_destroy(summary);
+    octstr_destroy(error);
+    spool_close(spool);
+}
+
 int main(void)
 {
     gwlib_init();
@@ -947,6 +1008,7 @@ int main(void)
     test_read_large();
     test_stale_temps();
     test_keep_done();
+    test_unreadable_status();
     test_stage_new_status();
     test_stage_replaces();
     test_stage_discard();
