@@ -13,13 +13,13 @@
 #include <stdlib.h>
 #include <dirent.h>
 #include <unistd.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
 
 #include "gwlib/gwlib.h"
 #include "encode/wbxml.h"
 #include "daemon/job_loader.h"
 #include "../lib/tap.h"
+#include "../lib/descriptors.h"
 
 #define BACKLOG 1000
 #define MAX_PENDING 100
@@ -210,22 +210,6 @@ static DIR *open_state(Octstr *dir, const char *state)
     return d;
 }
 
-/* Stop opening files beyond `spare` more than are open now. */
-static struct rlimit limit_descriptors(int spare)
-{
-    struct rlimit before, low;
-    int fd = dup(0);
-
-    if (getrlimit(RLIMIT_NOFILE, &before) == -1 || fd == -1)
-        panic(errno, "getrlimit/dup");
-    close(fd);
-    low = before;
-    low.rlim_cur = fd + spare;
-    if (setrlimit(RLIMIT_NOFILE, &low) == -1)
-        panic(errno, "setrlimit");
-    return before;
-}
-
 /* From now on finish jobs at once; finish the ones kept, too. */
 static void stop_holding(InstantDispatcher *d)
 {
@@ -273,8 +257,7 @@ static void test_short_of_descriptors(Octstr *top)
        jobs_in(active), held);
     ok(jobs_in(new) == SHORT_BACKLOG - held - 1,
        "and it claimed no more, rescans included: new/ still has %ld", jobs_in(new));
-    if (setrlimit(RLIMIT_NOFILE, &before) == -1)
-        panic(errno, "setrlimit");
+    restore_descriptors(before);
     stop_holding(&d);
     wait_until_taken(&d, SHORT_BACKLOG, 20);
     job_loader_stop(d.loader);

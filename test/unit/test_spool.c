@@ -12,7 +12,6 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/time.h>
 #include <unistd.h>
@@ -23,6 +22,7 @@
 #include "spool/retention.h"
 #include "spool/requeue.h"
 #include "../lib/tap.h"
+#include "../lib/descriptors.h"
 
 static char scratch[] = "/tmp/test_spool.XXXXXX";
 
@@ -926,28 +926,6 @@ static void remove_scratch(void)
 
 /* ---- a status that cannot be read just now ---- */
 
-/* No more than `spare` new descriptors until restore_descriptors(). */
-static struct rlimit use_up_descriptors(int spare)
-{
-    struct rlimit before, none;
-    int lowest_free = dup(0);
-
-    if (getrlimit(RLIMIT_NOFILE, &before) == -1 || lowest_free == -1)
-        panic(errno, "getrlimit/dup");
-    close(lowest_free);
-    none = before;
-    none.rlim_cur = lowest_free + spare;
-    if (setrlimit(RLIMIT_NOFILE, &none) == -1)
-        panic(errno, "setrlimit");
-    return before;
-}
-
-static void restore_descriptors(struct rlimit before)
-{
-    if (setrlimit(RLIMIT_NOFILE, &before) == -1)
-        panic(errno, "setrlimit");
-}
-
 static void test_unreadable_status(void)
 {
     Spool *spool = open_spool("u");
@@ -965,11 +943,11 @@ static void test_unreadable_status(void)
     ok(text == NULL && unreadable == 0,
        "a status that is a FIFO is refused, not 'unreadable' (a new one may replace it)");
     make_job(spool, SPOOL_FAILED, "kept", 1);
-    before = use_up_descriptors(0);
+    before = limit_descriptors(0);
     text = spool_read_status_at(spool, SPOOL_FAILED, octstr_imm("kept"), &unreadable);
     ok_read = text == NULL && unreadable == 1;
     restore_descriptors(before);
-    before = use_up_descriptors(1);     /* the status lock's */
+    before = limit_descriptors(1);     /* the status lock's */
     ok_requeue = spool_requeue(spool, octstr_imm("kept"), 0, &summary, &error) == -1;
     restore_descriptors(before);
     ok(ok_read, "out of descriptors: NULL and 'unreadable'");
