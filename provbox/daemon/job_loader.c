@@ -37,7 +37,7 @@ struct JobLoader {
     List *chunk;             /* loaded, claims not yet synced */
     int inotify_fd;
     time_t last_rescan;
-    int postponed;           /* a job was postponed: no more until a rescan */
+    int postponed;           /* a claim was postponed: no more this round */
     time_t last_temp_sweep;  /* 0 until the first sweep, at start-up */
     Mutex *counters_lock;
     JobLoaderCounters counters;
@@ -48,8 +48,8 @@ static long free_slots(JobLoader *l)
     return l->config->max_held_jobs - dict_key_count(l->held);
 }
 
-/* Room to take one more job in now. */
-static int can_take(JobLoader *l)
+/* Room to claim one more job now. */
+static int can_claim(JobLoader *l)
 {
     return free_slots(l) > 0 && !l->postponed;
 }
@@ -66,10 +66,11 @@ static void count(JobLoader *l, IntakeResult result)
     mutex_unlock(l->counters_lock);
 }
 
-/* A job not taken in. A postponed one (this process is short of
- * descriptors, or cannot read a status now) stops the taking until the
- * next rescan, instead of moving more jobs into active/ to no avail. */
-static void not_taken(JobLoader *l, IntakeResult result)
+/* A job not claimed. A postponed claim (this process is short of
+ * descriptors, or cannot read the job's status now) ends the claiming for
+ * this round, instead of moving more jobs into active/ to no avail; the
+ * next round, a second or an inotify event later, tries again. */
+static void not_claimed(JobLoader *l, IntakeResult result)
 {
     count(l, result);
     if (result == INTAKE_POSTPONED)
@@ -113,13 +114,13 @@ static long claim_from(JobLoader *l, List *names, SpoolState from, long most)
     long left = 0, claimed = 0;
 
     while ((name = gwlist_extract_first(names)) != NULL) {
-        if (l->running && can_take(l) && claimed < most) {
+        if (l->running && can_claim(l) && claimed < most) {
             aj = intake_claim(l->spool, l->config, l->cache, name, from, &result);
             if (aj != NULL) {
                 keep(l, aj);
                 claimed++;
             } else {
-                not_taken(l, result);
+                not_claimed(l, result);
             }
         } else {
             left++;
@@ -166,12 +167,12 @@ static void adopt_orphans(JobLoader *l)
     ActiveJob *aj;
 
     while ((name = gwlist_extract_first(names)) != NULL) {
-        if (can_take(l) && dict_get(l->held, name) == NULL) {
+        if (free_slots(l) > 0 && dict_get(l->held, name) == NULL) {
             aj = intake_adopt(l->spool, l->config, l->cache, name, &result);
             if (aj != NULL)
                 keep(l, aj);
             else
-                not_taken(l, result);
+                count(l, result);   /* postponed: it is in active/ already */
         }
         octstr_destroy(name);
     }
@@ -191,13 +192,13 @@ static void claim_jobs(JobLoader *l)
     time_t now = time(NULL);
     int rescan = now - l->last_rescan >= l->config->rescan_interval;
 
+    l->postponed = 0;
     if (rescan) {
         l->last_rescan = now;
-        l->postponed = 0;
         adopt_orphans(l);
         claim_from(l, intake_due(l->spool, free_slots(l)), SPOOL_DEFERRED, free_slots(l));
     }
-    if ((rescan || l->scan_new) && can_take(l)) {
+    if ((rescan || l->scan_new) && can_claim(l)) {
         long most = free_slots(l) < HANDOVER_CHUNK ? free_slots(l) : HANDOVER_CHUNK;
         long wanted = most * CLAIM_CHOICE;
         List *names = spool_list(l->spool, SPOOL_NEW, wanted);
