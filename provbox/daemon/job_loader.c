@@ -36,6 +36,7 @@ struct JobLoader {
     CompileCache *cache;
     List *chunk;             /* loaded, claims not yet synced */
     int inotify_fd;
+    SpoolCursor *new_jobs;   /* the listing of new/, going on round after round */
     time_t last_rescan;
     int postponed;           /* a claim was postponed: no more this round */
     time_t last_temp_sweep;  /* 0 until the first sweep, at start-up */
@@ -135,8 +136,10 @@ static long claim_from(JobLoader *l, List *names, SpoolState from, long most)
  * Several provbox processes on one spool list new/ in the same order; each
  * takes its jobs in a random order from a list CLAIM_CHOICE times longer
  * than it claims, so that they seldom race for the same job. A pass claims
- * at most HANDOVER_CHUNK jobs, so that its list is fresh: names another
- * provbox claimed since are gone from the next one.
+ * at most HANDOVER_CHUNK jobs, so that its list is fresh. The listing goes
+ * on where the last pass stopped (a SpoolCursor), so the names a pass
+ * leaves come round again when it has reached the end of new/ and started
+ * over, and no pass reads again what the ones before it read.
  */
 static List *shuffled(List *names)
 {
@@ -200,14 +203,16 @@ static void claim_jobs(JobLoader *l)
     }
     if ((rescan || l->scan_new) && can_claim(l)) {
         long most = free_slots(l) < HANDOVER_CHUNK ? free_slots(l) : HANDOVER_CHUNK;
-        long wanted = most * CLAIM_CHOICE;
-        List *names = spool_list(l->spool, SPOOL_NEW, wanted);
-        int listed_all = gwlist_len(names) < wanted;
+        int whole;
+        List *names;
 
+        if (rescan)
+            spool_cursor_rewind(l->new_jobs);
+        names = spool_cursor_next(l->new_jobs, most * CLAIM_CHOICE, &whole);
         /* Look again next round unless every job in new/ was listed and
          * tried: the dispatcher frees slots while this one claims, so room
          * left at the end says nothing about new/. */
-        l->scan_new = (claim_from(l, shuffled(names), SPOOL_NEW, most) > 0 || !listed_all)
+        l->scan_new = (claim_from(l, shuffled(names), SPOOL_NEW, most) > 0 || !whole)
                       && !l->postponed;
     }
 }
@@ -313,6 +318,7 @@ JobLoader *job_loader_create(const ProvboxConfig *config, Spool *spool,
     l->cache = compile_cache_create();
     l->chunk = gwlist_create();
     l->inotify_fd = watch_new(spool);
+    l->new_jobs = spool_cursor_create(spool, SPOOL_NEW);
     l->scan_new = 1;
     l->room_lock = mutex_create();
     l->counters_lock = mutex_create();
@@ -356,6 +362,7 @@ void job_loader_destroy(JobLoader *l)
     gwlist_destroy(l->chunk, NULL);
     dict_destroy(l->held);
     compile_cache_destroy(l->cache);
+    spool_cursor_destroy(l->new_jobs);
     if (l->inotify_fd != -1)
         close(l->inotify_fd);
     mutex_destroy(l->room_lock);

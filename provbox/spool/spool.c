@@ -1005,6 +1005,65 @@ time_t spool_last_change(Spool *spool, SpoolState state, Octstr *name)
     return last;
 }
 
+struct SpoolCursor {
+    Spool *spool;
+    SpoolState state;
+    DIR *dir;           /* NULL: opened at the next call */
+    int at_top;
+};
+
+SpoolCursor *spool_cursor_create(Spool *spool, SpoolState state)
+{
+    SpoolCursor *c = gw_malloc(sizeof(*c));
+
+    c->spool = spool;
+    c->state = state;
+    c->dir = NULL;
+    c->at_top = 1;
+    return c;
+}
+
+List *spool_cursor_next(SpoolCursor *c, long max, int *whole)
+{
+    List *names = gwlist_create();
+    struct dirent *e;
+    int from_top = c->at_top, ended = 0;
+
+    if (c->dir == NULL && (c->dir = open_state_dir(c->spool, c->state)) == NULL) {
+        *whole = 1;
+        return names;
+    }
+    c->at_top = 0;
+    while (!ended && gwlist_len(names) < max) {
+        if ((e = readdir(c->dir)) == NULL)
+            ended = 1;
+        else if (name_ok(e->d_name, strlen(e->d_name)))
+            gwlist_append(names, octstr_create(e->d_name));
+    }
+    if (ended) {
+        rewinddir(c->dir);
+        c->at_top = 1;
+    }
+    *whole = ended && from_top;
+    return names;
+}
+
+void spool_cursor_rewind(SpoolCursor *c)
+{
+    if (c->dir != NULL)
+        closedir(c->dir);
+    c->dir = NULL;
+    c->at_top = 1;
+}
+
+void spool_cursor_destroy(SpoolCursor *c)
+{
+    if (c == NULL)
+        return;
+    spool_cursor_rewind(c);
+    gw_free(c);
+}
+
 /* The job `name` (in the directory d) and its status, if any, both last
  * modified before since. A job is written before its status, so a young
  * job costs one stat(). */

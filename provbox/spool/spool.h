@@ -68,6 +68,24 @@ Octstr *spool_submit(Spool *spool, Octstr *content, Octstr **error);
  * guaranteed), skipping .status and dot files. The caller destroys the List.
  */
 List *spool_list(Spool *spool, SpoolState state, long max);
+
+/*
+ * A listing that goes on where the last one stopped, for a directory read
+ * again and again (the loader's new/). spool_list() starts at the top every
+ * time, so entries it skips (dot files, strays) and the emptied front are
+ * read again by every call. spool_cursor_next() gives up to max names from
+ * where the cursor is; at the end of the directory it goes back to the top
+ * for the next call, and sets *whole when this call began at the top (it
+ * has seen every entry). A directory that cannot be opened gives no names
+ * and *whole (it was logged). spool_cursor_rewind() starts the next call
+ * at the top, with the directory opened again. One thread at a time.
+ */
+typedef struct SpoolCursor SpoolCursor;
+
+SpoolCursor *spool_cursor_create(Spool *spool, SpoolState state);
+List *spool_cursor_next(SpoolCursor *cursor, long max, int *whole);
+void spool_cursor_rewind(SpoolCursor *cursor);
+void spool_cursor_destroy(SpoolCursor *cursor);
 /* When a job or its status last changed (the later mtime), or -1 when the
  * job is not in that state. */
 time_t spool_last_change(Spool *spool, SpoolState state, Octstr *name);

@@ -5,7 +5,8 @@
  * symlinks, FIFOs, directories, hard links and oversize files, bounded
  * listing, moves with the status file (and the repair of a move cut in
  * half), staged status writes (unnamed until installed, no temp file left),
- * unique, sortable names, and keep-done's removal of old jobs from done/.
+ * unique, sortable names, a listing cursor that goes on where it stopped,
+ * and keep-done's removal of old jobs from done/.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -424,6 +425,18 @@ static Octstr *joined_list(Spool *spool, SpoolState state, long max)
     return joined;
 }
 
+/* Jobs a to e in new/ (a and c with a status), a dot file and a stray status. */
+static void five_jobs_and_strays(Spool *spool, Octstr *dot, Octstr *stray)
+{
+    make_job(spool, SPOOL_NEW, "a", 1);
+    make_job(spool, SPOOL_NEW, "b", 0);
+    make_job(spool, SPOOL_NEW, "c", 1);
+    make_job(spool, SPOOL_NEW, "d", 0);
+    make_job(spool, SPOOL_NEW, "e", 0);
+    write_plain(dot, "not a job");
+    write_plain(stray, "status");
+}
+
 static void test_list_and_count(void)
 {
     Spool *spool = open_spool("l");
@@ -431,13 +444,7 @@ static void test_list_and_count(void)
     long age = -2, n;
     List *three;
 
-    make_job(spool, SPOOL_NEW, "a", 1);
-    make_job(spool, SPOOL_NEW, "b", 0);
-    make_job(spool, SPOOL_NEW, "c", 1);
-    make_job(spool, SPOOL_NEW, "d", 0);
-    make_job(spool, SPOOL_NEW, "e", 0);
-    write_plain(dot, "temp");
-    write_plain(stray, "status");
+    five_jobs_and_strays(spool, dot, stray);
     listed = joined_list(spool, SPOOL_NEW, 100);
     ok_str(octstr_get_cstr(listed), "a b c d e",
            "spool_list gives the jobs, not .status or dot files");
@@ -449,6 +456,68 @@ static void test_list_and_count(void)
     n = spool_count(spool, SPOOL_DONE, &age);
     ok(n == 0 && age == -1, "spool_count of an empty state: 0, age -1");
     octstr_destroy(listed);
+    octstr_destroy(dot);
+    octstr_destroy(stray);
+    spool_close(spool);
+}
+
+static void free_count(void *count)
+{
+    gw_free(count);
+}
+
+/* Names from the cursor into `seen` (counted); returns how many came. */
+static long take_names(SpoolCursor *cursor, long max, int *whole, Dict *seen)
+{
+    List *names = spool_cursor_next(cursor, max, whole);
+    Octstr *name;
+    long n = gwlist_len(names);
+    long *count;
+
+    while ((name = gwlist_extract_first(names)) != NULL) {
+        if ((count = dict_get(seen, name)) == NULL) {
+            count = gw_malloc(sizeof(*count));
+            *count = 0;
+            dict_put(seen, name, count);
+        }
+        ++*count;
+        octstr_destroy(name);
+    }
+    gwlist_destroy(names, NULL);
+    return n;
+}
+
+static void test_cursor(void)
+{
+    Spool *spool = open_spool("cur");
+    Octstr *dot = scratch_path("cur/new/.hidden"), *stray = scratch_path("cur/new/x.status");
+    SpoolCursor *cursor = spool_cursor_create(spool, SPOOL_NEW);
+    Dict *seen = dict_create(16, free_count);
+    long first, second, third, all;
+    int whole1, whole2, whole3, whole4;
+
+    five_jobs_and_strays(spool, dot, stray);
+    first = take_names(cursor, 2, &whole1, seen);
+    second = take_names(cursor, 2, &whole2, seen);
+    third = take_names(cursor, 2, &whole3, seen);
+    ok(first == 2 && second == 2 && third == 1 && dict_key_count(seen) == 5,
+       "a cursor goes on where it stopped: 2 + 2 + 1 names, 5 different ones");
+    ok(!whole1 && !whole2 && !whole3,
+       "no call that began mid-way says it saw the whole directory");
+    make_job(spool, SPOOL_NEW, "f", 0);
+    dict_destroy(seen);
+    seen = dict_create(16, free_count);
+    all = take_names(cursor, 100, &whole4, seen);
+    ok(all == 6 && whole4, "at the end it starts over: the next call lists all 6 (a new job "
+       "too), and says it saw the whole directory");
+    take_names(cursor, 2, &whole1, seen);
+    spool_cursor_rewind(cursor);
+    dict_destroy(seen);
+    seen = dict_create(16, free_count);
+    all = take_names(cursor, 100, &whole1, seen);
+    ok(all == 6 && whole1, "after spool_cursor_rewind the next call starts at the top");
+    dict_destroy(seen);
+    spool_cursor_destroy(cursor);
     octstr_destroy(dot);
     octstr_destroy(stray);
     spool_close(spool);
@@ -978,6 +1047,7 @@ int main(void)
     test_submit();
     test_read();
     test_list_and_count();
+    test_cursor();
     test_move();
     test_interrupted_move();
     test_status_moves_first();
