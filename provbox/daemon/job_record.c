@@ -8,7 +8,6 @@
 #include "spool/job_lock.h"
 #include "daemon/job_record.h"
 
-
 void job_record_derive_state(RecipientStatus *r)
 {
     if (r->state == RCPT_FAILED || r->state == RCPT_EXPIRED)

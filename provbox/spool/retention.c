@@ -19,14 +19,12 @@ static int remove_if_unchanged(Spool *spool, Octstr *name, time_t since)
     Octstr *job = spool_path(spool, SPOOL_DONE, name);
     Octstr *status = spool_status_path(spool, SPOOL_DONE, name);
     Octstr *why = NULL;
-    time_t last;
     int lock = job_lock_status(spool, name, &why), removed = 0;
 
     if (lock == -1) {
         warning(0, "Job %s stays in done/: %s", octstr_get_cstr(name), octstr_get_cstr(why));
     } else {
-        last = spool_last_change(spool, SPOOL_DONE, name);
-        if (last >= 0 && last < since) {
+        if (spool_unchanged_since(spool, SPOOL_DONE, name, since)) {
             if (unlink_if_there(status) == 0 && unlink_if_there(job) == 0)
                 removed = 1;
             else

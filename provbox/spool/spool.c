@@ -988,23 +988,6 @@ List *spool_list(Spool *spool, SpoolState state, long max)
     return names;
 }
 
-time_t spool_last_change(Spool *spool, SpoolState state, Octstr *name)
-{
-    Octstr *job = spool_path(spool, state, name);
-    Octstr *status = spool_status_path(spool, state, name);
-    struct stat st;
-    time_t last = -1;
-
-    if (lstat(octstr_get_cstr(job), &st) == 0) {
-        last = st.st_mtime;
-        if (lstat(octstr_get_cstr(status), &st) == 0 && st.st_mtime > last)
-            last = st.st_mtime;
-    }
-    octstr_destroy(job);
-    octstr_destroy(status);
-    return last;
-}
-
 struct SpoolCursor {
     Spool *spool;
     SpoolState state;
@@ -1064,18 +1047,27 @@ void spool_cursor_destroy(SpoolCursor *c)
     gw_free(c);
 }
 
-/* The job `name` (in the directory d) and its status, if any, both last
- * modified before since. A job is written before its status, so a young
- * job costs one stat(). */
-static int unchanged_in(DIR *d, const char *name, time_t since)
+/* The job (a path relative to dir, or absolute) is there, and it and its
+ * status, if any, were both last modified before since. A job is written
+ * before its status, so a young job costs one stat(). */
+static int unchanged_at(int dir, const char *job, time_t since)
 {
-    char status[NAME_MAX + sizeof(STATUS_SUFFIX)];
+    char status[PATH_MAX];
     struct stat st;
 
-    if (fstatat(dirfd(d), name, &st, AT_SYMLINK_NOFOLLOW) != 0 || st.st_mtime >= since)
+    if (fstatat(dir, job, &st, AT_SYMLINK_NOFOLLOW) != 0 || st.st_mtime >= since)
         return 0;
-    snprintf(status, sizeof(status), "%s" STATUS_SUFFIX, name);
-    return fstatat(dirfd(d), status, &st, AT_SYMLINK_NOFOLLOW) != 0 || st.st_mtime < since;
+    snprintf(status, sizeof(status), "%s" STATUS_SUFFIX, job);
+    return fstatat(dir, status, &st, AT_SYMLINK_NOFOLLOW) != 0 || st.st_mtime < since;
+}
+
+int spool_unchanged_since(Spool *spool, SpoolState state, Octstr *name, time_t since)
+{
+    Octstr *job = spool_path(spool, state, name);
+    int unchanged = unchanged_at(AT_FDCWD, octstr_get_cstr(job), since);
+
+    octstr_destroy(job);
+    return unchanged;
 }
 
 List *spool_list_unchanged(Spool *spool, SpoolState state, time_t since, long max)
@@ -1085,7 +1077,7 @@ List *spool_list_unchanged(Spool *spool, SpoolState state, time_t since, long ma
     struct dirent *e;
 
     while (d != NULL && gwlist_len(names) < max && (e = readdir(d)) != NULL)
-        if (name_ok(e->d_name, strlen(e->d_name)) && unchanged_in(d, e->d_name, since))
+        if (name_ok(e->d_name, strlen(e->d_name)) && unchanged_at(dirfd(d), e->d_name, since))
             gwlist_append(names, octstr_create(e->d_name));
     if (d != NULL)
         closedir(d);

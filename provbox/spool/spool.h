@@ -86,11 +86,11 @@ SpoolCursor *spool_cursor_create(Spool *spool, SpoolState state);
 List *spool_cursor_next(SpoolCursor *cursor, long max, int *whole);
 void spool_cursor_rewind(SpoolCursor *cursor);
 void spool_cursor_destroy(SpoolCursor *cursor);
-/* When a job or its status last changed (the later mtime), or -1 when the
- * job is not in that state. */
-time_t spool_last_change(Spool *spool, SpoolState state, Octstr *name);
-/* Names of up to max jobs in a state unchanged since `since`: the whole
- * directory is read, a stat() or two per job. */
+
+/* 1 when the job is in that state and neither it nor its status has been
+ * modified since `since`. spool_list_unchanged() gives up to max such jobs:
+ * the whole directory is read, a stat() or two per job. */
+int spool_unchanged_since(Spool *spool, SpoolState state, Octstr *name, time_t since);
 List *spool_list_unchanged(Spool *spool, SpoolState state, time_t since, long max);
 
 /* Number of jobs in a state, and, unless oldest_age is NULL, the age in
