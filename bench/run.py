@@ -4,7 +4,7 @@
     python3 bench/run.py --build /tmp/build [--quick] [--runs N] [--only a,b]
 
 Parts (--only picks some): ceiling, e2e, sendota, encoder, spool, latency,
-multi. Each starts its own throw-away lab (test/lib/lab.py: bearerbox +
+multi, floor. Each starts its own throw-away lab (test/lib/lab.py: bearerbox +
 fakesmsc on free 127.0.0.1 ports) and stops what it started. Segments are
 counted where they arrive: the "Got message" lines fakesmsc writes into its
 log (-v 0 -F file -V 0), polled every few milliseconds. Every figure is
@@ -29,6 +29,8 @@ DOC = os.path.join(SRC, "doc", "examples", "wm-trust-bootstrap.xml")
 RECEIVER_BASE = 4790000000
 PIN = "1234"
 DEFAULT_DLR_MASK = 27
+CLAIM_CHUNK = 64        # provbox's loader hands jobs over 64 at a time
+FLOOR_MODES = ("renames", "status", "dlr")
 
 # The dropper: reads job names on stdin, renames them from argv[1] into
 # argv[2], prints the time of its first and of its last rename.
@@ -65,6 +67,41 @@ def cpu_when_idle(pid, timeout=120):
             return now
         last = now
     return last
+
+
+def machine_busy_seconds():
+    """CPU seconds all cores together have been busy so far (/proc/stat:
+    everything but idle and iowait)."""
+    with open("/proc/stat") as f:
+        ticks = [int(x) for x in f.readline().split()[1:9]]
+    return (sum(ticks) - ticks[3] - ticks[4]) / os.sysconf("SC_CLK_TCK")
+
+
+class CpuAccount:
+    """Where the machine's cores went from its creation to stop(): the busy
+    cores overall and each named process's share, in cores (CPU seconds
+    per second). "others" is what none of them used: the bench itself (its
+    meter and dropper), curl, the kernel's own threads."""
+
+    def __init__(self, pids):
+        self.pids = pids
+        self.t0 = time.time()
+        self.busy0 = machine_busy_seconds()
+        self.cpu0 = {name: cpu_seconds(pid) for name, pid in pids.items()}
+
+    def stop(self):
+        seconds = time.time() - self.t0
+        cores = {name: (cpu_seconds(pid) - self.cpu0[name]) / seconds
+                 for name, pid in self.pids.items()}
+        busy = (machine_busy_seconds() - self.busy0) / seconds
+        r = {"cores_busy": busy}
+        r.update(("cores_%s" % name, c) for name, c in cores.items())
+        r["cores_others"] = busy - sum(cores.values())
+        return r
+
+
+def gateway_pids(lab):
+    return {"bearerbox": lab.bearerbox.pid, "fakesmsc": lab.fakesmsc.pid}
 
 
 def vm_hwm_kb(pid):
@@ -274,11 +311,14 @@ class Bench:
                                      "127.0.0.1", str(lab.box_port), self.segments_file,
                                      str(n), str(self.args.window), str(mask)],
                                     stdout=subprocess.PIPE, text=True)
+            account = CpuAccount(dict(gateway_pids(lab), box=proc.pid))
             t1 = meter.wait_for(n * self.per_job, timeout=600)
+            cores = account.stop()
             out, _ = proc.communicate(timeout=120)
             seconds = t1 - t0
             r = {"jobs": n, "seconds": seconds, "segments_per_s": n * self.per_job / seconds,
                  "jobs_per_s": n / seconds, "box": out.strip()}
+            r.update(cores)
             self.keep_series("ceiling-dlr" if dlr else "ceiling-nodlr", meter, t0)
             return r
 
@@ -292,7 +332,9 @@ class Bench:
             cpu0 = cpu_seconds(proc.pid)
             commits0 = journal_commits(spool)
             dropper, t0 = self.start_drop(spool, names)
+            account = CpuAccount(dict(gateway_pids(lab), box=proc.pid))
             t1 = meter.wait_for(n * self.per_job, timeout=1200)
+            cores = account.stop()
             t_drop = self.drop_finished(dropper)
             t_done = self.wait_jobs(spool, "done", n, timeout=600)
             cpu = cpu_when_idle(proc.pid) - cpu0
@@ -304,6 +346,7 @@ class Bench:
                  "drop_seconds": t_drop - t0, "all_done_seconds": t_done - t0,
                  "cpu_s_per_1000_jobs": cpu * 1000.0 / n,
                  "vm_hwm_mb": vm_hwm_kb(proc.pid) / 1024.0}
+            r.update(cores)
             if commits0 is not None:
                 r["journal_commits_per_1000_jobs"] = (commits - commits0) * 1000.0 / n
             return r
@@ -325,15 +368,41 @@ class Bench:
                                      "--parallel-max", str(self.args.http_parallel),
                                      "-K", urls, "-w", "%{http_code}\n"],
                                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+            account = CpuAccount(dict(gateway_pids(lab), box=lab.smsbox.pid, curl=curl.pid))
             t1 = meter.wait_for(n * self.per_job, timeout=1200)
+            cores = account.stop()
             codes, _ = curl.communicate(timeout=600)
             cpu = cpu_when_idle(lab.smsbox.pid) - cpu0
             seconds = t1 - t0
             accepted = sum(1 for c in codes.split() if c == "202")
             self.keep_series("sendota", meter, t0)
-            return {"jobs": n, "seconds": seconds, "jobs_per_s": n / seconds,
-                    "segments_per_s": n * self.per_job / seconds, "http_202": accepted,
-                    "smsbox_cpu_s_per_1000_jobs": cpu * 1000.0 / n}
+            r = {"jobs": n, "seconds": seconds, "jobs_per_s": n / seconds,
+                 "segments_per_s": n * self.per_job / seconds, "http_202": accepted,
+                 "smsbox_cpu_s_per_1000_jobs": cpu * 1000.0 / n}
+            r.update(cores)
+            return r
+
+    def spool_floor(self, n):
+        """bench/spoolfloor on n jobs in a spool of its own (in --spool-root
+        where given), once per mode: CPU s per 1,000 jobs of the least a
+        durable file-per-job spool does."""
+        r = {"jobs": n}
+        for mode in FLOOR_MODES:
+            spool = tempfile.mkdtemp(prefix="provbox-bench-floor-", dir=self.args.spool_root)
+            try:
+                for state in ("active", "done"):
+                    os.mkdir(os.path.join(spool, state))
+                self.write_jobs(spool, n, dlr=False, where="new")
+                os.sync()
+                out = subprocess.run([os.path.join(self.args.build, "bench", "spoolfloor"),
+                                      spool, str(CLAIM_CHUNK), mode],
+                                     check=True, stdout=subprocess.PIPE, text=True).stdout
+            finally:
+                shutil.rmtree(spool)
+            figures = dict(item.split("=") for item in out.split())
+            r["%s_jobs_per_s" % mode] = float(figures["jobs_per_s"])
+            r["%s_cpu_s_per_1000_jobs" % mode] = float(figures["cpu_s_per_1000_jobs"])
+        return r
 
     def encoder(self):
         corpus = sorted(os.path.join(SRC, "test", "corpus", f)
@@ -565,6 +634,33 @@ TARGETS = [
 ]
 
 
+def cpu_budget(ceiling, share=0.90):
+    """CPU s per 1,000 jobs a box may use and still let bearerbox and
+    fakesmsc carry `share` of the ceiling box's rate: every core of the
+    machine less their CPU at that rate (the ceiling run's, scaled), over
+    the jobs/s. Generous: it counts every core as usable and nothing for
+    the kernel's own threads, the file system's journal or the bench."""
+    gateway = share * (ceiling["cores_bearerbox"] + ceiling["cores_fakesmsc"])
+    return (os.cpu_count() - gateway) / (share * ceiling["jobs_per_s"]) * 1000.0
+
+
+def cpu_budgets(res):
+    """The budget at 90% of each ceiling next to what provbox and the
+    spool floor use, where the runs measured them."""
+    out = {}
+    for dlr, ceiling, e2e, floor_mode in (("nodlr", "ceiling_nodlr", "e2e_nodlr", "status"),
+                                          ("dlr", "ceiling_dlr", "e2e_dlr", "dlr")):
+        if "cores_bearerbox" not in res.get(ceiling, {}):
+            continue
+        out["%s_budget_cpu_s_per_1000_jobs" % dlr] = cpu_budget(res[ceiling])
+        if e2e in res:
+            out["%s_provbox_cpu_s_per_1000_jobs" % dlr] = res[e2e]["cpu_s_per_1000_jobs"]
+        if "spool_floor" in res:
+            out["%s_floor_cpu_s_per_1000_jobs" % dlr] = (
+                res["spool_floor"]["%s_cpu_s_per_1000_jobs" % floor_mode])
+    return out
+
+
 def ratios(res):
     r = {}
 
@@ -612,6 +708,16 @@ def print_results(res):
         if s["waiting"] >= 100000:
             log("spool peak RSS with %d waiting: %.1f MB (target <= 64: %s)" % (
                 s["waiting"], s["vm_hwm_mb"], "met" if s["vm_hwm_mb"] <= 64 else "NOT met"))
+    budget = res.get("cpu_budget", {})
+    for dlr, label in (("nodlr", "DLR: no"), ("dlr", "default DLR mask")):
+        key = "%s_budget_cpu_s_per_1000_jobs" % dlr
+        if key in budget:
+            log("CPU budget at 90%% of the ceiling, %s: %.3f CPU s per 1,000 jobs "
+                "(%d cores less bearerbox and fakesmsc at that rate); provbox uses %s, "
+                "the spool floor %s" % (
+                    label, budget[key], os.cpu_count(),
+                    fmt_or_dash(budget.get("%s_provbox_cpu_s_per_1000_jobs" % dlr)),
+                    fmt_or_dash(budget.get("%s_floor_cpu_s_per_1000_jobs" % dlr))))
     if "multi" in res:
         log("several instances: %d duplicate segments, %d recipients without a recorded DLR"
             % (res["multi"]["duplicate_segments"], res["multi"]["recipients_not_delivered"]))
@@ -629,6 +735,10 @@ def fmt(v):
     if isinstance(v, float):
         return "%.3f" % v if abs(v) < 10 else "%.0f" % v
     return str(v)
+
+
+def fmt_or_dash(v):
+    return "-" if v is None else "%.3f" % v
 
 
 PLOTTED_SERIES = ("ceiling-dlr", "provbox-dlr", "ceiling-nodlr", "provbox-nodlr", "sendota")
@@ -672,7 +782,7 @@ def main():
     ap.add_argument("--provbox-log-level", type=int, default=1)
     ap.add_argument("--spool-root", default=None,
                     help="make the spools here (default: inside each lab, under TMPDIR)")
-    ap.add_argument("--only", default="ceiling,e2e,sendota,encoder,spool,latency,multi")
+    ap.add_argument("--only", default="ceiling,e2e,sendota,encoder,spool,latency,multi,floor")
     args = ap.parse_args()
     args.build = os.path.abspath(args.build)
     args.runs = args.runs or (1 if args.quick else 3)
@@ -707,7 +817,12 @@ def main():
             one("e2e_dlr", bench.e2e, True, n)
         if "multi" in parts:
             one("multi", bench.multi, n)
+        if "floor" in parts:
+            one("spool_floor", bench.spool_floor, n)
     res = {k: median_of(v) for k, v in runs.items()}
+    budget = cpu_budgets(res)
+    if budget:
+        res["cpu_budget"] = budget
     if "encoder" in parts:
         res["encoder"] = median_of([bench.encoder() for _ in range(args.runs)])
     if "latency" in parts:
