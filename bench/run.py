@@ -486,7 +486,10 @@ class Bench:
             meter.keep_lines = True
             meter.poll()
             dropper, t0 = self.start_drop(spool, names)
+            account = CpuAccount(dict(gateway_pids(lab),
+                                      **{"box%d" % k: p.pid for k, p in enumerate(procs)}))
             t1 = meter.wait_for(n * self.per_job, timeout=1200)
+            cores = account.stop()
             self.drop_finished(dropper)
             self.wait_jobs(spool, "done", n, timeout=600)
             time.sleep(1.0)
@@ -497,11 +500,13 @@ class Bench:
                 per_receiver[receiver] = per_receiver.get(receiver, 0) + 1
             duplicates = sum(c - self.per_job for c in per_receiver.values() if c > self.per_job)
             undelivered = self.wait_delivered(spool, names, timeout=120)
-            return {"instances": instances, "jobs": n, "seconds": t1 - t0,
-                    "jobs_per_s": n / (t1 - t0), "segments": meter.count,
-                    "duplicate_segments": duplicates, "receivers": len(per_receiver),
-                    "recipients_not_delivered": undelivered,
-                    "cpu_s_per_1000_jobs": sum(cpu_when_idle(p.pid) for p in procs) * 1000.0 / n}
+            r = {"instances": instances, "jobs": n, "seconds": t1 - t0,
+                 "jobs_per_s": n / (t1 - t0), "segments": meter.count,
+                 "duplicate_segments": duplicates, "receivers": len(per_receiver),
+                 "recipients_not_delivered": undelivered,
+                 "cpu_s_per_1000_jobs": sum(cpu_when_idle(p.pid) for p in procs) * 1000.0 / n}
+            r.update(cores)
+            return r
 
     @staticmethod
     def wait_delivered(spool, names, timeout):
