@@ -180,19 +180,19 @@ static void count(const Report *r, ReportCounts *counts)
         counts->other++;
 }
 
-static void send_ack(BoxLink *link, Msg *report)
+/* reply is reused for every report of a round: msg_create() draws a random
+ * UUID (a read of /dev/urandom and 16 random() calls) that an ack, whose
+ * id is the report's, never uses. */
+static void send_ack(BoxLink *link, Msg *reply, Msg *report)
 {
-    Msg *reply = msg_create(ack);
-
     reply->ack.nack = ack_success;
     reply->ack.time = report->sms.time;
     uuid_copy(reply->ack.id, report->sms.id);
     box_link_send(link, reply);
-    msg_destroy(reply);
 }
 
 /* Acknowledge the recorded (and the hopeless) reports; keep the rest. */
-static void settle(List *reports, List *keep, BoxLink *link, ReportCounts *counts)
+static void settle(List *reports, List *keep, BoxLink *link, Msg *reply, ReportCounts *counts)
 {
     Report *r;
     time_t now = time(NULL);
@@ -208,7 +208,7 @@ static void settle(List *reports, List *keep, BoxLink *link, ReportCounts *count
                     r->msg->sms.dlr_url ? octstr_get_cstr(r->msg->sms.dlr_url) : "(no key)");
         count(r, counts);
         access_log_report(r->msg, r->job, r->recipient, r->segment);
-        send_ack(link, r->msg);
+        send_ack(link, reply, r->msg);
         report_destroy(r);
     }
 }
@@ -228,13 +228,15 @@ static void unless_landed(JobRecordBatch *batch, List *group)
 ReportCounts report_recorder_settle(ReportRecorder *rr, JobRecordBatch *batch, BoxLink *link)
 {
     ReportCounts counts = { 0, 0, 0, 0 };
+    Msg *reply = gwlist_len(rr->staged) > 0 ? msg_create(ack) : NULL;
     List *group;
 
     while ((group = gwlist_extract_first(rr->staged)) != NULL) {
         unless_landed(batch, group);
-        settle(group, rr->queue, link, &counts);
+        settle(group, rr->queue, link, reply, &counts);
         gwlist_destroy(group, NULL);
     }
+    msg_destroy(reply);
     box_link_flush(link);
     return counts;
 }
