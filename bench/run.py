@@ -319,6 +319,7 @@ class Bench:
             r = {"jobs": n, "seconds": seconds, "segments_per_s": n * self.per_job / seconds,
                  "jobs_per_s": n / seconds, "box": out.strip()}
             r.update(cores)
+            r["budget_cpu_s_per_1000_jobs"] = cpu_budget(r)
             self.keep_series("ceiling-dlr" if dlr else "ceiling-nodlr", meter, t0)
             return r
 
@@ -650,14 +651,15 @@ def cpu_budget(ceiling, share=0.90):
 
 
 def cpu_budgets(res):
-    """The budget at 90% of each ceiling next to what provbox and the
-    spool floor use, where the runs measured them."""
+    """The budget at 90% of each ceiling (the median of the ceiling runs'
+    own) next to what provbox and the spool floor use, where the runs
+    measured them."""
     out = {}
     for dlr, ceiling, e2e, floor_mode in (("nodlr", "ceiling_nodlr", "e2e_nodlr", "status"),
                                           ("dlr", "ceiling_dlr", "e2e_dlr", "dlr")):
-        if "cores_bearerbox" not in res.get(ceiling, {}):
+        if ceiling not in res:
             continue
-        out["%s_budget_cpu_s_per_1000_jobs" % dlr] = cpu_budget(res[ceiling])
+        out["%s_budget_cpu_s_per_1000_jobs" % dlr] = res[ceiling]["budget_cpu_s_per_1000_jobs"]
         if e2e in res:
             out["%s_provbox_cpu_s_per_1000_jobs" % dlr] = res[e2e]["cpu_s_per_1000_jobs"]
         if "spool_floor" in res:
