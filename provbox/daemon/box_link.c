@@ -16,6 +16,10 @@
 
 #define MAX_RECONNECT_DELAY 30.0
 #define READ_TIMEOUT 1.0
+/* Bytes box_link_send() lets gwlib hold before it writes them: a round's
+ * segments or acks go out in a few writes, not one each; box_link_flush()
+ * writes the rest. */
+#define OUTPUT_BUFFERING 65536
 
 struct BoxLink {
     const ProvboxConfig *config;
@@ -134,6 +138,7 @@ static int connect_once(BoxLink *link)
     if (conn == NULL)
         return -1;
     enable_keepalive(conn);
+    conn_set_output_buffering(conn, OUTPUT_BUFFERING);
     mutex_lock(link->lock);
     link->conn = conn;
     mutex_unlock(link->lock);
