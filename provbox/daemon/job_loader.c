@@ -175,7 +175,7 @@ static void adopt_orphans(JobLoader *l)
             if (aj != NULL)
                 keep(l, aj);
             else
-                count(l, result);   /* postponed: it is in active/ already */
+                count(l, result);   /* even postponed: claiming goes on */
         }
         octstr_destroy(name);
     }

@@ -181,8 +181,8 @@ static void count(const Report *r, ReportCounts *counts)
 }
 
 /* reply is reused for every report of a round: msg_create() draws a random
- * UUID (a read of /dev/urandom and 16 random() calls) that an ack, whose
- * id is the report's, never uses. */
+ * UUID (a read of /dev/urandom and 16 to 78 random() calls) that an ack,
+ * whose id is the report's, never uses. */
 static void send_ack(BoxLink *link, Msg *reply, Msg *report)
 {
     reply->ack.nack = ack_success;
