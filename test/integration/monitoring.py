@@ -15,7 +15,7 @@ from tap import run
 
 STATUS_PW = "st-secret"
 ADMIN_PW = "adm-secret"
-PINS = ["73914", "86420"]
+PINS = ["73914052", "86420731"]
 IMSIS = ["242019876543210", "24201987654321"]
 
 
