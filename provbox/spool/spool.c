@@ -974,18 +974,40 @@ static DIR *open_state_dir(Spool *spool, SpoolState state)
     return d;
 }
 
-List *spool_list(Spool *spool, SpoolState state, long max)
+/* The job (a path relative to dir, or absolute) is there, and it and its
+ * status, if any, were both last modified before since. A job is written
+ * before its status, so a young job costs one stat(). */
+static int unchanged_at(int dir, const char *job, time_t since)
+{
+    char status[PATH_MAX];
+    struct stat st;
+
+    if (fstatat(dir, job, &st, AT_SYMLINK_NOFOLLOW) != 0 || st.st_mtime >= since)
+        return 0;
+    snprintf(status, sizeof(status), "%s" STATUS_SUFFIX, job);
+    return fstatat(dir, status, &st, AT_SYMLINK_NOFOLLOW) != 0 || st.st_mtime < since;
+}
+
+/* Up to max job names in a state; only those unchanged since `since`
+ * unless it is 0. */
+static List *list_jobs(Spool *spool, SpoolState state, long max, time_t since)
 {
     List *names = gwlist_create();
     DIR *d = open_state_dir(spool, state);
     struct dirent *e;
 
     while (d != NULL && gwlist_len(names) < max && (e = readdir(d)) != NULL)
-        if (name_ok(e->d_name, strlen(e->d_name)))
+        if (name_ok(e->d_name, strlen(e->d_name))
+            && (since == 0 || unchanged_at(dirfd(d), e->d_name, since)))
             gwlist_append(names, octstr_create(e->d_name));
     if (d != NULL)
         closedir(d);
     return names;
+}
+
+List *spool_list(Spool *spool, SpoolState state, long max)
+{
+    return list_jobs(spool, state, max, 0);
 }
 
 struct SpoolCursor {
@@ -1047,20 +1069,6 @@ void spool_cursor_destroy(SpoolCursor *c)
     gw_free(c);
 }
 
-/* The job (a path relative to dir, or absolute) is there, and it and its
- * status, if any, were both last modified before since. A job is written
- * before its status, so a young job costs one stat(). */
-static int unchanged_at(int dir, const char *job, time_t since)
-{
-    char status[PATH_MAX];
-    struct stat st;
-
-    if (fstatat(dir, job, &st, AT_SYMLINK_NOFOLLOW) != 0 || st.st_mtime >= since)
-        return 0;
-    snprintf(status, sizeof(status), "%s" STATUS_SUFFIX, job);
-    return fstatat(dir, status, &st, AT_SYMLINK_NOFOLLOW) != 0 || st.st_mtime < since;
-}
-
 int spool_unchanged_since(Spool *spool, SpoolState state, Octstr *name, time_t since)
 {
     Octstr *job = spool_path(spool, state, name);
@@ -1072,16 +1080,7 @@ int spool_unchanged_since(Spool *spool, SpoolState state, Octstr *name, time_t s
 
 List *spool_list_unchanged(Spool *spool, SpoolState state, time_t since, long max)
 {
-    List *names = gwlist_create();
-    DIR *d = open_state_dir(spool, state);
-    struct dirent *e;
-
-    while (d != NULL && gwlist_len(names) < max && (e = readdir(d)) != NULL)
-        if (name_ok(e->d_name, strlen(e->d_name)) && unchanged_at(dirfd(d), e->d_name, since))
-            gwlist_append(names, octstr_create(e->d_name));
-    if (d != NULL)
-        closedir(d);
-    return names;
+    return list_jobs(spool, state, max, since);
 }
 
 /* Temp files provbox left behind when it died in the middle of a write. */
