@@ -175,17 +175,17 @@ static void rewrite_statuses(char **names, long n, int done_dir)
     sync_dir(done_dir, "done/");
 }
 
+static double seconds_of(struct timeval tv)
+{
+    return tv.tv_sec + tv.tv_usec / 1e6;
+}
+
 static double now(void)
 {
     struct timeval tv;
 
     gettimeofday(&tv, NULL);
-    return tv.tv_sec + tv.tv_usec / 1e6;
-}
-
-static double seconds_of(struct timeval tv)
-{
-    return tv.tv_sec + tv.tv_usec / 1e6;
+    return seconds_of(tv);
 }
 
 int main(int argc, char **argv)
