@@ -51,11 +51,6 @@ def there(spool, state, name):
     return os.path.exists(os.path.join(spool.path, state, name))
 
 
-def log_text(lab, provbox_id):
-    with open(os.path.join(lab.dir, "%s.log" % provbox_id), errors="replace") as f:
-        return f.read()
-
-
 def main(t):
     with Lab() as lab:
         lab.start()
@@ -71,7 +66,7 @@ def main(t):
         t.ok(not there(spool, "done", "old") and not there(spool, "done", "old.status"),
              "default keep-done (30 days): the job unchanged for 40 days left done/ with its status")
         t.ok("Removed 1 job(s) unchanged for 30 day(s) from done/ (keep-done)."
-             in log_text(lab, "pb-keep"), "the log says so")
+             in lab.provbox_log("pb-keep"), "the log says so")
         t.ok(there(spool, "done", "late-report") and there(spool, "done", "late-report.status"),
              "a job whose status changed 2 days ago stays")
         t.ok(there(spool, "failed", "old-failed"), "an old job in failed/ stays")

@@ -68,8 +68,7 @@ def check_formats(t, port, spool):
     data = json.loads(pages["json"])
     t.ok("spool" in data and "traffic" in data and "bearerbox" in data, "status.json parses")
     root = ET.fromstring(pages["xml"])
-    counts = {s: len([n for n in os.listdir(os.path.join(spool.path, s)) if not n.endswith(".status")])
-              for s in ("new", "active", "deferred", "done", "failed")}
+    counts = {s: len(spool.jobs_in(s)) for s in ("new", "active", "deferred", "done", "failed")}
     for state, n in counts.items():
         t.eq(int(root.findtext("spool/%s" % state)), n, "xml: %s count equals the spool (%d)" % (state, n))
         t.eq(data["spool"][state], n, "json: %s count equals the spool" % state)

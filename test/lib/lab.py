@@ -285,6 +285,11 @@ class Lab:
         except OSError:
             return None
 
+    def provbox_log(self, provbox_id):
+        """The text of the log-file provbox_conf() gave that provbox-id."""
+        with open(os.path.join(self.dir, "%s.log" % provbox_id), errors="replace") as f:
+            return f.read()
+
     def status_text(self):
         return self.http_get("/status.txt")
 

@@ -20,6 +20,14 @@ class Spool:
                 return state
         return None
 
+    def jobs_in(self, state):
+        """The jobs in a state directory (not their status files, not dot
+        files); none when the directory is not there."""
+        d = os.path.join(self.path, state)
+        if not os.path.isdir(d):
+            return []
+        return [n for n in os.listdir(d) if not n.startswith(".") and not n.endswith(".status")]
+
     def status(self, name):
         state = self.state_of(name)
         if state is None:

@@ -91,11 +91,6 @@ def leftovers(spool):
     return bad
 
 
-def log_text(lab):
-    with open(os.path.join(lab.dir, "pb-disk.log"), errors="replace") as f:
-        return f.read()
-
-
 def check_blocked(t, lab, spool, proc, jobs, cause):
     time.sleep(4)  # intake resumed: several dispatcher rounds
     t.ok(proc.poll() is None, "%s: provbox keeps running" % cause)
@@ -106,7 +101,7 @@ def check_blocked(t, lab, spool, proc, jobs, cause):
                  for n, body in jobs.items() if where[n] in ("new", "active"))
     t.ok(intact, "%s: each job file is intact, byte for byte" % cause)
     t.eq(leftovers(spool), [], "%s: nothing half-written in the spool" % cause)
-    t.ok(cause in log_text(lab), "%s: the log names the cause" % cause)
+    t.ok(cause in lab.provbox_log("pb-disk"), "%s: the log names the cause" % cause)
 
 
 def check_recovers(t, spool, proc, jobs, cause):

@@ -63,25 +63,14 @@ def max_active_jobs(lab, port):
     return json.loads(body)["window"]["max-active-jobs"] if body else None
 
 
-def jobs_in(spool, state):
-    d = os.path.join(spool.path, state)
-    return [n for n in os.listdir(d) if not n.startswith(".") and not n.endswith(".status")] \
-        if os.path.isdir(d) else []
-
-
-def log_text(lab, name):
-    with open(os.path.join(lab.dir, "pb-%s.log" % name), errors="replace") as f:
-        return f.read()
-
-
 def check_all_sent(t, lab, spool, proc, name):
     try:
-        wait_for(lambda: len(jobs_in(spool, "done")) + len(jobs_in(spool, "failed")) >= JOBS,
+        wait_for(lambda: len(spool.jobs_in("done")) + len(spool.jobs_in("failed")) >= JOBS,
                  timeout=60, what="%d jobs finished" % JOBS)
     except TimeoutError as e:
         t.diag(str(e))
     t.ok(proc.poll() is None, "%s: provbox keeps running" % name)
-    t.eq((len(jobs_in(spool, "done")), len(jobs_in(spool, "failed"))), (JOBS, 0),
+    t.eq((len(spool.jobs_in("done")), len(spool.jobs_in("failed"))), (JOBS, 0),
          "%s: every job in done/, none in failed/ (done, failed)" % name)
     wait_for(lambda: sum(1 for m in lab.received() if m.receiver.startswith(receiver(name, 0)[:5]))
              >= 2 * JOBS, timeout=30, what="segments at the SMSC")
@@ -89,7 +78,7 @@ def check_all_sent(t, lab, spool, proc, name):
     got = [per[receiver(name, i)] for i in range(JOBS)]
     t.ok(all(n == 2 for n in got), "%s: every recipient got both segments once" % name,
          "counts seen: %s" % sorted(set(got)))
-    t.ok("Too many open files" not in log_text(lab, name),
+    t.ok("Too many open files" not in lab.provbox_log("pb-" + name),
          "%s: no operation ran out of descriptors" % name)
 
 
@@ -103,7 +92,7 @@ def main(t):
         wait_for(lambda: "pb-soft" in lab.box_ids(), what="provbox identified")
         t.eq(soft_limit(proc.pid), 256 + 2 * MAX_PENDING,
              "soft 128, hard 4096: provbox raises its soft limit to 256 + 2 x max-pending")
-        t.ok("Open-files limit raised from 128 to 1256." in log_text(lab, "soft"),
+        t.ok("Open-files limit raised from 128 to 1256." in lab.provbox_log("pb-soft"),
              "and logs that it did")
         t.eq(max_active_jobs(lab, port), MAX_PENDING,
              "its status page: window/max-active-jobs is max-pending")
@@ -113,7 +102,7 @@ def main(t):
         wait_for(lambda: "pb-hard" in lab.box_ids(), what="provbox identified")
         warned = re.search(r"WARNING: max-pending 500 needs 1256 open files, but the limit is 300 "
                            r"\(hard limit 300\): provbox works on at most (\d+) job\(s\) at once\. "
-                           r"Raise the limit", log_text(lab, "hard"))
+                           r"Raise the limit", lab.provbox_log("pb-hard"))
         t.ok(warned is not None and int(warned.group(1)) == (300 - 256) // 2,
              "soft = hard = 300: provbox warns that it works on %d jobs at once"
              % ((300 - 256) // 2))

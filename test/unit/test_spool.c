@@ -747,10 +747,16 @@ static void test_stale_temps(void)
 
 /* ---- keep-done ---- */
 
+/* The job's file, or its status file. */
+static Octstr *job_file(Spool *spool, SpoolState state, const char *name, int status)
+{
+    return status ? spool_status_path(spool, state, octstr_imm(name))
+                  : spool_path(spool, state, octstr_imm(name));
+}
+
 static void age_file(Spool *spool, SpoolState state, const char *name, int status, long days)
 {
-    Octstr *path = status ? spool_status_path(spool, state, octstr_imm(name))
-                          : spool_path(spool, state, octstr_imm(name));
+    Octstr *path = job_file(spool, state, name, status);
     struct timeval then[2];
 
     then[0].tv_sec = then[1].tv_sec = time(NULL) - days * 86400;
@@ -771,8 +777,7 @@ static void old_job(Spool *spool, SpoolState state, const char *name, int with_s
 
 static int job_there(Spool *spool, SpoolState state, const char *name, int status)
 {
-    Octstr *path = status ? spool_status_path(spool, state, octstr_imm(name))
-                          : spool_path(spool, state, octstr_imm(name));
+    Octstr *path = job_file(spool, state, name, status);
     int there = exists(path);
 
     octstr_destroy(path);
