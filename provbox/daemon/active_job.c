@@ -153,13 +153,37 @@ List *active_job_encode(ActiveJob *aj, const ProvboxConfig *config, long i,
     return msgs;
 }
 
+/* Recipient i's progress has changed: it goes into the next record. */
+static void mark_changed(ActiveJob *aj, long i)
+{
+    aj->dirty = 1;
+    if (aj->progress[i].changed)
+        return;
+    aj->progress[i].changed = 1;
+    if (aj->changed_count == aj->changed_size) {
+        aj->changed_size = aj->changed_size * 2 + 16;
+        aj->changed = gw_realloc(aj->changed, aj->changed_size * sizeof(*aj->changed));
+    }
+    aj->changed[aj->changed_count++] = i;
+}
+
+void active_job_recorded(ActiveJob *aj)
+{
+    long k;
+
+    for (k = 0; k < aj->changed_count; k++)
+        aj->progress[aj->changed[k]].changed = 0;
+    aj->changed_count = 0;
+    aj->dirty = 0;
+}
+
 static void finish(ActiveJob *aj, long i)
 {
     if (aj->progress[i].state != PROGRESS_FINISHED) {
         aj->progress[i].state = PROGRESS_FINISHED;
         aj->unfinished--;
     }
-    aj->dirty = 1;
+    mark_changed(aj, i);
 }
 
 void active_job_fail_recipient(ActiveJob *aj, long i, RecipientState failure,
@@ -182,7 +206,7 @@ void active_job_count_ack(ActiveJob *aj, long i)
     if (p->state != PROGRESS_SENDING)
         return;
     p->acked++;
-    aj->dirty = 1;
+    mark_changed(aj, i);
     if (p->acked >= p->parts)
         finish(aj, i);
 }
@@ -282,6 +306,7 @@ void active_job_destroy(ActiveJob *aj)
         octstr_destroy(aj->progress[i].entry_code);
     }
     gw_free(aj->progress);
+    gw_free(aj->changed);
     if (aj->shared_segments != NULL)
         gwlist_destroy(aj->shared_segments, push_segment_destroy);
     octstr_destroy(aj->shared_entry_code);
@@ -293,41 +318,55 @@ void active_job_destroy(ActiveJob *aj)
 
 /* ---- merging progress into the status file ---- */
 
-static void ensure_recipients(JobStatus *status, const ActiveJob *aj)
+/* A new status lists every recipient (and the Id) from the start. */
+static void ensure_recipients(JobRecord *record, const ActiveJob *aj)
 {
-    long i;
+    JobStatus *head = job_record_head(record);
+    long i, n = gwlist_len(aj->job->recipients);
 
-    if (status->id == NULL && aj->job->operator_id != NULL)
-        status->id = octstr_duplicate(aj->job->operator_id);
-    for (i = gwlist_len(status->recipients); i < gwlist_len(aj->job->recipients); i++) {
+    if (job_record_count(record) >= n)
+        return;
+    if (head->id == NULL && aj->job->operator_id != NULL)
+        head->id = octstr_duplicate(aj->job->operator_id);
+    if (aj->job->sec == SEC_USERPINMAC)
+        job_record_want_entry_codes(record);
+    for (i = job_record_count(record); i < n; i++) {
         Recipient *r = gwlist_get(aj->job->recipients, i);
-        job_status_add_recipient(status, r->msisdn);
+        if (job_record_add(record, r->msisdn) == NULL)
+            return;
     }
 }
 
-void active_job_apply_progress(JobStatus *status, void *ctx)
+static void apply_one(RecipientStatus *rs, const RecipientProgress *p)
+{
+    if (p->parts > rs->parts)
+        rs->parts = p->parts;
+    if (p->acked > rs->acked)
+        rs->acked = p->acked;
+    if (p->entry_code != NULL && rs->entry_code == NULL)
+        rs->entry_code = octstr_duplicate(p->entry_code);
+    if (p->reason != NULL) {
+        rs->state = p->failure;
+        octstr_destroy(rs->reason);
+        rs->reason = octstr_duplicate(p->reason);
+    }
+    job_record_derive_state(rs);
+}
+
+void active_job_apply_progress(JobRecord *record, void *ctx)
 {
     ActiveJob *aj = ctx;
-    long i;
+    JobStatus *head = job_record_head(record);
+    RecipientStatus *rs;
+    long k;
 
-    ensure_recipients(status, aj);
-    if (aj->unfinished == 0 && active_job_all_failed(aj) && status->reason == NULL)
-        status->reason = octstr_format("no recipient could be sent: %S", aj->progress[0].reason);
-    for (i = 0; i < gwlist_len(aj->job->recipients); i++) {
-        RecipientProgress *p = &aj->progress[i];
-        RecipientStatus *rs = job_record_recipient(status, i);
-        if (p->parts > rs->parts)
-            rs->parts = p->parts;
-        if (p->acked > rs->acked)
-            rs->acked = p->acked;
-        if (p->entry_code != NULL && rs->entry_code == NULL)
-            rs->entry_code = octstr_duplicate(p->entry_code);
-        if (p->reason != NULL) {
-            rs->state = p->failure;
-            octstr_destroy(rs->reason);
-            rs->reason = octstr_duplicate(p->reason);
-        }
-        job_record_derive_state(rs);
+    ensure_recipients(record, aj);
+    if (aj->unfinished == 0 && head->reason == NULL && active_job_all_failed(aj))
+        head->reason = octstr_format("no recipient could be sent: %S", aj->progress[0].reason);
+    for (k = 0; k < aj->changed_count; k++) {
+        long i = aj->changed[k];
+        if ((rs = job_record_recipient(record, i)) != NULL)
+            apply_one(rs, &aj->progress[i]);
     }
 }
 

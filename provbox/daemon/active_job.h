@@ -23,6 +23,7 @@
 #include "gw/msg.h"
 #include "daemon/config.h"
 #include "daemon/compile_cache.h"
+#include "daemon/job_record.h"
 #include "spool/job.h"
 #include "spool/job_status.h"
 #include "spool/spool.h"
@@ -40,6 +41,7 @@ typedef struct RecipientProgress {
     RecipientState failure;/* RCPT_FAILED / RCPT_EXPIRED when failed */
     Octstr *reason;        /* why it failed, or NULL */
     Octstr *entry_code;    /* USERPINMAC, until recorded */
+    int changed;           /* listed in ActiveJob.changed */
 } RecipientProgress;
 
 typedef struct ActiveJob {
@@ -53,6 +55,8 @@ typedef struct ActiveJob {
     long unfinished;       /* recipients not FINISHED */
     RecipientProgress *progress;
     int dirty;             /* progress not yet recorded */
+    long *changed;         /* recipients whose progress is not yet recorded */
+    long changed_count, changed_size;
     long unrecorded;       /* acked segments not yet recorded (window) */
     long in_flight;        /* segments sent or queued, not yet answered */
     long retry_delay;      /* current backoff for ack_failed_tmp */
@@ -86,9 +90,13 @@ void active_job_resume_from(ActiveJob *job, const JobStatus *status);
  * Merge this process's progress into a status read from disk (a
  * job_record_apply_fn; ctx is the ActiveJob): recipients listed, parts and
  * acks raised (never lowered), entry codes and failures recorded, states
- * derived. A job whose every recipient failed gets the first reason.
+ * derived. Only the recipients changed since the last record that landed
+ * are touched, so a round costs what changed, not the job's size. A job
+ * whose every recipient failed gets the first reason.
  */
-void active_job_apply_progress(JobStatus *status, void *ctx);
+void active_job_apply_progress(JobRecord *record, void *ctx);
+/* The progress applied last has landed: nothing is left to record. */
+void active_job_recorded(ActiveJob *aj);
 /* Every recipient finished and no segment out: the job can move on. */
 int active_job_finished(const ActiveJob *aj);
 /* Every recipient failed or expired. */

@@ -379,7 +379,7 @@ static void settle_progress(Dispatcher *d, JobRecordBatch *batch, int progress)
     while (i < gwlist_len(d->jobs)) {
         ActiveJob *aj = gwlist_get(d->jobs, i);
         if (needs_record(aj, progress) && job_record_batch_ok(batch, aj->name)) {
-            aj->dirty = 0;
+            active_job_recorded(aj);
             d->unrecorded -= aj->unrecorded;
             aj->unrecorded = 0;
             if (active_job_finished(aj)) {

@@ -13,6 +13,29 @@
 #include "spool/job_lock.h"
 #include "daemon/recent_errors.h"
 #include "spool/job_status.h"
+#include "spool/status_file.h"
+
+/* A slotted status gets its state sector rewritten, nothing else: 0, or
+ * -1 when the status is not one that can be changed in place. */
+static int write_state_in_place(Spool *spool, Octstr *name, SpoolState where,
+                                const char *state, Octstr *reason)
+{
+    Octstr *path = spool_status_path(spool, where, name), *why = NULL;
+    Octstr *state_name = octstr_create(state);
+    int result;
+    StatusFile *file = status_file_open(path, &result, &why);
+
+    if (file != NULL && (status_file_write_state(file, state_name, reason, &why) == -1
+                         || status_file_sync(file, &why) == -1)) {
+        error(0, "Job %s: cannot write its status: %s", octstr_get_cstr(name),
+              octstr_get_cstr(why));
+    }
+    status_file_close(file);
+    octstr_destroy(why);
+    octstr_destroy(state_name);
+    octstr_destroy(path);
+    return file != NULL ? 0 : -1;
+}
 
 /* The status says state and reason; a status that cannot be read now is
  * left as it is rather than written over (it records what was sent). */
@@ -20,10 +43,12 @@ static void write_state(Spool *spool, Octstr *name, SpoolState where,
                         const char *state, Octstr *reason)
 {
     int unreadable;
-    Octstr *old = spool_read_status(spool, where, name, &unreadable);
+    Octstr *old, *text, *why = NULL;
     JobStatus *status = NULL;
-    Octstr *text, *why = NULL;
 
+    if (write_state_in_place(spool, name, where, state, reason) == 0)
+        return;
+    old = spool_read_status(spool, where, name, &unreadable);
     if (unreadable) {
         error(0, "Job %s: its status cannot be read now; it does not say %s.",
               octstr_get_cstr(name), state);

@@ -1,11 +1,13 @@
 /*
- * job_record.c - locked read-modify-write of status files, one at a time
- * or batched per dispatcher round (job_record.h).
+ * job_record.c - locked read-modify-write of status files, batched per
+ * dispatcher round (job_record.h): in place for slotted statuses, whole
+ * (temp file, sync, rename) for new ones and those in the 1.x layout.
  */
 #include <sys/stat.h>
 
 #include "gwlib/gwlib.h"
 #include "spool/job_lock.h"
+#include "spool/status_file.h"
 #include "daemon/job_record.h"
 
 void job_record_derive_state(RecipientStatus *r)
@@ -20,28 +22,6 @@ void job_record_derive_state(RecipientStatus *r)
         r->state = RCPT_SENT;
     else
         r->state = RCPT_QUEUED;
-}
-
-RecipientStatus *job_record_recipient(JobStatus *status, long i)
-{
-    if (i < 0 || i >= gwlist_len(status->recipients))
-        return NULL;
-    return gwlist_get(status->recipients, i);
-}
-
-int job_record_all_handed_off(const JobStatus *status, long *failed)
-{
-    long i, n = gwlist_len(status->recipients);
-
-    *failed = 0;
-    for (i = 0; i < n; i++) {
-        RecipientStatus *r = gwlist_get(status->recipients, i);
-        if (r->state == RCPT_QUEUED)
-            return 0;
-        if (r->state == RCPT_FAILED || r->state == RCPT_EXPIRED)
-            ++*failed;
-    }
-    return n > 0;
 }
 
 /* The status as it is on disk (a new one where there is none); its text
@@ -77,50 +57,193 @@ static JobStatus *load_status(Spool *spool, int state, Octstr *name, int owner,
     return status;
 }
 
-/* With the status lock held: read, change, write, move. */
-static int update_locked(Spool *spool, Octstr *name, job_record_apply_fn *apply,
-                         void *ctx, int move_to, Octstr **error)
-{
-    int state = spool_find(spool, name);
-    JobStatus *status;
-    Octstr *text;
-    int ret = -1;
+/* ---- records: a status as one change sees it ---- */
 
-    if (state == -1) {
-        *error = octstr_format("job %S is no longer in the spool", name);
-        return -1;
-    }
-    status = load_status(spool, state, name, 0, NULL);
-    if (status == NULL) {
-        *error = octstr_format("the status of job %S cannot be read now", name);
-        return -1;
-    }
-    apply(status, ctx);
-    if (move_to != JOB_RECORD_STAY) {
-        octstr_destroy(status->state);
-        status->state = octstr_create(spool_state_name(move_to));
-    }
-    text = job_status_format(status);
-    if (spool_write_status(spool, state, name, text, error) == 0) {
-        ret = state;
-        if (move_to != JOB_RECORD_STAY && move_to != state)
-            ret = spool_move(spool, name, state, move_to, error) == 0 ? move_to : -1;
-    }
-    octstr_destroy(text);
-    job_status_destroy(status);
-    return ret;
+typedef struct Touched {
+    long index;
+    RecipientStatus *recipient;
+} Touched;
+
+struct JobRecord {
+    Octstr *name;
+    JobStatus *status;   /* the head; written whole: every recipient too */
+    StatusFile *file;    /* changed in place: the open status; else NULL */
+    List *touched;       /* in place: Touched*, the recipients read so far */
+    Dict *by_index;      /* in place: index -> Touched* */
+};
+
+static JobRecord *record_create(Octstr *name, JobStatus *status, StatusFile *file)
+{
+    JobRecord *rec = gw_malloc(sizeof(*rec));
+
+    rec->name = octstr_duplicate(name);
+    rec->status = status;
+    rec->file = file;
+    rec->touched = gwlist_create();
+    rec->by_index = dict_create(64, NULL);
+    return rec;
 }
 
-int job_record_update(Spool *spool, Octstr *name, job_record_apply_fn *apply,
-                      void *ctx, int move_to, Octstr **error)
+static void touched_destroy(void *p)
 {
-    int lock = job_lock_status(spool, name, error), ret;
+    Touched *t = p;
 
-    if (lock == -1)
-        return -1;
-    ret = update_locked(spool, name, apply, ctx, move_to, error);
-    job_lock_release_status(lock);
-    return ret;
+    job_status_recipient_destroy(t->recipient);
+    gw_free(t);
+}
+
+static void record_destroy(JobRecord *rec)
+{
+    status_file_close(rec->file);
+    gwlist_destroy(rec->touched, touched_destroy);
+    dict_destroy(rec->by_index);
+    job_status_destroy(rec->status);
+    octstr_destroy(rec->name);
+    gw_free(rec);
+}
+
+JobStatus *job_record_head(JobRecord *rec)
+{
+    return rec->status;
+}
+
+long job_record_count(JobRecord *rec)
+{
+    return rec->file != NULL ? status_file_count(rec->file)
+                             : gwlist_len(rec->status->recipients);
+}
+
+void job_record_want_entry_codes(JobRecord *rec)
+{
+    rec->status->entry_codes = 1;
+}
+
+/* Slot i as on disk; a torn one is said once, when it is read. */
+static RecipientStatus *read_slot(JobRecord *rec, long i)
+{
+    Octstr *why = NULL;
+    int torn = 0;
+    RecipientStatus *r = status_file_read(rec->file, i, &torn, &why);
+
+    if (r == NULL) {
+        error(0, "Job %s: %s", octstr_get_cstr(rec->name), octstr_get_cstr(why));
+        octstr_destroy(why);
+    } else if (torn)
+        warning(0, "Job %s: the record of recipient %ld was torn by a crash; "
+                "it counts as not sent", octstr_get_cstr(rec->name), i + 1);
+    return r;
+}
+
+RecipientStatus *job_record_recipient(JobRecord *rec, long i)
+{
+    Octstr *key;
+    Touched *t;
+
+    if (i < 0 || i >= job_record_count(rec))
+        return NULL;
+    if (rec->file == NULL)
+        return gwlist_get(rec->status->recipients, i);
+    key = octstr_format("%ld", i);
+    t = dict_get(rec->by_index, key);
+    if (t == NULL) {
+        RecipientStatus *r = read_slot(rec, i);
+        if (r != NULL) {
+            t = gw_malloc(sizeof(*t));
+            t->index = i;
+            t->recipient = r;
+            gwlist_append(rec->touched, t);
+            dict_put(rec->by_index, key, t);
+        }
+    }
+    octstr_destroy(key);
+    return t != NULL ? t->recipient : NULL;
+}
+
+/* An in-place record becomes one written whole: every slot is read (the
+ * touched ones as changed). -1 when a slot cannot be read. */
+static int make_whole(JobRecord *rec)
+{
+    long i, n = status_file_count(rec->file);
+    RecipientStatus *r;
+
+    for (i = 0; i < n; i++) {
+        if ((r = job_record_recipient(rec, i)) == NULL)
+            return -1;
+    }
+    for (i = 0; i < n; i++) {
+        Octstr *key = octstr_format("%ld", i);
+        Touched *t = dict_get(rec->by_index, key);
+        gwlist_append(rec->status->recipients, t->recipient);
+        t->recipient = NULL;
+        octstr_destroy(key);
+    }
+    rec->status->entry_codes = status_file_slot_size(rec->file) == STATUS_SLOT_CODES;
+    status_file_close(rec->file);
+    rec->file = NULL;
+    return 0;
+}
+
+RecipientStatus *job_record_add(JobRecord *rec, Octstr *msisdn)
+{
+    if (rec->file != NULL && make_whole(rec) == -1)
+        return NULL;
+    return job_status_add_recipient(rec->status, msisdn);
+}
+
+static int same_text(Octstr *a, Octstr *b)
+{
+    return a == b || (a != NULL && b != NULL && octstr_compare(a, b) == 0);
+}
+
+/* An entry code needs the wide slots of a USERPINMAC status: a status
+ * made with narrow ones (before any code was known) is rewritten whole. */
+static int fits_in_place(JobRecord *rec)
+{
+    long i;
+
+    if (status_file_slot_size(rec->file) >= STATUS_SLOT_CODES)
+        return 1;
+    for (i = 0; i < gwlist_len(rec->touched); i++)
+        if (((Touched *) gwlist_get(rec->touched, i))->recipient->entry_code != NULL)
+            return 0;
+    return 1;
+}
+
+/* In place: every recipient read (it may have changed), and the state
+ * sector when State or Reason changed. 0, or -1 + *why. */
+static int write_in_place(JobRecord *rec, Octstr **why)
+{
+    const JobStatus *on_disk = status_file_head(rec->file);
+    long i;
+
+    for (i = 0; i < gwlist_len(rec->touched); i++) {
+        Touched *t = gwlist_get(rec->touched, i);
+        if (status_file_write(rec->file, t->index, t->recipient, why) == -1)
+            return -1;
+    }
+    if (same_text(on_disk->state, rec->status->state)
+        && same_text(on_disk->reason, rec->status->reason))
+        return 0;
+    return status_file_write_state(rec->file, rec->status->state, rec->status->reason, why);
+}
+
+/* The status file, open for changes in place; NULL when there is none that
+ * can be (missing, 1.x layout, unreadable: the whole path decides). A
+ * reader that does not own the job first finishes an interrupted move. */
+static StatusFile *open_in_place(Spool *spool, int state, Octstr *name, int owner)
+{
+    Octstr *path = spool_status_path(spool, state, name), *why = NULL, *text;
+    int result, unreadable;
+    StatusFile *file = status_file_open(path, &result, &why);
+
+    if (file == NULL && result == STATUS_FILE_MISSING && !owner
+        && (text = spool_read_status(spool, state, name, &unreadable)) != NULL) {
+        octstr_destroy(text);
+        file = status_file_open(path, &result, &why);
+    }
+    octstr_destroy(why);
+    octstr_destroy(path);
+    return file;
 }
 
 /* ---- batches ---- */
@@ -130,9 +253,11 @@ typedef struct Staged {
     int state;           /* where the job (and its status) is */
     int status_at;       /* where the new status is written */
     int move_to;
-    JobStatus *status;   /* with every change of this batch applied */
-    Octstr *on_disk;     /* the status file's text when staged, or NULL */
+    JobRecord *record;   /* with every change of this batch applied */
+    Octstr *on_disk;     /* written whole: the file's text when staged, or NULL */
+    int exists;          /* a status file is there (in place, or on_disk) */
     int unchanged;       /* the changes left the text as it was: no write */
+    int failed;          /* in place: a write failed */
 } Staged;
 
 struct JobRecordBatch {
@@ -142,6 +267,7 @@ struct JobRecordBatch {
     Dict *by_name;       /* name -> Staged*, the uncommitted ones */
     Dict *landed;        /* name -> non-NULL when its last commit landed */
     int locks;           /* the staged jobs' status locks (a set), or -1 */
+    int wrote_in_place;  /* this commit changed files in place */
 };
 
 JobRecordBatch *job_record_batch_create(Spool *spool, long unnamed_max)
@@ -154,12 +280,13 @@ JobRecordBatch *job_record_batch_create(Spool *spool, long unnamed_max)
     b->by_name = dict_create(256, NULL);
     b->landed = dict_create(256, NULL);
     b->locks = -1;
+    b->wrote_in_place = 0;
     return b;
 }
 
 static void staged_destroy(Staged *st)
 {
-    job_status_destroy(st->status);
+    record_destroy(st->record);
     octstr_destroy(st->on_disk);
     octstr_destroy(st->name);
     gw_free(st);
@@ -182,37 +309,66 @@ static int status_dir(const Staged *st)
 {
     int moves = st->move_to != JOB_RECORD_STAY && st->move_to != st->state;
 
-    return moves && st->on_disk == NULL ? st->move_to : st->state;
+    return moves && !st->exists ? st->move_to : st->state;
 }
 
-/* Staged files for every changed status; NULL where unchanged or failed.
- * A new status file may be staged unnamed, holding a descriptor until it
- * is installed: at most unnamed_max of them per batch. */
+static void not_recorded(Octstr *name, Octstr *why)
+{
+    error(0, "Job %s: progress not recorded (will retry): %s",
+          octstr_get_cstr(name), octstr_get_cstr(why));
+    octstr_destroy(why);
+}
+
+/* A status written whole: its staged file, or NULL (unchanged, failed).
+ * A new one may be staged unnamed, holding a descriptor until it is
+ * installed: at most unnamed_max of them per batch (*fresh counts them). */
+static SpoolStaged *stage_whole(JobRecordBatch *b, Staged *st, long *fresh)
+{
+    Octstr *text = job_status_format(st->record->status), *why = NULL;
+    SpoolStaged *temp = NULL;
+
+    st->unchanged = st->on_disk != NULL && octstr_compare(text, st->on_disk) == 0;
+    if (!st->exists)
+        ++*fresh;
+    if (!st->unchanged) {
+        temp = spool_stage_status(b->spool, st->status_at, st->name, text,
+                                  !st->exists && *fresh <= b->unnamed_max, &why);
+        if (temp == NULL)
+            not_recorded(st->name, why);
+    }
+    octstr_destroy(text);
+    return temp;
+}
+
+static void stage_in_place(JobRecordBatch *b, Staged *st)
+{
+    Octstr *why = NULL;
+
+    b->wrote_in_place = 1;
+    st->failed = write_in_place(st->record, &why) == -1;
+    if (st->failed)
+        not_recorded(st->name, why);
+}
+
+/* Every changed status written: in place, or staged (NULL where written in
+ * place, unchanged or failed). */
 static List *stage_files(JobRecordBatch *b)
 {
     List *temps = gwlist_create();
-    Octstr *text, *why = NULL;
-    SpoolStaged *temp;
     long i, fresh = 0;
 
     for (i = 0; i < gwlist_len(b->staged); i++) {
         Staged *st = gwlist_get(b->staged, i);
-        text = job_status_format(st->status);
-        st->unchanged = st->on_disk != NULL && octstr_compare(text, st->on_disk) == 0;
         st->status_at = status_dir(st);
-        if (st->on_disk == NULL)
-            fresh++;
-        temp = st->unchanged ? NULL
-               : spool_stage_status(b->spool, st->status_at, st->name, text,
-                                    st->on_disk == NULL && fresh <= b->unnamed_max, &why);
-        if (temp == NULL && !st->unchanged) {
-            error(0, "Job %s: progress not recorded (will retry): %s",
-                  octstr_get_cstr(st->name), octstr_get_cstr(why));
-            octstr_destroy(why);
-            why = NULL;
-        }
-        gwlist_append(temps, temp);
-        octstr_destroy(text);
+        if (st->record->file != NULL && !fits_in_place(st->record)
+            && make_whole(st->record) == -1) {
+            st->failed = 1;
+            gwlist_append(temps, NULL);
+        } else if (st->record->file != NULL) {
+            stage_in_place(b, st);
+            gwlist_append(temps, NULL);
+        } else
+            gwlist_append(temps, stage_whole(b, st, &fresh));
     }
     return temps;
 }
@@ -235,11 +391,13 @@ static unsigned install_files(JobRecordBatch *b, List *temps, int *ok)
     for (i = 0; i < gwlist_len(b->staged); i++) {
         Staged *st = gwlist_get(b->staged, i);
         SpoolStaged *temp = gwlist_get(temps, i);
+        if (st->record->file != NULL) {
+            ok[i] = !st->failed;
+            continue;
+        }
         ok[i] = st->unchanged || (temp != NULL && spool_install_status(temp, &why) == 0);
         if (temp != NULL && !ok[i]) {
-            error(0, "Job %s: progress not recorded (will retry): %s",
-                  octstr_get_cstr(st->name), octstr_get_cstr(why));
-            octstr_destroy(why);
+            not_recorded(st->name, why);
             why = NULL;
         }
         if (ok[i] && !st->unchanged)
@@ -280,10 +438,12 @@ static void release_locks(JobRecordBatch *b)
     b->locks = -1;
 }
 
-static int written(List *temps)
+static int written(JobRecordBatch *b, List *temps)
 {
     long i;
 
+    if (b->wrote_in_place)
+        return 1;
     for (i = 0; i < gwlist_len(temps); i++)
         if (gwlist_get(temps, i) != NULL)
             return 1;
@@ -304,7 +464,7 @@ long job_record_batch_commit(JobRecordBatch *b)
     }
     temps = stage_files(b);
     ok = gw_malloc(n * sizeof(*ok));
-    if (written(temps) && spool_sync_data(b->spool, &why) == -1) {
+    if (written(b, temps) && spool_sync_data(b->spool, &why) == -1) {
         error(0, "Progress of %ld job(s) not recorded (will retry): %s", n,
               octstr_get_cstr(why));
         octstr_destroy(why);
@@ -321,6 +481,7 @@ long job_record_batch_commit(JobRecordBatch *b)
         staged_destroy(st);
     }
     release_locks(b);
+    b->wrote_in_place = 0;
     gwlist_destroy(temps, NULL);    /* installed or discarded */
     gw_free(ok);
     return failed;
@@ -360,10 +521,37 @@ static int locate(Spool *spool, Octstr *name, int owned_in)
     return there ? owned_in : spool_find(spool, name);
 }
 
+static JobStatus *head_copy(const JobStatus *head)
+{
+    JobStatus *copy = job_status_create(head->job, head->id);
+
+    octstr_destroy(copy->state);
+    copy->state = octstr_duplicate(head->state);
+    copy->reason = octstr_duplicate(head->reason);
+    copy->entry_codes = head->entry_codes;
+    return copy;
+}
+
+/* The record of a job in `state`: in place when its status is slotted;
+ * else read whole, with its text in *on_disk (a new one where there is
+ * none). NULL when it cannot be read just now. */
+static JobRecord *load_record(Spool *spool, int state, Octstr *name, int owner,
+                              Octstr **on_disk)
+{
+    StatusFile *file = open_in_place(spool, state, name, owner);
+    JobStatus *status;
+
+    *on_disk = NULL;
+    if (file != NULL)
+        return record_create(name, head_copy(status_file_head(file)), file);
+    status = load_status(spool, state, name, owner, on_disk);
+    return status != NULL ? record_create(name, status, NULL) : NULL;
+}
+
 static Staged *stage(JobRecordBatch *b, Octstr *name, int owned_in, Octstr **error)
 {
     Staged *st;
-    JobStatus *status = NULL;
+    JobRecord *record = NULL;
     Octstr *on_disk = NULL;
     int state;
 
@@ -372,9 +560,9 @@ static Staged *stage(JobRecordBatch *b, Octstr *name, int owned_in, Octstr **err
     state = locate(b->spool, name, owned_in);
     if (state == -1)
         *error = octstr_format("job %S is no longer in the spool", name);
-    else if ((status = load_status(b->spool, state, name, state == owned_in, &on_disk)) == NULL)
+    else if ((record = load_record(b->spool, state, name, state == owned_in, &on_disk)) == NULL)
         *error = octstr_format("the status of job %S cannot be read now", name);
-    if (status == NULL) {
+    if (record == NULL) {
         if (gwlist_len(b->staged) == 0)
             release_locks(b);   /* its lock alone; else it goes at the commit */
         return NULL;
@@ -384,9 +572,11 @@ static Staged *stage(JobRecordBatch *b, Octstr *name, int owned_in, Octstr **err
     st->state = state;
     st->move_to = JOB_RECORD_STAY;
     st->status_at = state;
-    st->status = status;
+    st->record = record;
     st->on_disk = on_disk;
+    st->exists = record->file != NULL || on_disk != NULL;
     st->unchanged = 0;
+    st->failed = 0;
     gwlist_append(b->staged, st);
     dict_put(b->by_name, name, st);
     return st;
@@ -400,11 +590,11 @@ int job_record_batch_update(JobRecordBatch *b, Octstr *name, int owned_in,
 
     if (st == NULL && (st = stage(b, name, owned_in, error)) == NULL)
         return -1;
-    apply(st->status, ctx);
+    apply(st->record, ctx);
     if (move_to != JOB_RECORD_STAY) {
         st->move_to = move_to;
-        octstr_destroy(st->status->state);
-        st->status->state = octstr_create(spool_state_name(move_to));
+        octstr_destroy(st->record->status->state);
+        st->record->status->state = octstr_create(spool_state_name(move_to));
     }
     return 0;
 }

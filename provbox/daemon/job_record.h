@@ -8,6 +8,13 @@
  * job is at that moment, optionally followed by a move to another state; a
  * recipient's state is derived from its counters so that updates from
  * different processes merge instead of overwriting each other.
+ *
+ * A change sees the status as a JobRecord: its head (Job, Id, State,
+ * Reason) and its recipients, each read when the change asks for it. A
+ * status in the slotted layout is changed in place (status_file.h): a
+ * round that touches k recipients of a job reads and writes k slots,
+ * whatever the job's size. A new status, or one in provbox 1.x's layout,
+ * is written whole (temp file, rename), once.
  */
 #ifndef PROVBOX_JOB_RECORD_H
 #define PROVBOX_JOB_RECORD_H
@@ -16,19 +23,27 @@
 #include "spool/spool.h"
 #include "spool/job_status.h"
 
+/* One job's status as a change sees it. */
+typedef struct JobRecord JobRecord;
+
 /* Change a status in memory; ctx is the caller's. */
-typedef void job_record_apply_fn(JobStatus *status, void *ctx);
+typedef void job_record_apply_fn(JobRecord *record, void *ctx);
+
+/* Job, Id, State, Reason: Reason may be changed (State is the move's).
+ * Its recipients list is not the record's: use the calls below. */
+JobStatus *job_record_head(JobRecord *record);
+/* Recipients in the status. */
+long job_record_count(JobRecord *record);
+/* The recipient at index i, read on demand, which the change may modify;
+ * NULL when the status does not list it or it cannot be read. */
+RecipientStatus *job_record_recipient(JobRecord *record, long i);
+/* Append a recipient (a new status is filled in this way). A new status
+ * with entry_codes set gets slots for Entry-Code lines. */
+RecipientStatus *job_record_add(JobRecord *record, Octstr *msisdn);
+void job_record_want_entry_codes(JobRecord *record);
 
 #define JOB_RECORD_STAY (-1)
 #define JOB_RECORD_FIND (-1)
-
-/*
- * Apply a change to NAME.status where the job now is, then move the job to
- * move_to (or JOB_RECORD_STAY). Returns the job's state afterwards, or -1
- * with *error set (job gone, I/O error: nothing was changed).
- */
-int job_record_update(Spool *spool, Octstr *name, job_record_apply_fn *apply,
-                      void *ctx, int move_to, Octstr **error);
 
 /*
  * Batched recording: one round's changes to many jobs, made durable together
@@ -62,11 +77,5 @@ void job_record_batch_destroy(JobRecordBatch *batch);
 
 /* Recompute a recipient's state from its counters (failed/expired stay). */
 void job_record_derive_state(RecipientStatus *recipient);
-
-/* The recipient at index i, or NULL when the status does not list it yet. */
-RecipientStatus *job_record_recipient(JobStatus *status, long i);
-
-/* True when every recipient is past the point of sending. */
-int job_record_all_handed_off(const JobStatus *status, long *failed);
 
 #endif

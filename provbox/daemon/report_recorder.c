@@ -105,14 +105,14 @@ static void apply_one(RecipientStatus *rs, Report *r)
     job_record_derive_state(rs);
 }
 
-static void apply_group(JobStatus *status, void *ctx)
+static void apply_group(JobRecord *record, void *ctx)
 {
     List *reports = ctx;
     long i;
 
     for (i = 0; i < gwlist_len(reports); i++) {
         Report *r = gwlist_get(reports, i);
-        RecipientStatus *rs = job_record_recipient(status, r->recipient);
+        RecipientStatus *rs = job_record_recipient(record, r->recipient);
         if (rs != NULL) {
             apply_one(rs, r);
             r->recorded = 1;

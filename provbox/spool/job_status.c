@@ -3,17 +3,19 @@
  *
  *   Job: NAME
  *   Id: ID                       (only when the job has an Id:)
+ *   Layout: slot=128|256 count=N (the slotted layout; see job_status.h)
  *   State: new|active|deferred|done|failed
  *   Reason: REASON               (only when set)
  *   Recipient: MSISDN STATE parts=N acked=N delivered=N [undelivered=N] [reason="..."]
- *   Entry-Code: MSISDN CODE      (USERPINMAC, after all Recipient lines)
+ *   Entry-Code: MSISDN CODE      (USERPINMAC, in its recipient's slot)
  *
  * Every line stays one line whatever the values hold: in the Job, Id and
  * Reason values and in the quoted reason, a backslash is written `\\`,
  * LF/CR/TAB `\n` `\r` `\t`, any other control byte `\xHH`, and inside the
  * quotes a double quote `\"`. So job_status_parse(job_status_format(s))
- * gives s back exactly. `new` is the state of a job that `provctl requeue`
- * put back into new/ with the record of what was already sent.
+ * gives s back exactly, unless a reason had to be cut to fit its slot.
+ * `new` is the state of a job that `provctl requeue` put back into new/
+ * with the record of what was already sent.
  */
 #include <string.h>
 
@@ -78,17 +80,24 @@ JobStatus *job_status_create(Octstr *job, Octstr *id)
     status->state = octstr_create("active");
     status->reason = NULL;
     status->recipients = gwlist_create();
+    status->entry_codes = 0;
+    status->torn = 0;
     return status;
 }
 
-static void recipient_status_destroy(void *p)
+void job_status_recipient_destroy(RecipientStatus *r)
 {
-    RecipientStatus *r = p;
-
+    if (r == NULL)
+        return;
     octstr_destroy(r->msisdn);
     octstr_destroy(r->reason);
     octstr_destroy(r->entry_code);
     gw_free(r);
+}
+
+static void recipient_destroy_item(void *r)
+{
+    job_status_recipient_destroy(r);
 }
 
 void job_status_destroy(JobStatus *status)
@@ -99,17 +108,16 @@ void job_status_destroy(JobStatus *status)
     octstr_destroy(status->id);
     octstr_destroy(status->state);
     octstr_destroy(status->reason);
-    gwlist_destroy(status->recipients, recipient_status_destroy);
+    gwlist_destroy(status->recipients, recipient_destroy_item);
     gw_free(status);
 }
 
+static RecipientStatus *recipient_create(Octstr *msisdn);
+
 RecipientStatus *job_status_add_recipient(JobStatus *status, Octstr *msisdn)
 {
-    RecipientStatus *r = gw_malloc(sizeof(*r));
+    RecipientStatus *r = recipient_create(msisdn);
 
-    memset(r, 0, sizeof(*r));
-    r->msisdn = octstr_duplicate(msisdn);
-    r->state = RCPT_QUEUED;
     gwlist_append(status->recipients, r);
     return r;
 }
@@ -138,6 +146,30 @@ static void append_escaped(Octstr *out, Octstr *value, int quoted)
     }
 }
 
+/* The value escaped; cut with "..." so that it takes at most room bytes
+ * (room < 0: no limit). */
+static Octstr *escaped_within(Octstr *value, int quoted, long room)
+{
+    Octstr *out = octstr_create(""), *part;
+    long keep = octstr_len(value);
+
+    append_escaped(out, value, quoted);
+    if (room < 0 || octstr_len(out) <= room)
+        return out;
+    for (keep = room - 3; keep > 0; keep--) {
+        octstr_truncate(out, 0);
+        part = octstr_copy(value, 0, keep);
+        append_escaped(out, part, quoted);
+        octstr_destroy(part);
+        if (octstr_len(out) + 3 <= room)
+            break;
+    }
+    if (keep <= 0)
+        octstr_truncate(out, 0);
+    octstr_append_cstr(out, "...");
+    return out;
+}
+
 static void format_field(Octstr *out, const char *name, Octstr *value)
 {
     if (value == NULL)
@@ -147,38 +179,162 @@ static void format_field(Octstr *out, const char *name, Octstr *value)
     octstr_append_char(out, '\n');
 }
 
-static void format_recipient(Octstr *out, const RecipientStatus *r)
+/* ---- checked lines ---- */
+
+#define CHECK_LEN 11            /* " ~XXXXXXXX\n" */
+
+static unsigned long fnv1a(const Octstr *text, long len)
 {
-    octstr_format_append(out, "Recipient: %S %s parts=%ld acked=%ld delivered=%ld",
-                         r->msisdn, recipient_state_name(r->state), r->parts,
-                         r->acked, r->delivered);
-    if (r->undelivered != 0)
-        octstr_format_append(out, " undelivered=%ld", r->undelivered);
-    if (r->reason != NULL) {
-        octstr_append_cstr(out, " reason=\"");
-        append_escaped(out, r->reason, 1);
-        octstr_append_char(out, '"');
-    }
+    unsigned long h = 2166136261u;
+    long i;
+
+    for (i = 0; i < len; i++)
+        h = ((h ^ (unsigned char) octstr_get_char(text, i)) * 16777619u) & 0xffffffffu;
+    return h;
+}
+
+/* content, blanks up to width - CHECK_LEN (none for width 0), its check. */
+static void append_checked_line(Octstr *out, Octstr *content, long width)
+{
+    Octstr *line = octstr_duplicate(content);
+    char check[CHECK_LEN + 1];
+
+    while (octstr_len(line) < width - CHECK_LEN)
+        octstr_append_char(line, ' ');
+    snprintf(check, sizeof(check), " ~%08lx\n", fnv1a(line, octstr_len(line)));
+    octstr_append_cstr(line, check);
+    octstr_append(out, line);
+    octstr_destroy(line);
+}
+
+/* A pad line ("#", blanks, LF) that takes out up to `to` bytes (at least 2). */
+static void append_pad(Octstr *out, long to)
+{
+    octstr_append_char(out, '#');
+    while (octstr_len(out) < to - 1)
+        octstr_append_char(out, ' ');
     octstr_append_char(out, '\n');
+}
+
+/*
+ * 1 when the line ends in a check that matches (the check and the blanks
+ * before it are cut off), 0 when it does not (torn), -1 when it has none.
+ */
+static int strip_check(Octstr *line)
+{
+    long n = octstr_len(line), body = n - (CHECK_LEN - 1);
+    unsigned long want;
+    char text[9];
+
+    if (body < 0 || octstr_get_char(line, body) != ' '
+        || octstr_get_char(line, body + 1) != '~')
+        return -1;
+    octstr_get_many_chars(text, line, body + 2, 8);
+    text[8] = '\0';
+    if (strspn(text, "0123456789abcdef") != 8)
+        return -1;
+    want = strtoul(text, NULL, 16);
+    if (fnv1a(line, body) != want)
+        return 0;
+    octstr_truncate(line, body);
+    octstr_strip_blanks(line);
+    return 1;
+}
+
+/* ---- the slotted layout ---- */
+
+static Octstr *recipient_line(const RecipientStatus *r, long room)
+{
+    Octstr *line = octstr_format("Recipient: %S %s parts=%ld acked=%ld delivered=%ld",
+                                 r->msisdn, recipient_state_name(r->state), r->parts,
+                                 r->acked, r->delivered);
+    Octstr *reason;
+
+    if (r->undelivered != 0)
+        octstr_format_append(line, " undelivered=%ld", r->undelivered);
+    if (r->reason != NULL) {
+        octstr_append_cstr(line, " reason=\"");
+        reason = escaped_within(r->reason, 1, room < 0 ? -1 : room - octstr_len(line) - 1);
+        octstr_append(line, reason);
+        octstr_append_char(line, '"');
+        octstr_destroy(reason);
+    }
+    return line;
+}
+
+Octstr *job_status_format_slot(const RecipientStatus *r, long slot)
+{
+    Octstr *out = octstr_create(""), *line, *code = NULL;
+    long room = slot - CHECK_LEN;
+
+    if (r->entry_code != NULL && slot >= STATUS_SLOT_CODES) {
+        code = octstr_format("Entry-Code: %S %S", r->msisdn, r->entry_code);
+        room -= octstr_len(code) + CHECK_LEN;
+    }
+    line = recipient_line(r, room);
+    append_checked_line(out, line, code != NULL ? 0 : slot);
+    if (code != NULL)
+        append_checked_line(out, code, slot - octstr_len(out));
+    octstr_destroy(line);
+    octstr_destroy(code);
+    return out;
+}
+
+Octstr *job_status_format_state(const JobStatus *status)
+{
+    Octstr *out = octstr_create(""), *line = octstr_format("State: %S", status->state);
+    Octstr *reason;
+
+    append_checked_line(out, line, 0);
+    octstr_destroy(line);
+    if (status->reason != NULL) {
+        line = octstr_create("Reason: ");
+        reason = escaped_within(status->reason, 0, STATUS_SECTOR - octstr_len(out)
+                                - octstr_len(line) - CHECK_LEN - 2);
+        octstr_append(line, reason);
+        append_checked_line(out, line, 0);
+        octstr_destroy(reason);
+        octstr_destroy(line);
+    }
+    append_pad(out, STATUS_SECTOR);
+    return out;
+}
+
+/* Where the state sector starts after a header of head_len bytes (a pad
+ * line of at least 2 bytes in between). */
+static long state_sector_at(long head_len)
+{
+    return (head_len + 2 + STATUS_SECTOR - 1) / STATUS_SECTOR * STATUS_SECTOR;
+}
+
+static long slot_size(const JobStatus *status)
+{
+    long i;
+
+    if (status->entry_codes)
+        return STATUS_SLOT_CODES;
+    for (i = 0; i < gwlist_len(status->recipients); i++)
+        if (((RecipientStatus *) gwlist_get(status->recipients, i))->entry_code != NULL)
+            return STATUS_SLOT_CODES;
+    return STATUS_SLOT;
 }
 
 Octstr *job_status_format(const JobStatus *status)
 {
-    Octstr *out = octstr_create("");
-    RecipientStatus *r;
-    long i;
+    Octstr *out = octstr_create(""), *part;
+    long i, slot = slot_size(status), n = gwlist_len(status->recipients);
 
     format_field(out, "Job", status->job);
     format_field(out, "Id", status->id);
-    format_field(out, "State", status->state);
-    format_field(out, "Reason", status->reason);
-    for (i = 0; i < gwlist_len(status->recipients); i++)
-        format_recipient(out, gwlist_get(status->recipients, i));
-    for (i = 0; i < gwlist_len(status->recipients); i++) {
-        r = gwlist_get(status->recipients, i);
-        if (r->entry_code != NULL)
-            octstr_format_append(out, "Entry-Code: %S %S\n", r->msisdn,
-                                 r->entry_code);
+    octstr_format_append(out, "Layout: slot=%ld count=%ld\n", slot, n);
+    append_pad(out, state_sector_at(octstr_len(out)));
+    part = job_status_format_state(status);
+    octstr_append(out, part);
+    octstr_destroy(part);
+    for (i = 0; i < n; i++) {
+        part = job_status_format_slot(gwlist_get(status->recipients, i), slot);
+        octstr_append(out, part);
+        octstr_destroy(part);
     }
     return out;
 }
@@ -328,27 +484,52 @@ static const char *parse_recipient_field(Cursor *c, RecipientStatus *r,
     return bad ? "counts must be whole numbers" : NULL;
 }
 
-static const char *parse_recipient(Octstr *rest, JobStatus *status)
+static RecipientStatus *recipient_create(Octstr *msisdn)
+{
+    RecipientStatus *r = gw_malloc(sizeof(*r));
+
+    memset(r, 0, sizeof(*r));
+    r->msisdn = octstr_duplicate(msisdn);
+    r->state = RCPT_QUEUED;
+    return r;
+}
+
+/* A Recipient line's value: the recipient, or NULL + *reason. */
+static RecipientStatus *parse_recipient_value(Octstr *rest, const char **reason)
 {
     Cursor c = { rest, 0 };
     Octstr *msisdn = read_word(&c), *state = read_word(&c);
-    RecipientStatus *r;
+    RecipientStatus *r = NULL;
     RecipientState st;
-    const char *reason = NULL;
     unsigned seen = 0;
 
+    *reason = NULL;
     if (octstr_len(msisdn) == 0 || recipient_state_parse(state, &st) < 0)
-        reason = "expected MSISDN and a recipient state";
+        *reason = "expected MSISDN and a recipient state";
     else {
-        r = job_status_add_recipient(status, msisdn);
+        r = recipient_create(msisdn);
         r->state = st;
-        while (reason == NULL && c.pos < octstr_len(rest))
-            reason = parse_recipient_field(&c, r, &seen);
-        if (reason == NULL && (seen & REQUIRED_FIELDS) != REQUIRED_FIELDS)
-            reason = "parts=, acked= and delivered= are required";
+        while (*reason == NULL && c.pos < octstr_len(rest))
+            *reason = parse_recipient_field(&c, r, &seen);
+        if (*reason == NULL && (seen & REQUIRED_FIELDS) != REQUIRED_FIELDS)
+            *reason = "parts=, acked= and delivered= are required";
+    }
+    if (*reason != NULL) {
+        job_status_recipient_destroy(r);
+        r = NULL;
     }
     octstr_destroy(msisdn);
     octstr_destroy(state);
+    return r;
+}
+
+static const char *parse_recipient(Octstr *rest, JobStatus *status)
+{
+    const char *reason;
+    RecipientStatus *r = parse_recipient_value(rest, &reason);
+
+    if (r != NULL)
+        gwlist_append(status->recipients, r);
     return reason;
 }
 
@@ -437,11 +618,232 @@ static const char *check_complete(const JobStatus *status)
     return NULL;
 }
 
-JobStatus *job_status_parse(Octstr *text, Octstr **error)
+static void fail(Octstr **error, Octstr *why)
 {
-    JobStatus *status = status_empty();
-    List *lines = octstr_split(text, octstr_imm("\n"));
+    if (error != NULL)
+        *error = why;
+    else
+        octstr_destroy(why);
+}
+
+/* ---- the slotted layout: head and slots ---- */
+
+/* The line at *pos (without its LF; NULL at the end); *pos moves past it. */
+static Octstr *next_line(Octstr *text, long *pos, long end)
+{
+    long eol = octstr_search_char(text, '\n', *pos);
+    Octstr *line;
+
+    if (*pos >= end)
+        return NULL;
+    if (eol < 0 || eol >= end)
+        eol = end;
+    line = octstr_copy(text, *pos, eol - *pos);
+    *pos = eol + 1;
+    return line;
+}
+
+static const char *parse_layout(Octstr *rest, StatusLayout *layout)
+{
+    if (sscanf(octstr_get_cstr(rest), "slot=%ld count=%ld", &layout->slot, &layout->count) != 2
+        || (layout->slot != STATUS_SLOT && layout->slot != STATUS_SLOT_CODES)
+        || layout->count < 0)
+        return "Layout: must be slot=128|256 count=N";
+    return NULL;
+}
+
+/*
+ * The header, up to its Layout: line: 1 (layout found; *head_end set), 0
+ * (a Recipient: line or the end came first: the 1.x layout), -1 + *reason.
+ */
+static int parse_header(Octstr *text, JobStatus *status, StatusLayout *layout,
+                        long *head_end, const char **reason, long *line_no)
+{
+    long pos = 0, next_code = 0;
+    Octstr *line;
+    int found = 0;
+
+    for (*line_no = 1; !found && *reason == NULL
+         && (line = next_line(text, &pos, octstr_len(text))) != NULL; ++*line_no) {
+        if (octstr_str_ncompare(line, "Recipient: ", 11) == 0) {
+            octstr_destroy(line);
+            return 0;
+        }
+        if (octstr_str_ncompare(line, "Layout: ", 8) == 0) {
+            Octstr *rest = octstr_copy(line, 8, octstr_len(line));
+            *reason = parse_layout(rest, layout);
+            found = *reason == NULL;
+            octstr_destroy(rest);
+        } else
+            *reason = parse_line(line, status, &next_code);
+        octstr_destroy(line);
+    }
+    *head_end = pos;
+    return *reason != NULL ? -1 : found;
+}
+
+/* State and Reason lines of the state sector; torn ones are counted. */
+static const char *parse_state_sector(Octstr *text, JobStatus *status,
+                                      const StatusLayout *layout)
+{
+    long pos = layout->state_at, next_code = 0;
     const char *reason = NULL;
+    Octstr *line;
+    int checked;
+
+    while (reason == NULL && (line = next_line(text, &pos, layout->table_at)) != NULL) {
+        if (octstr_get_char(line, 0) != '#' && octstr_len(line) > 0) {
+            checked = strip_check(line);
+            if (checked == 0)
+                status->torn++;
+            else if (checked < 0)
+                reason = "a line of the state sector has no check";
+            else if (octstr_str_ncompare(line, "State: ", 7) != 0
+                     && octstr_str_ncompare(line, "Reason: ", 8) != 0)
+                reason = "only State: and Reason: belong in the state sector";
+            else
+                reason = parse_line(line, status, &next_code);
+        }
+        octstr_destroy(line);
+    }
+    if (reason == NULL && status->state == NULL && status->torn > 0)
+        status->state = octstr_create("active");    /* the directory says */
+    return reason;
+}
+
+int job_status_parse_head(Octstr *text, JobStatus **status, StatusLayout *layout,
+                          Octstr **error)
+{
+    const char *reason = NULL;
+    long head_end, line_no = 0;
+    int found;
+
+    *status = status_empty();
+    found = parse_header(text, *status, layout, &head_end, &reason, &line_no);
+    if (found == -1) {
+        job_status_destroy(*status);
+        *status = NULL;
+        fail(error, octstr_format("status line %ld: %s", line_no - 1, reason));
+        return -1;
+    }
+    if (found == 1) {
+        layout->state_at = state_sector_at(head_end);
+        layout->table_at = layout->state_at + STATUS_SECTOR;
+        (*status)->entry_codes = layout->slot == STATUS_SLOT_CODES;
+        if (octstr_len(text) >= layout->table_at)
+            reason = parse_state_sector(text, *status, layout);
+    }
+    if (reason == NULL)
+        return found;
+    job_status_destroy(*status);
+    *status = NULL;
+    fail(error, octstr_format("status file: %s", reason));
+    return -1;
+}
+
+/* What a torn slot still tells: its MSISDN (the same bytes before and
+ * after any write), queued with zero counts. */
+static RecipientStatus *salvage(Octstr *slot)
+{
+    long end = octstr_search_char(slot, ' ', 11);
+    Octstr *msisdn;
+    RecipientStatus *r;
+
+    if (octstr_str_ncompare(slot, "Recipient: ", 11) != 0 || end <= 11)
+        return NULL;
+    msisdn = octstr_copy(slot, 11, end - 11);
+    r = recipient_create(msisdn);
+    octstr_destroy(msisdn);
+    return r;
+}
+
+static int parse_code_line(Octstr *line, RecipientStatus *r)
+{
+    Cursor c = { line, 12 };
+    Octstr *msisdn, *code;
+    int ok;
+
+    if (octstr_str_ncompare(line, "Entry-Code: ", 12) != 0)
+        return -1;
+    msisdn = read_word(&c);
+    code = read_word(&c);
+    ok = octstr_compare(msisdn, r->msisdn) == 0 && octstr_len(code) > 0
+         && c.pos >= octstr_len(line);
+    if (ok)
+        r->entry_code = octstr_duplicate(code);
+    octstr_destroy(msisdn);
+    octstr_destroy(code);
+    return ok ? 0 : -1;
+}
+
+/* The slot's lines, each checked; -1 when one is torn or malformed. */
+static int parse_slot_lines(Octstr *slot, RecipientStatus **r)
+{
+    long pos = 0;
+    Octstr *line;
+    const char *reason = NULL;
+    int bad = 0;
+
+    while (!bad && (line = next_line(slot, &pos, octstr_len(slot))) != NULL) {
+        if (octstr_len(line) == 0)
+            ;
+        else if (strip_check(line) != 1)
+            bad = 1;
+        else if (*r == NULL) {
+            bad = octstr_str_ncompare(line, "Recipient: ", 11) != 0;
+            if (!bad) {
+                Octstr *rest = octstr_copy(line, 11, octstr_len(line));
+                bad = (*r = parse_recipient_value(rest, &reason)) == NULL;
+                octstr_destroy(rest);
+            }
+        } else
+            bad = parse_code_line(line, *r) != 0;
+        octstr_destroy(line);
+    }
+    return bad || *r == NULL ? -1 : 0;
+}
+
+RecipientStatus *job_status_parse_slot(Octstr *slot, int *torn)
+{
+    RecipientStatus *r = NULL;
+
+    *torn = 0;
+    if (parse_slot_lines(slot, &r) == 0)
+        return r;
+    job_status_recipient_destroy(r);
+    *torn = 1;
+    return salvage(slot);
+}
+
+/* ---- whole files ---- */
+
+static Octstr *parse_slots(Octstr *text, JobStatus *status, const StatusLayout *layout)
+{
+    long i, need = layout->table_at + layout->count * layout->slot;
+    RecipientStatus *r;
+    Octstr *slot;
+    int torn;
+
+    if (octstr_len(text) != need)
+        return octstr_format("status file: %ld bytes where its layout needs %ld",
+                             octstr_len(text), need);
+    for (i = 0; i < layout->count; i++) {
+        slot = octstr_copy(text, layout->table_at + i * layout->slot, layout->slot);
+        r = job_status_parse_slot(slot, &torn);
+        octstr_destroy(slot);
+        if (r == NULL)
+            return octstr_format("status file: slot %ld holds no recipient", i + 1);
+        status->torn += torn;
+        gwlist_append(status->recipients, r);
+    }
+    return NULL;
+}
+
+/* The 1.x layout: a line per recipient, Entry-Code lines at the end. */
+static Octstr *parse_lines(Octstr *text, JobStatus *status)
+{
+    List *lines = octstr_split(text, octstr_imm("\n"));
+    const char *reason;
     Octstr *why = NULL;
     long i, n = gwlist_len(lines), next_code = 0;
 
@@ -450,15 +852,29 @@ JobStatus *job_status_parse(Octstr *text, Octstr **error)
         if (reason != NULL)
             why = octstr_format("status line %ld: %s", i + 1, reason);
     }
+    gwlist_destroy(lines, octstr_destroy_item);
+    return why;
+}
+
+JobStatus *job_status_parse(Octstr *text, Octstr **error)
+{
+    JobStatus *status = NULL;
+    StatusLayout layout;
+    const char *reason;
+    Octstr *why = NULL;
+    int slotted = job_status_parse_head(text, &status, &layout, &why);
+
+    if (slotted == 0) {
+        job_status_destroy(status);
+        status = status_empty();
+        why = parse_lines(text, status);
+    } else if (slotted == 1)
+        why = parse_slots(text, status, &layout);
     if (why == NULL && (reason = check_complete(status)) != NULL)
         why = octstr_format("status file: %s", reason);
-    gwlist_destroy(lines, octstr_destroy_item);
     if (why == NULL)
         return status;
     job_status_destroy(status);
-    if (error != NULL)
-        *error = why;
-    else
-        octstr_destroy(why);
+    fail(error, why);
     return NULL;
 }

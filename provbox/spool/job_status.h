@@ -3,13 +3,34 @@
  *
  *   Job: NAME
  *   Id: <the job's Id:, if any>
- *   State: active|deferred|done|failed
- *   Reason: <why, for failed/deferred>
- *   Recipient: 4790000001 delivered parts=3 acked=3 delivered=3
- *   Recipient: 4790000002 failed reason="..."
- *   Entry-Code: 4790000003 12348544
+ *   Layout: slot=128 count=3                                  (header end)
+ *   #                                          (pad to a 512-byte boundary)
+ *   State: active|deferred|done|failed ~CHECK        (the state sector:
+ *   Reason: <why, for failed/deferred> ~CHECK         512 bytes, rewritten
+ *   #                                                 in place)
+ *   Recipient: 4790000001 delivered parts=3 acked=3 delivered=3    ~CHECK
+ *   Recipient: 4790000002 failed parts=1 acked=0 delivered=0 reason="..." ~CHECK
+ *   Recipient: 4790000003 sent parts=2 acked=2 delivered=0 ~CHECK
+ *   Entry-Code: 4790000003 12348544                                ~CHECK
  *
- * Formatting and parsing only; spool.c writes it atomically. Recipient
+ * The slotted layout: after the header, one 512-byte sector holds the
+ * job's state and reason, then every recipient has a slot of `slot` bytes
+ * (128; 256 when its slot carries an Entry-Code line, USERPINMAC), its
+ * last line padded with blanks to the slot's end. Slots and the state
+ * sector start on 512-byte boundaries, so none straddles a disk sector,
+ * and each is rewritten in place (status_file.h) by one write that never
+ * changes the file's size. Every line rewritten in place ends in ` ~` and
+ * eight hex digits, the FNV-1a hash of the bytes before it: a line whose
+ * check fails was torn by a power cut mid-write (job_status_parse() then
+ * counts it in `torn`; a torn recipient reads as queued with zero counts,
+ * so it is sent again: at least once). Reasons are cut ("...") to fit
+ * their slot or sector; the log has them whole.
+ *
+ * A status without a Layout: line is in the layout of provbox 1.x (one
+ * line per recipient, Entry-Code lines at the end): it is read as it is,
+ * and the next write turns it into the slotted layout.
+ *
+ * Formatting and parsing only; status_file.c and spool.c write. Recipient
  * states: queued, sent (every segment acknowledged by bearerbox), delivered
  * (a delivery report for every segment), undelivered, failed, expired.
  * A status never carries a PIN or an IMSI (the entry code is what the
@@ -46,7 +67,21 @@ typedef struct JobStatus {
     Octstr *state;     /* "active", "deferred", "done", "failed" */
     Octstr *reason;    /* or NULL */
     List *recipients;  /* RecipientStatus* */
+    int entry_codes;   /* slots hold an Entry-Code line (USERPINMAC) */
+    long torn;         /* lines parse found torn by a crash */
 } JobStatus;
+
+/* The slotted layout's geometry (see above). */
+#define STATUS_SECTOR 512
+#define STATUS_SLOT 128
+#define STATUS_SLOT_CODES 256
+
+typedef struct StatusLayout {
+    long state_at;     /* offset of the state sector */
+    long table_at;     /* offset of slot 0 */
+    long slot;         /* bytes per slot */
+    long count;        /* recipients (slots) */
+} StatusLayout;
 
 const char *recipient_state_name(RecipientState state);
 int recipient_state_parse(Octstr *name, RecipientState *state);
@@ -55,7 +90,27 @@ int recipient_state_is_final(RecipientState state);
 JobStatus *job_status_create(Octstr *job, Octstr *id);
 void job_status_destroy(JobStatus *status);
 RecipientStatus *job_status_add_recipient(JobStatus *status, Octstr *msisdn);
+/* The whole file, in the slotted layout. */
 Octstr *job_status_format(const JobStatus *status);
 JobStatus *job_status_parse(Octstr *text, Octstr **error);
+
+/*
+ * In-place pieces of the slotted layout (status_file.c). The head is the
+ * header and the state sector: job_status_parse_head() reads it from the
+ * start of a file (at least layout->table_at bytes of it are needed for
+ * the state; fewer give the header alone) and returns 1 with the status
+ * (no recipients) and the layout, 0 when the text has no Layout: line
+ * (the 1.x layout), -1 + *error when it is malformed.
+ */
+int job_status_parse_head(Octstr *text, JobStatus **status, StatusLayout *layout,
+                          Octstr **error);
+/* The state sector's STATUS_SECTOR bytes for status->state and ->reason. */
+Octstr *job_status_format_state(const JobStatus *status);
+/* Recipient r's slot of `slot` bytes; a slot read back: the recipient,
+ * with *torn set (and zero counts) when its check failed, or NULL when
+ * the slot holds no recipient at all. */
+Octstr *job_status_format_slot(const RecipientStatus *r, long slot);
+RecipientStatus *job_status_parse_slot(Octstr *slot, int *torn);
+void job_status_recipient_destroy(RecipientStatus *r);
 
 #endif

@@ -8,6 +8,7 @@ import subprocess
 import tempfile
 
 from lab import PROVCTL
+from spool_view import logical_status
 from tap import run
 
 DOC = ('<?xml version="1.0" encoding="UTF-8"?>\n'
@@ -202,14 +203,15 @@ def check_requeue(t, tmp, doc):
          out.stdout + out.stderr)
     t.eq((listing(spool, "failed"), listing(spool, "new")), ([], ["J1", "J1.status"]),
          "the job and its status are in new/, nothing in failed/")
-    t.eq(read(os.path.join(spool, "new", "J1.status")),
-         "Job: J1\nId: ref\nState: new\n"
+    t.eq(logical_status(read(os.path.join(spool, "new", "J1.status"))),
+         "Job: J1\nId: ref\nLayout: slot=256 count=4\nState: new\n"
          "Recipient: 4790000001 delivered parts=2 acked=2 delivered=2\n"
+         "Entry-Code: 4790000001 12345678\n"
          "Recipient: 4790000002 queued parts=0 acked=0 delivered=0\n"
          "Recipient: 4790000003 sent parts=2 acked=2 delivered=0\n"
-         "Recipient: 4790000004 queued parts=0 acked=0 delivered=0\n"
-         "Entry-Code: 4790000001 12345678\n",
-         "delivered and sent recipients are kept; failed and expired are queued again")
+         "Recipient: 4790000004 queued parts=0 acked=0 delivered=0\n",
+         "delivered and sent recipients are kept; failed and expired are queued "
+         "again (a 1.x status is rewritten in the slotted layout)")
 
     out = provctl("requeue", "--spool", spool, "J1")
     t.ok(out.returncode == 1 and "job J1 is in new/, not failed/" in out.stderr,

@@ -2,6 +2,40 @@
 operators do (write in tmp/, rename into new/), find where a job is, read
 its status file."""
 import os
+import re
+
+CHECKED = re.compile(r"^(.*?) *~([0-9a-f]{8})$")
+
+
+def fnv1a(data):
+    h = 2166136261
+    for b in data:
+        h = ((h ^ b) * 16777619) & 0xFFFFFFFF
+    return h
+
+
+def logical_status(text):
+    """A status file as an operator reads it (doc/job-format.md): pad lines
+    ('#...') dropped, and from the Layout: line on, the blanks and the check
+    at the end of each line dropped after verifying the check. A status in
+    provbox 1.x's layout (no Layout: line) comes back as it is. Raises
+    ValueError on a wrong check."""
+    out, slotted = [], False
+    for line in text.split("\n")[:-1] if text.endswith("\n") else text.split("\n"):
+        if slotted and line.startswith("#"):
+            continue
+        m = CHECKED.match(line) if slotted else None
+        if slotted and line and not line.startswith(("Layout: ", "#")):
+            if m is None:
+                raise ValueError("no check: %r" % line)
+            body = line[:line.rindex(" ~")]
+            if fnv1a(body.encode("utf-8", "surrogateescape")) != int(m.group(2), 16):
+                raise ValueError("wrong check: %r" % line)
+            line = m.group(1)
+        if line.startswith("Layout: "):
+            slotted = True
+        out.append(line)
+    return "".join(l + "\n" for l in out)
 
 
 class Spool:
@@ -33,8 +67,9 @@ class Spool:
         if state is None:
             return None
         try:
-            with open(os.path.join(self.path, state, name + ".status")) as f:
-                return f.read()
+            with open(os.path.join(self.path, state, name + ".status"),
+                      errors="surrogateescape") as f:
+                return logical_status(f.read())
         except FileNotFoundError:
             return None
 

@@ -1,7 +1,9 @@
 /*
  * test_job_status.c - unit tests of provbox/spool/job_status.c: the exact
- * text of status files, parse(format(x)) == x including every escape, the
- * recipient states, and refusal of malformed status files by line.
+ * text of status files (slotted layout: geometry, checks, pads), parse(format(x))
+ * == x including every escape, statuses of provbox 1.x read as they are,
+ * torn slots and state sectors, reasons cut to fit, the recipient states,
+ * and refusal of malformed status files by line.
  */
 #include <string.h>
 
@@ -66,6 +68,78 @@ static void round_trips(const JobStatus *status, const char *what)
     octstr_destroy(error);
 }
 
+
+/* FNV-1a, written here again so that the test does not trust the code. */
+static unsigned long fnv(const char *p, long n)
+{
+    unsigned long h = 2166136261u;
+
+    while (n-- > 0)
+        h = ((h ^ (unsigned char) *p++) * 16777619u) & 0xffffffffu;
+    return h;
+}
+
+/* A checked line without its blanks and check; 0 when the check is wrong. */
+static int strip_checked(Octstr *line)
+{
+    long n = octstr_len(line);
+    char want[9];
+
+    if (n < 10 || octstr_get_char(line, n - 10) != ' ' || octstr_get_char(line, n - 9) != '~')
+        return 0;
+    snprintf(want, sizeof(want), "%08lx", fnv(octstr_get_cstr(line), n - 10));
+    if (strcmp(octstr_get_cstr(line) + n - 8, want) != 0)
+        return 0;
+    octstr_truncate(line, n - 10);
+    octstr_strip_blanks(line);
+    return 1;
+}
+
+/*
+ * The status as an operator reads it: pad lines dropped, every line from
+ * the state sector on stripped of its blanks and verified check. NULL when
+ * a check is wrong or the geometry is off: state sector at 512 (headers
+ * here are short), slots of `slot` bytes from 1024, each starting a line.
+ */
+static Octstr *logical(Octstr *text, long slot)
+{
+    Octstr *out = octstr_create("");
+    long pos = 0, eol, bad = 0;
+
+    if ((octstr_len(text) - 1024) % slot != 0
+        || octstr_search(text, octstr_imm("\nState: "), 0) != 511)
+        bad = 1;
+    for (pos = 1024; !bad && pos < octstr_len(text); pos += slot) {
+        Octstr *head = octstr_copy(text, pos, 11);
+        bad = octstr_str_compare(head, "Recipient: ") != 0
+              || octstr_get_char(text, pos + slot - 1) != '\n';
+        octstr_destroy(head);
+    }
+    for (pos = 0; !bad && pos < octstr_len(text); pos = eol + 1) {
+        Octstr *line;
+        eol = octstr_search_char(text, '\n', pos);
+        line = octstr_copy(text, pos, eol - pos);
+        if (octstr_get_char(line, 0) != '#') {
+            bad = pos >= 512 && !strip_checked(line);
+            octstr_append(out, line);
+            octstr_append_char(out, '\n');
+        }
+        octstr_destroy(line);
+    }
+    if (!bad)
+        return out;
+    octstr_destroy(out);
+    return NULL;
+}
+
+static void ok_logical(Octstr *text, long slot, const char *want, const char *what)
+{
+    Octstr *got = logical(text, slot);
+
+    ok_str(got != NULL ? octstr_get_cstr(got) : "(bad geometry or check)", want, what);
+    octstr_destroy(got);
+}
+
 static void test_create_defaults(void)
 {
     JobStatus *s = job_status_create(octstr_imm("J1"), NULL);
@@ -75,10 +149,12 @@ static void test_create_defaults(void)
     ok(r->state == RCPT_QUEUED && r->parts == 0 && r->acked == 0 && r->delivered == 0
        && r->undelivered == 0 && r->reason == NULL && r->entry_code == NULL
        && gwlist_len(s->recipients) == 1, "a new recipient is queued with zero counts");
-    ok_str(octstr_get_cstr(text),
-           "Job: J1\nState: active\n"
+    ok_logical(text, 128,
+           "Job: J1\nLayout: slot=128 count=1\nState: active\n"
            "Recipient: 4790000001 queued parts=0 acked=0 delivered=0\n",
-           "a new status: active, no Id or Reason lines");
+           "a new status: active, no Id or Reason lines, 128-byte slots");
+    ok(octstr_len(text) == 1024 + 128, "one slot after the state sector: %ld bytes",
+       octstr_len(text));
     octstr_destroy(text);
     job_status_destroy(s);
 }
@@ -106,19 +182,20 @@ static void test_exact_text(void)
     JobStatus *s = full_status();
     Octstr *text = job_status_format(s);
 
-    ok_str(octstr_get_cstr(text),
+    ok_logical(text, 256,
            "Job: 20261126T142233.123456.77.1.gw\n"
            "Id: campaign 42\n"
+           "Layout: slot=256 count=4\n"
            "State: done\n"
            "Recipient: 4790000001 delivered parts=3 acked=3 delivered=3\n"
+           "Entry-Code: 4790000001 12348544\n"
            "Recipient: 4790000002 failed parts=3 acked=0 delivered=0 "
            "reason=\"SMSC said \\\"no\\\" \\\\ rejected\"\n"
            "Recipient: +4790000003 undelivered parts=2 acked=2 delivered=1 undelivered=1\n"
-           "Recipient: 4790000004 sent parts=1 acked=1 delivered=0\n"
-           "Entry-Code: 4790000001 12348544\n"
-           "Entry-Code: +4790000003 99990123\n",
+           "Entry-Code: +4790000003 99990123\n"
+           "Recipient: 4790000004 sent parts=1 acked=1 delivered=0\n",
            "the exact status text: Id, states, undelivered only when non-zero, "
-           "quoted reason, entry codes last");
+           "quoted reason, entry codes in their recipients' 256-byte slots");
     round_trips(s, "a full status");
     octstr_destroy(text);
     job_status_destroy(s);
@@ -135,9 +212,10 @@ static void test_escapes(void)
     s->reason = octstr_create("line 3: bad\nsecond line\twith tab\r and \x01 and caf\xC3\xA9");
     r->reason = octstr_create("quote \" backslash \\ newline \n end \\");
     text = job_status_format(s);
-    ok_str(octstr_get_cstr(text),
+    ok_logical(text, 128,
            "Job: J2\n"
            "Id: a\\\\b \"c\"\n"
+           "Layout: slot=128 count=1\n"
            "State: failed\n"
            "Reason: line 3: bad\\nsecond line\\twith tab\\r and \\x01 and caf\xC3\xA9\n"
            "Recipient: 4790000001 failed parts=0 acked=0 delivered=0 "
@@ -236,6 +314,148 @@ static void test_parse_refuses(void)
             "an entry code for an unknown recipient");
 }
 
+
+static void test_legacy_layout(void)
+{
+    Octstr *error = NULL, *text;
+    JobStatus *s = job_status_parse(octstr_imm(
+        "Job: OLD\nId: from 1.x\nState: done\n"
+        "Recipient: 4790000001 delivered parts=2 acked=2 delivered=2\n"
+        "Recipient: 4790000002 failed parts=2 acked=0 delivered=0 reason=\"no route\"\n"
+        "Entry-Code: 4790000001 12345678\n"), &error);
+    RecipientStatus *r = s != NULL ? gwlist_get(s->recipients, 0) : NULL;
+
+    ok(s != NULL && gwlist_len(s->recipients) == 2 && s->torn == 0
+       && octstr_str_compare(r->entry_code, "12345678") == 0,
+       "a status in provbox 1.x's layout is read as it is, entry codes at the end");
+    text = s != NULL ? job_status_format(s) : octstr_create("");
+    ok_logical(text, 256,
+               "Job: OLD\nId: from 1.x\nLayout: slot=256 count=2\nState: done\n"
+               "Recipient: 4790000001 delivered parts=2 acked=2 delivered=2\n"
+               "Entry-Code: 4790000001 12345678\n"
+               "Recipient: 4790000002 failed parts=2 acked=0 delivered=0 reason=\"no route\"\n",
+               "and written again in the slotted layout");
+    octstr_destroy(text);
+    octstr_destroy(error);
+    job_status_destroy(s);
+}
+
+/* Bytes [from, to) of slot i taken from another version of the file: a
+ * write that a power cut interrupted half-way. */
+static void tear(Octstr *text, Octstr *other, long at, long from, long to)
+{
+    Octstr *piece = octstr_copy(other, at + from, to - from);
+
+    octstr_delete(text, at + from, to - from);
+    octstr_insert(text, piece, at + from);
+    octstr_destroy(piece);
+}
+
+static void test_torn_slot(void)
+{
+    JobStatus *s = full_status(), *back;
+    RecipientStatus *r = gwlist_get(s->recipients, 3), *got;
+    Octstr *before = job_status_format(s), *after, *error = NULL;
+
+    r->state = RCPT_DELIVERED;
+    r->delivered = 1;
+    after = job_status_format(s);
+    tear(after, before, 1024 + 3 * 256, 40, 256);
+    back = job_status_parse(after, &error);
+    got = back != NULL ? gwlist_get(back->recipients, 3) : NULL;
+    ok(back != NULL && back->torn == 1 && gwlist_len(back->recipients) == 4
+       && octstr_str_compare(got->msisdn, "4790000004") == 0 && got->state == RCPT_QUEUED
+       && got->parts == 0 && got->acked == 0 && got->delivered == 0,
+       "a torn slot is found: its recipient reads as queued with zero counts (sent again)");
+    got = back != NULL ? gwlist_get(back->recipients, 2) : NULL;
+    ok(got != NULL && got->state == RCPT_UNDELIVERED && got->undelivered == 1
+       && octstr_str_compare(got->entry_code, "99990123") == 0,
+       "the slots around it are intact");
+    job_status_destroy(back);
+    octstr_destroy(after);
+    octstr_destroy(before);
+    octstr_destroy(error);
+    job_status_destroy(s);
+}
+
+static void test_torn_state(void)
+{
+    JobStatus *s = full_status(), *back;
+    Octstr *before = job_status_format(s), *after, *error = NULL;
+
+    octstr_destroy(s->state);
+    s->state = octstr_create("failed");
+    s->reason = octstr_create("every recipient failed");
+    after = job_status_format(s);
+    tear(after, before, 512, 9, 40);
+    back = job_status_parse(after, &error);
+    ok(back != NULL && back->torn >= 1 && octstr_str_compare(back->state, "active") == 0
+       && gwlist_len(back->recipients) == 4,
+       "a torn state sector is found: the state is taken as active (its directory says)");
+    job_status_destroy(back);
+    octstr_destroy(after);
+    octstr_destroy(before);
+    octstr_destroy(error);
+    job_status_destroy(s);
+}
+
+static void test_reasons_cut(void)
+{
+    JobStatus *s = job_status_create(octstr_imm("J5"), NULL), *back;
+    RecipientStatus *r = add(s, "4790000001", RCPT_FAILED, 1, 0, 0);
+    Octstr *text, *error = NULL, *slot;
+    int torn;
+
+    r->reason = octstr_create("");
+    while (octstr_len(r->reason) < 300)
+        octstr_append_cstr(r->reason, "\"quoted\" and \\ ");
+    s->reason = octstr_duplicate(r->reason);
+    while (octstr_len(s->reason) < 2000)
+        octstr_append(s->reason, r->reason);
+    text = job_status_format(s);
+    back = job_status_parse(text, &error);
+    r = back != NULL ? gwlist_get(back->recipients, 0) : NULL;
+    ok(octstr_len(text) == 1024 + 128 && r != NULL && back->torn == 0
+       && octstr_len(r->reason) > 20 && octstr_search(r->reason, octstr_imm("..."), 0)
+          == octstr_len(r->reason) - 3
+       && octstr_len(back->reason) > 300
+       && octstr_search(back->reason, octstr_imm("..."), 0) == octstr_len(back->reason) - 3,
+       "long reasons are cut (\"...\") to fit their slot and the state sector");
+    slot = octstr_copy(text, 1024, 128);
+    job_status_recipient_destroy(job_status_parse_slot(slot, &torn));
+    ok(torn == 0, "the cut slot parses untorn");
+    octstr_destroy(slot);
+    job_status_destroy(back);
+    octstr_destroy(text);
+    octstr_destroy(error);
+    job_status_destroy(s);
+}
+
+static void test_head(void)
+{
+    JobStatus *s = full_status(), *head = NULL;
+    Octstr *text = job_status_format(s), *error = NULL;
+    StatusLayout layout;
+    int found;
+
+    octstr_truncate(text, 1024);
+    found = job_status_parse_head(text, &head, &layout, &error);
+    ok(found == 1 && layout.state_at == 512 && layout.table_at == 1024
+       && layout.slot == 256 && layout.count == 4 && gwlist_len(head->recipients) == 0
+       && octstr_str_compare(head->state, "done") == 0
+       && octstr_str_compare(head->id, "campaign 42") == 0,
+       "the head alone gives the layout, Id and State");
+    job_status_destroy(head);
+    found = job_status_parse_head(octstr_imm("Job: J\nState: done\n"
+                                             "Recipient: 1 sent parts=1 acked=1 delivered=0\n"),
+                                  &head, &layout, &error);
+    ok(found == 0, "a head without Layout: is the 1.x layout");
+    job_status_destroy(head);
+    octstr_destroy(text);
+    octstr_destroy(error);
+    job_status_destroy(s);
+}
+
 int main(void)
 {
     gwlib_init();
@@ -246,6 +466,11 @@ int main(void)
     test_states();
     test_parse_accepts();
     test_parse_refuses();
+    test_legacy_layout();
+    test_torn_slot();
+    test_torn_state();
+    test_reasons_cut();
+    test_head();
     gwlib_shutdown();
     return tap_done();
 }

@@ -1,0 +1,206 @@
+/*
+ * status_file.c - in-place changes to slotted status files (status_file.h).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "gwlib/gwlib.h"
+#include "spool/status_file.h"
+
+/* The head is the header (a job name and an Id, escaped, and a few short
+ * lines) and the state sector: far less than this. */
+#define HEAD_MAX (16L * 1024)
+
+struct StatusFile {
+    int fd;
+    Octstr *path;
+    JobStatus *head;
+    StatusLayout layout;
+};
+
+static Octstr *read_at(int fd, long offset, long len)
+{
+    Octstr *out = octstr_create("");
+    char buf[4096];
+    ssize_t got;
+
+    while (len > 0) {
+        got = pread(fd, buf, len < (long) sizeof(buf) ? len : (long) sizeof(buf), offset);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got <= 0)
+            break;
+        octstr_append_data(out, buf, got);
+        offset += got;
+        len -= got;
+    }
+    return out;
+}
+
+static int write_at(StatusFile *file, Octstr *data, long offset, Octstr **error)
+{
+    const char *p = octstr_get_cstr(data);
+    long left = octstr_len(data);
+    ssize_t put;
+
+    while (left > 0) {
+        put = pwrite(file->fd, p, left, offset);
+        if (put < 0 && errno == EINTR)
+            continue;
+        if (put <= 0) {
+            *error = octstr_format("cannot write %S: %s", file->path,
+                                   put < 0 ? strerror(errno) : "short write");
+            return -1;
+        }
+        p += put;
+        offset += put;
+        left -= put;
+    }
+    return 0;
+}
+
+/* The head of an open file: 1, 0 (1.x layout) or -1 + *error. */
+static int read_head(StatusFile *file, off_t size, Octstr **error)
+{
+    Octstr *text = read_at(file->fd, 0, size < HEAD_MAX ? (long) size : HEAD_MAX);
+    int found = job_status_parse_head(text, &file->head, &file->layout, error);
+
+    if (found == 1 && (octstr_len(text) < file->layout.table_at
+                       || size != file->layout.table_at
+                                  + file->layout.count * file->layout.slot)) {
+        *error = octstr_format("%S: %ld bytes where its layout needs %ld", file->path,
+                               (long) size, file->layout.table_at
+                               + file->layout.count * file->layout.slot);
+        found = -1;
+    }
+    octstr_destroy(text);
+    return found;
+}
+
+StatusFile *status_file_open(Octstr *path, int *result, Octstr **error)
+{
+    StatusFile *file = gw_malloc(sizeof(*file));
+    struct stat st;
+    int opened;
+
+    memset(file, 0, sizeof(*file));
+    file->path = octstr_duplicate(path);
+    file->fd = open(octstr_get_cstr(path), O_RDWR | O_NOFOLLOW | O_CLOEXEC);
+    opened = file->fd >= 0 && fstat(file->fd, &st) == 0;
+    if (!opened && errno == ENOENT) {
+        *result = STATUS_FILE_MISSING;
+        status_file_close(file);
+        return NULL;
+    }
+    if (!opened || !S_ISREG(st.st_mode)) {
+        *error = octstr_format("cannot open %S: %s", path,
+                               opened ? "not a regular file" : strerror(errno));
+        *result = -1;
+        status_file_close(file);
+        return NULL;
+    }
+    *result = read_head(file, st.st_size, error);
+    if (*result == 1) {
+        *result = 0;
+        return file;
+    }
+    if (*result == 0)
+        *result = STATUS_FILE_LEGACY;
+    status_file_close(file);
+    return NULL;
+}
+
+void status_file_close(StatusFile *file)
+{
+    if (file == NULL)
+        return;
+    if (file->fd >= 0)
+        close(file->fd);
+    job_status_destroy(file->head);
+    octstr_destroy(file->path);
+    gw_free(file);
+}
+
+const JobStatus *status_file_head(const StatusFile *file)
+{
+    return file->head;
+}
+
+long status_file_count(const StatusFile *file)
+{
+    return file->layout.count;
+}
+
+long status_file_slot_size(const StatusFile *file)
+{
+    return file->layout.slot;
+}
+
+static long slot_offset(const StatusFile *file, long i)
+{
+    return file->layout.table_at + i * file->layout.slot;
+}
+
+RecipientStatus *status_file_read(StatusFile *file, long i, int *torn, Octstr **error)
+{
+    Octstr *slot;
+    RecipientStatus *r;
+
+    if (i < 0 || i >= file->layout.count) {
+        *error = octstr_format("%S has no recipient %ld", file->path, i + 1);
+        return NULL;
+    }
+    slot = read_at(file->fd, slot_offset(file, i), file->layout.slot);
+    r = octstr_len(slot) == file->layout.slot ? job_status_parse_slot(slot, torn) : NULL;
+    if (r == NULL)
+        *error = octstr_format("%S: slot %ld holds no recipient", file->path, i + 1);
+    octstr_destroy(slot);
+    return r;
+}
+
+int status_file_write(StatusFile *file, long i, const RecipientStatus *r, Octstr **error)
+{
+    Octstr *slot;
+    int ret;
+
+    if (i < 0 || i >= file->layout.count) {
+        *error = octstr_format("%S has no recipient %ld", file->path, i + 1);
+        return -1;
+    }
+    slot = job_status_format_slot(r, file->layout.slot);
+    ret = write_at(file, slot, slot_offset(file, i), error);
+    octstr_destroy(slot);
+    return ret;
+}
+
+int status_file_write_state(StatusFile *file, Octstr *state, Octstr *reason,
+                            Octstr **error)
+{
+    JobStatus *head = file->head;
+    Octstr *sector;
+    int ret;
+
+    if (state != head->state) {
+        octstr_destroy(head->state);
+        head->state = octstr_duplicate(state);
+    }
+    if (reason != head->reason) {
+        octstr_destroy(head->reason);
+        head->reason = octstr_duplicate(reason);
+    }
+    sector = job_status_format_state(head);
+    ret = write_at(file, sector, file->layout.state_at, error);
+    octstr_destroy(sector);
+    return ret;
+}
+
+int status_file_sync(StatusFile *file, Octstr **error)
+{
+    if (fdatasync(file->fd) == 0)
+        return 0;
+    *error = octstr_format("cannot sync %S: %s", file->path, strerror(errno));
+    return -1;
+}

@@ -1,0 +1,55 @@
+/*
+ * status_file.h - changing a status file in place (the slotted layout of
+ * job_status.h), the way Postfix marks a recipient done in its queue file.
+ *
+ * A recorded change rewrites only what changed: one recipient's slot, or
+ * the state sector, each by one pwrite() at its fixed offset. The file
+ * keeps its size and its blocks, so recording costs the same whatever the
+ * number of recipients, and no block is ever freed (freeing is what costs
+ * milliseconds on a file system mounted with discard). Nothing here syncs:
+ * the caller makes a round's writes durable together (spool_sync_data()).
+ *
+ * A status in provbox 1.x's layout cannot be changed in place:
+ * status_file_open() says so with STATUS_FILE_LEGACY, and the caller
+ * rewrites it whole in the slotted layout (job_status_format()), once.
+ *
+ * Callers hold the job's status lock (job_lock.h) from open to close. The
+ * descriptor stays valid across renames, so a status opened in one state
+ * directory may be written after its job has moved.
+ */
+#ifndef PROVBOX_STATUS_FILE_H
+#define PROVBOX_STATUS_FILE_H
+
+#include "gwlib/gwlib.h"
+#include "spool/job_status.h"
+
+typedef struct StatusFile StatusFile;
+
+#define STATUS_FILE_LEGACY (-2)
+#define STATUS_FILE_MISSING (-3)
+
+/*
+ * Open path for in-place changes and read its head. NULL with *result set:
+ * STATUS_FILE_LEGACY (the 1.x layout), STATUS_FILE_MISSING (no such file),
+ * or -1 + *error (not a regular file, unreadable, malformed). *result is 0
+ * on success.
+ */
+StatusFile *status_file_open(Octstr *path, int *result, Octstr **error);
+void status_file_close(StatusFile *file);
+
+/* The head as read: Job, Id, State, Reason; no recipients. */
+const JobStatus *status_file_head(const StatusFile *file);
+long status_file_count(const StatusFile *file);
+long status_file_slot_size(const StatusFile *file);
+
+/* Recipient i as on disk (*torn when its slot was torn by a crash), or
+ * NULL + *error (out of range, I/O error, a slot that holds no recipient). */
+RecipientStatus *status_file_read(StatusFile *file, long i, int *torn, Octstr **error);
+/* Rewrite recipient i's slot, and the state sector. 0, or -1 + *error. */
+int status_file_write(StatusFile *file, long i, const RecipientStatus *r, Octstr **error);
+int status_file_write_state(StatusFile *file, Octstr *state, Octstr *reason,
+                            Octstr **error);
+/* fdatasync(): for a lone change that must be durable at once. */
+int status_file_sync(StatusFile *file, Octstr **error);
+
+#endif
