@@ -4,7 +4,7 @@
     python3 bench/run.py --build /tmp/build [--quick] [--runs N] [--only a,b]
 
 Parts (--only picks some): ceiling, e2e, sendota, encoder, spool, latency,
-multi, floor. Each starts its own throw-away lab (test/lib/lab.py: bearerbox +
+multi, floor, bulk. Each starts its own throw-away lab (test/lib/lab.py: bearerbox +
 fakesmsc on free 127.0.0.1 ports) and stops what it started. Segments are
 counted where they arrive: the "Got message" lines fakesmsc writes into its
 log (-v 0 -F file -V 0), polled every few milliseconds. Every figure is
@@ -352,6 +352,68 @@ class Bench:
                 r["journal_commits_per_1000_jobs"] = (commits - commits0) * 1000.0 / n
             return r
 
+    # -- bulk jobs (issue 20): one document to many recipients
+    def bulk_job_text(self, first, count, dlr):
+        head = "Sec: USERPIN\nPin: %s\n%s" % (PIN, "" if dlr else "DLR: no\n")
+        head += "".join("To: %d\n" % (RECEIVER_BASE + first + i) for i in range(count))
+        return head.encode() + b"\n" + self.doc
+
+    @staticmethod
+    def delivered_in(path):
+        """Recipients whose status slot says delivered (a plain byte count:
+        a slot is one line, 'Recipient: MSISDN delivered ...')."""
+        try:
+            with open(path, "rb") as f:
+                return f.read().count(b" delivered parts=")
+        except FileNotFoundError:
+            return 0
+
+    def wait_recorded(self, spool, names, per_job, timeout):
+        deadline = time.time() + timeout
+        paths = [os.path.join(spool, "done", n + ".status") for n in names]
+        while sum(self.delivered_in(p) for p in paths) < per_job * len(names):
+            if time.time() > deadline:
+                raise TimeoutError("delivery reports not all recorded")
+            time.sleep(0.2)
+        return time.time()
+
+    def bulk(self, recipients, jobs, dlr):
+        """`jobs` jobs of `recipients` recipients each, dropped at once:
+        provbox's CPU per 1,000 recipients, segments/s at the SMSC, when
+        every job is in done/, and (with DLRs) how long after the last
+        segment reached the SMSC every delivery report is recorded."""
+        with self.new_lab() as lab:
+            spool = self.spool_dir(lab)
+            size = len(self.bulk_job_text(0, recipients, dlr)) + 4096
+            proc = self.start_provbox(lab, self.provbox_conf(
+                lab, spool, max_job_size=max(size, 1048576)))
+            d = os.path.join(spool, "tmp")
+            names = []
+            for j in range(jobs):
+                names.append("bulk-%04d" % j)
+                with open(os.path.join(d, names[-1]), "wb") as f:
+                    f.write(self.bulk_job_text(j * recipients, recipients, dlr))
+            os.sync()
+            meter = Meter(lab.fakesmsc_log)
+            meter.poll()
+            cpu0 = cpu_seconds(proc.pid)
+            dropper, t0 = self.start_drop(spool, names)
+            total = recipients * jobs
+            t1 = meter.wait_for(total * self.per_job, timeout=3600)
+            self.drop_finished(dropper)
+            t_done = self.wait_jobs(spool, "done", jobs, timeout=3600)
+            t_rec = self.wait_recorded(spool, names, recipients, 3600) if dlr else None
+            cpu = cpu_when_idle(proc.pid) - cpu0
+            r = {"recipients": recipients, "jobs": jobs, "dlr": dlr,
+                 "seconds": t1 - t0, "segments_per_s": total * self.per_job / (t1 - t0),
+                 "all_done_seconds": t_done - t0,
+                 "cpu_s_per_1000_recipients": cpu * 1000.0 / total,
+                 "vm_hwm_mb": vm_hwm_kb(proc.pid) / 1024.0}
+            if dlr:
+                r["recorded_after_last_segment_s"] = t_rec - t1
+            self.keep_series("bulk-%d-%s" % (recipients, "dlr" if dlr else "nodlr"), meter, t0)
+            return r
+
     def sendota(self, n):
         with self.new_lab(smsbox=True) as lab:
             urls = os.path.join(lab.dir, "curl.conf")
@@ -688,6 +750,10 @@ def ratios(res):
         r["ratio_spool_first_1000"] = (scale[-1]["first_1000_at_smsc_jobs_per_s"]
                                        / scale[0]["first_1000_at_smsc_jobs_per_s"])
     put("ratio_multi_vs_one", g("multi", "jobs_per_s"), g("e2e_dlr", "jobs_per_s"))
+    put("ratio_bulk_cpu_big_vs_1000", g("bulk_big_dlr", "cpu_s_per_1000_recipients"),
+        g("bulk_1000_dlr", "cpu_s_per_1000_recipients"))
+    put("ratio_bulk_20000_nodlr_vs_ceiling", g("bulk_20000_nodlr", "segments_per_s"),
+        g("ceiling_nodlr", "segments_per_s"))
     return r
 
 
@@ -789,7 +855,9 @@ def main():
     ap.add_argument("--provbox-log-level", type=int, default=1)
     ap.add_argument("--spool-root", default=None,
                     help="make the spools here (default: inside each lab, under TMPDIR)")
-    ap.add_argument("--only", default="ceiling,e2e,sendota,encoder,spool,latency,multi,floor")
+    ap.add_argument("--only", default="ceiling,e2e,sendota,encoder,spool,latency,multi,floor,bulk")
+    ap.add_argument("--bulk-recipients", type=int, default=None,
+                    help="recipients of the big bulk job (default 100,000; --quick 20,000)")
     args = ap.parse_args()
     args.build = os.path.abspath(args.build)
     args.runs = args.runs or (1 if args.quick else 3)
@@ -826,6 +894,12 @@ def main():
             one("multi", bench.multi, n)
         if "floor" in parts:
             one("spool_floor", bench.spool_floor, n)
+        if "bulk" in parts:
+            big = args.bulk_recipients or (20000 if args.quick else 100000)
+            one("bulk_1000_dlr", bench.bulk, 1000, max(1, big // 5000), True)
+            one("bulk_big_dlr", bench.bulk, big, 1, True)
+            if "ceiling" in parts:
+                one("bulk_20000_nodlr", bench.bulk, 20000, 1, False)
     res = {k: median_of(v) for k, v in runs.items()}
     budget = cpu_budgets(res)
     if budget:
