@@ -7,6 +7,7 @@
 #include "gwlib/gwlib.h"
 #include "spool/job_lock.h"
 #include "daemon/job_record.h"
+#include "common/log_escaped.h"
 
 void job_record_derive_state(RecipientStatus *r)
 {
@@ -63,8 +64,8 @@ static JobStatus *load_status(Spool *spool, int state, Octstr *name, int owner,
     if (read != NULL) {
         status = job_status_parse(read, &error);
         if (status == NULL) {
-            warning(0, "Job %s: unreadable status file (%s); starting a new one.",
-                    octstr_get_cstr(name), octstr_get_cstr(error));
+            log_escaped_warning(0, "Job %S: unreadable status file (%S); starting a new one.",
+                                name, error);
             octstr_destroy(error);
         }
     }
@@ -206,8 +207,8 @@ static List *stage_files(JobRecordBatch *b)
                : spool_stage_status(b->spool, st->status_at, st->name, text,
                                     st->on_disk == NULL && fresh <= b->unnamed_max, &why);
         if (temp == NULL && !st->unchanged) {
-            error(0, "Job %s: progress not recorded (will retry): %s",
-                  octstr_get_cstr(st->name), octstr_get_cstr(why));
+            log_escaped_error(0, "Job %S: progress not recorded (will retry): %S",
+                              st->name, why);
             octstr_destroy(why);
             why = NULL;
         }
@@ -237,8 +238,8 @@ static unsigned install_files(JobRecordBatch *b, List *temps, int *ok)
         SpoolStaged *temp = gwlist_get(temps, i);
         ok[i] = st->unchanged || (temp != NULL && spool_install_status(temp, &why) == 0);
         if (temp != NULL && !ok[i]) {
-            error(0, "Job %s: progress not recorded (will retry): %s",
-                  octstr_get_cstr(st->name), octstr_get_cstr(why));
+            log_escaped_error(0, "Job %S: progress not recorded (will retry): %S",
+                              st->name, why);
             octstr_destroy(why);
             why = NULL;
         }
@@ -262,8 +263,7 @@ static void move_jobs(JobRecordBatch *b, int *ok)
         if ((st->status_at == st->move_to
              ? spool_move_job(b->spool, st->name, st->state, st->move_to, &why)
              : spool_move(b->spool, st->name, st->state, st->move_to, &why)) == -1) {
-            error(0, "Job %s: not moved (will retry): %s", octstr_get_cstr(st->name),
-                  octstr_get_cstr(why));
+            log_escaped_error(0, "Job %S: not moved (will retry): %S", st->name, why);
             octstr_destroy(why);
             why = NULL;
             ok[i] = 0;
@@ -305,8 +305,7 @@ long job_record_batch_commit(JobRecordBatch *b)
     temps = stage_files(b);
     ok = gw_malloc(n * sizeof(*ok));
     if (written(temps) && spool_sync_data(b->spool, &why) == -1) {
-        error(0, "Progress of %ld job(s) not recorded (will retry): %s", n,
-              octstr_get_cstr(why));
+        log_escaped_error(0, "Progress of %ld job(s) not recorded (will retry): %S", n, why);
         octstr_destroy(why);
         discard_all(temps);
         memset(ok, 0, n * sizeof(*ok));
