@@ -78,18 +78,18 @@ def readable(t, where, raw, forged_lines=0):
     """Strict UTF-8, no raw ESC/DEL/C1, exactly forged_lines lines that
     read FORGED; -> the text (None when it does not decode)."""
     try:
-        text = raw.decode("utf-8")
+        text, strict = raw.decode("utf-8"), True
+        t.ok(True, "%s: decodes as UTF-8" % where)
     except UnicodeDecodeError as e:
         t.ok(False, "%s: decodes as UTF-8" % where, "%s\n%r" % (e, raw[:400]))
-        return None
-    t.ok(True, "%s: decodes as UTF-8" % where)
+        text, strict = raw.decode("utf-8", "replace"), False
     controls = sorted({"%02X" % ord(c) for c in text
                        if c in "\x1b\x7f" or "\x80" <= c <= "\x9f"})
     t.eq(controls, [], "%s: no raw ESC, DEL or C1 control" % where)
     lines = [line for line in text.split("\n") if line.rstrip("\r") == FORGED
              or line.startswith(FORGED)]
     t.eq(len(lines), forged_lines, "%s: no forged '%s' line" % (where, FORGED.strip()))
-    return text
+    return text if strict else None
 
 
 def check_parsed(t, where, fmt, text, shown_names):
