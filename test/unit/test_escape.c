@@ -113,9 +113,9 @@ static Octstr *unshow(Octstr *shown)
     for (i = 0; i < octstr_len(shown); i++) {
         c = octstr_get_char(shown, i);
         if (c == '\\' && octstr_get_char(shown, i + 1) == 'x') {
-            octstr_append_char(raw, hex_value(shown, i + 2) * 16 + hex_value(shown, i + 3));
+            octstr_append_char(raw, (hex_value(shown, i + 2) * 16 + hex_value(shown, i + 3)) & 0xFF);
             i += 3;
-        } else if (c == '\\')
+        } else if (c == '\\' && i + 1 < octstr_len(shown))
             octstr_append_char(raw, octstr_get_char(shown, ++i));
         else
             octstr_append_char(raw, c);
