@@ -33,8 +33,7 @@ static void render_recipient(Octstr *out, View view, const RecipientStatus *r)
     Octstr *state = octstr_imm(recipient_state_name(r->state));
 
     if (view == VIEW_TXT) {
-        octstr_append_cstr(out, "Recipient: ");
-        escape_append_text(out, r->msisdn);
+        append_txt(out, "Recipient: ", r->msisdn, "");
         octstr_format_append(out, " %S parts=%ld acked=%ld delivered=%ld undelivered=%ld",
                              state, r->parts, r->acked, r->delivered, r->undelivered);
         if (r->reason != NULL)
