@@ -6,6 +6,7 @@
 #include "gw/dlr.h"
 #include "daemon/access_log.h"
 #include "encode/signer.h"
+#include "common/log_escaped.h"
 
 static const char *or_dash(Octstr *s)
 {
@@ -18,7 +19,7 @@ void access_log_recipient(const ActiveJob *aj, const ProvboxConfig *config, long
     Recipient *r = gwlist_get(aj->job->recipients, i);
     Octstr *smsc = aj->job->smsc_id != NULL ? aj->job->smsc_id : config->smsc_id;
 
-    alog("%s OMA-CP [job:%s] [to:%s] [segments:%ld] [SMSC:%s] [sec:%s] [result:%s]",
+    log_escaped_access("%s OMA-CP [job:%s] [to:%s] [segments:%ld] [SMSC:%s] [sec:%s] [result:%s]",
          p->reason == NULL ? "Sent" : "Failed", octstr_get_cstr(aj->name),
          octstr_get_cstr(r->msisdn), p->parts, or_dash(smsc),
          sec_mode_name(aj->job->sec),
@@ -41,7 +42,7 @@ static const char *report_result(long mask)
 void access_log_report(Msg *report, Octstr *job, long recipient, long segment)
 {
     (void) recipient;
-    alog("DLR OMA-CP [job:%s] [to:%s] [segment:%ld] [SMSC:%s] [type:%ld] [result:%s] [text:%s]",
+    log_escaped_access("DLR OMA-CP [job:%s] [to:%s] [segment:%ld] [SMSC:%s] [type:%ld] [result:%s] [text:%s]",
          or_dash(job), or_dash(report->sms.receiver), segment + 1, or_dash(report->sms.smsc_id),
          report->sms.dlr_mask, report_result(report->sms.dlr_mask), or_dash(report->sms.msgdata));
 }

@@ -3,7 +3,8 @@
  *
  * One line per recipient handed to bearerbox (every segment acknowledged) or
  * failed, and one per delivery report, through gwlib's alog() (which adds
- * the time and does nothing when no access-log is configured):
+ * the time and does nothing when no access-log is configured), escaped
+ * (common/log_escaped.h) so a job name or a report's text stays in its line:
  *
  *   Sent OMA-CP [job:NAME] [to:4790000001] [segments:3] [SMSC:FAKE] [sec:USERPIN] [result:handed to bearerbox]
  *   Failed OMA-CP [job:NAME] [to:...] [segments:3] [SMSC:...] [sec:...] [result:<reason>]

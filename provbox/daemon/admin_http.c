@@ -5,6 +5,7 @@
 #include "daemon/admin_http.h"
 #include "spool/requeue.h"
 #include "intake/intake.h"
+#include "common/log_escaped.h"
 
 struct AdminHttp {
     StatusSources sources;
@@ -79,8 +80,7 @@ static int admin_requeue(AdminHttp *admin, Request *req, Octstr **message)
         *message = why;
         return 0;
     }
-    info(0, "Job %s requeued through the admin interface: %s.", octstr_get_cstr(job),
-         octstr_get_cstr(summary));
+    log_escaped_info(0, "Job %S requeued through the admin interface: %S.", job, summary);
     *message = octstr_format("job %S moved from failed/ to new/; %S", job, summary);
     octstr_destroy(summary);
     return 1;

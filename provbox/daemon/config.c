@@ -6,6 +6,7 @@
  */
 #include "daemon/config.h"
 #include "encode/push.h"
+#include "common/log_escaped.h"
 
 static int provbox_is_allowed_in_group(Octstr *group, Octstr *variable)
 {
@@ -70,8 +71,8 @@ static int get_number(CfgGroup *grp, const char *key, long dflt, long min,
     if (octstr_parse_long(&value, raw, 0, 10) != octstr_len(raw)
         || value < min || value > max) {
         file = cfg_get_configfile(grp);     /* a copy */
-        error(0, "%s: group 'provbox': key '%s' must be a number from %ld to %ld, not '%s'.",
-              octstr_get_cstr(file), key, min, max, octstr_get_cstr(raw));
+        log_escaped_error(0, "%S: group 'provbox': key '%s' must be a number from %ld to %ld, "
+                          "not '%S'.", file, key, min, max, raw);
         octstr_destroy(file);
         octstr_destroy(raw);
         return -1;

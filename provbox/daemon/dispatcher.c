@@ -12,6 +12,7 @@
 #include "daemon/report_recorder.h"
 #include "daemon/access_log.h"
 #include "daemon/recent_errors.h"
+#include "common/log_escaped.h"
 
 #define IDLE_WAIT 1.0
 #define STOP_GRACE 3.0
@@ -157,8 +158,8 @@ static void retry_later(Dispatcher *d, Segment *s)
     ActiveJob *job = s->job;
 
     s->due = time(NULL) + job->retry_delay;
-    warning(0, "Job %s: bearerbox asked to retry a segment later (ack_failed_tmp); retrying in %ld s.",
-            octstr_get_cstr(job->name), job->retry_delay);
+    log_escaped_warning(0, "Job %S: bearerbox asked to retry a segment later (ack_failed_tmp); "
+                        "retrying in %ld s.", job->name, job->retry_delay);
     job->retry_delay *= 2;
     if (job->retry_delay > d->config->max_retry_delay)
         job->retry_delay = d->config->max_retry_delay;
@@ -171,8 +172,8 @@ static void fail_recipient(Dispatcher *d, ActiveJob *job, long i,
 {
     if (job->progress[i].state == PROGRESS_FINISHED)
         return;
-    error(0, "Job %s: recipient %ld %s: %s", octstr_get_cstr(job->name), i + 1,
-          recipient_state_name(failure), octstr_get_cstr(reason));
+    log_escaped_error(0, "Job %S: recipient %ld %s: %S", job->name, i + 1,
+                      recipient_state_name(failure), reason);
     active_job_fail_recipient(job, i, failure, reason);
     recent_errors_add(job->name, reason);
     access_log_recipient(job, d->config, i);
@@ -259,9 +260,9 @@ static void handle_sms(Dispatcher *d, Msg *msg)
         report_recorder_add(d->reports, msg);
         return;
     }
-    info(0, "MO from %s to %s reached provbox; acknowledged and ignored.",
-         msg->sms.sender ? octstr_get_cstr(msg->sms.sender) : "?",
-         msg->sms.receiver ? octstr_get_cstr(msg->sms.receiver) : "?");
+    log_escaped_info(0, "MO from %S to %S reached provbox; acknowledged and ignored.",
+                     msg->sms.sender ? msg->sms.sender : octstr_imm("?"),
+                     msg->sms.receiver ? msg->sms.receiver : octstr_imm("?"));
     COUNT(d, mo_received, 1);
     box_link_ack(d->link, msg, ack_success);
     msg_destroy(msg);
@@ -322,8 +323,7 @@ static void stage_job(JobRecordBatch *batch, ActiveJob *aj)
 
     if (job_record_batch_update(batch, aj->name, SPOOL_ACTIVE, active_job_apply_progress, aj,
                                 target, &why) == -1) {
-        error(0, "Job %s: progress not recorded (will retry): %s",
-              octstr_get_cstr(aj->name), octstr_get_cstr(why));
+        log_escaped_error(0, "Job %S: progress not recorded (will retry): %S", aj->name, why);
         octstr_destroy(why);
     }
 }
@@ -365,7 +365,7 @@ static void job_done(Dispatcher *d, long index)
     ActiveJob *aj = gwlist_get(d->jobs, index);
     int failed = active_job_all_failed(aj);
 
-    info(0, "Job %s finished: %s.", octstr_get_cstr(aj->name), failed ? "failed" : "done");
+    log_escaped_info(0, "Job %S finished: %s.", aj->name, failed ? "failed" : "done");
     COUNT(d, jobs_done, !failed);
     COUNT(d, jobs_failed, failed);
     forget_job(d, index);

@@ -13,6 +13,7 @@
 #include "spool/job_lock.h"
 #include "daemon/recent_errors.h"
 #include "spool/job_status.h"
+#include "common/log_escaped.h"
 #include "spool/status_file.h"
 
 /* A slotted status gets its state sector rewritten, nothing else: 0, or
@@ -27,8 +28,7 @@ static int write_state_in_place(Spool *spool, Octstr *name, SpoolState where,
 
     if (file != NULL && (status_file_write_state(file, state_name, reason, &why) == -1
                          || status_file_sync(file, &why) == -1)) {
-        error(0, "Job %s: cannot write its status: %s", octstr_get_cstr(name),
-              octstr_get_cstr(why));
+        log_escaped_error(0, "Job %S: cannot write its status: %S", name, why);
     }
     status_file_close(file);
     octstr_destroy(why);
@@ -50,8 +50,8 @@ static void write_state(Spool *spool, Octstr *name, SpoolState where,
         return;
     old = spool_read_status(spool, where, name, &unreadable);
     if (unreadable) {
-        error(0, "Job %s: its status cannot be read now; it does not say %s.",
-              octstr_get_cstr(name), state);
+        log_escaped_error(0, "Job %S: its status cannot be read now; it does not say %s.",
+                          name, state);
         return;
     }
     if (old != NULL)
@@ -67,8 +67,7 @@ static void write_state(Spool *spool, Octstr *name, SpoolState where,
     status->reason = octstr_duplicate(reason);
     text = job_status_format(status);
     if (spool_write_status(spool, where, name, text, &why) == -1) {
-        error(0, "Job %s: cannot write its status: %s", octstr_get_cstr(name),
-              octstr_get_cstr(why));
+        log_escaped_error(0, "Job %S: cannot write its status: %S", name, why);
         octstr_destroy(why);
     }
     octstr_destroy(text);
@@ -79,12 +78,11 @@ void intake_reject(Spool *spool, Octstr *name, SpoolState from, Octstr *reason)
 {
     Octstr *why = NULL;
 
-    error(0, "Job %s failed: %s", octstr_get_cstr(name), octstr_get_cstr(reason));
+    log_escaped_error(0, "Job %S failed: %S", name, reason);
     recent_errors_add(name, reason);
     write_state(spool, name, from, "failed", reason);
     if (spool_move(spool, name, from, SPOOL_FAILED, &why) == -1) {
-        error(0, "Job %s: cannot move it to failed/: %s", octstr_get_cstr(name),
-              octstr_get_cstr(why));
+        log_escaped_error(0, "Job %S: cannot move it to failed/: %S", name, why);
         octstr_destroy(why);
     }
 }
@@ -104,7 +102,7 @@ static void set_mtime(Spool *spool, Octstr *name, SpoolState state, time_t when)
     times[0].tv_sec = times[1].tv_sec = when;
     times[0].tv_usec = times[1].tv_usec = 0;
     if (utimes(octstr_get_cstr(path), times) == -1)
-        warning(errno, "Job %s: cannot set its due time.", octstr_get_cstr(name));
+        log_escaped_warning(errno, "Job %S: cannot set its due time.", name);
     octstr_destroy(path);
 }
 
@@ -117,12 +115,11 @@ static void defer(Spool *spool, ActiveJob *aj)
     tm = gw_gmtime(aj->job->not_before);
     gw_strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
     reason = octstr_format("waiting for Not-Before %s", when);
-    info(0, "Job %s deferred: %s.", octstr_get_cstr(aj->name), octstr_get_cstr(reason));
+    log_escaped_info(0, "Job %S deferred: %S.", aj->name, reason);
     write_state(spool, aj->name, SPOOL_ACTIVE, "deferred", reason);
     set_mtime(spool, aj->name, SPOOL_ACTIVE, aj->job->not_before);
     if (spool_move(spool, aj->name, SPOOL_ACTIVE, SPOOL_DEFERRED, &why) == -1) {
-        error(0, "Job %s: cannot move it to deferred/: %s", octstr_get_cstr(aj->name),
-              octstr_get_cstr(why));
+        log_escaped_error(0, "Job %S: cannot move it to deferred/: %S", aj->name, why);
         octstr_destroy(why);
     }
     octstr_destroy(reason);
@@ -163,8 +160,8 @@ static int short_of_resources(int err)
 
 static void postpone(Octstr *name, Octstr *why, IntakeResult *result)
 {
-    warning(0, "Job %s not taken up now: %s. It stays in active/ for a later rescan.",
-            octstr_get_cstr(name), octstr_get_cstr(why));
+    log_escaped_warning(0, "Job %S not taken up now: %S. It stays in active/ for a later rescan.",
+                        name, why);
     *result = INTAKE_POSTPONED;
 }
 
@@ -251,11 +248,9 @@ ActiveJob *intake_claim(Spool *spool, const ProvboxConfig *config, CompileCache 
         /* Gone: another provbox took it first, or the operator removed it.
          * Still there: the spool refuses the rename (EROFS, EACCES...). */
         if (still_in(spool, from, name))
-            warning(0, "Job %s not claimed: %s", octstr_get_cstr(name),
-                    octstr_get_cstr(why));
+            log_escaped_warning(0, "Job %S not claimed: %S", name, why);
         else
-            debug("provbox.intake", 0, "Job %s not claimed: %s",
-                  octstr_get_cstr(name), octstr_get_cstr(why));
+            log_escaped_debug("provbox.intake", 0, "Job %S not claimed: %S", name, why);
         octstr_destroy(why);
         *result = INTAKE_LOST_RACE;
         return NULL;
@@ -265,8 +260,8 @@ ActiveJob *intake_claim(Spool *spool, const ProvboxConfig *config, CompileCache 
         return NULL;
     aj = defer_if_early(spool, aj, result);
     if (aj != NULL)
-        info(0, "Job %s claimed: %ld recipient(s), %s.", octstr_get_cstr(name),
-             gwlist_len(aj->job->recipients), sec_mode_name(aj->job->sec));
+        log_escaped_info(0, "Job %S claimed: %ld recipient(s), %s.", name,
+                         gwlist_len(aj->job->recipients), sec_mode_name(aj->job->sec));
     return aj;
 }
 
@@ -277,8 +272,8 @@ ActiveJob *intake_adopt(Spool *spool, const ProvboxConfig *config, CompileCache 
 
     if (aj == NULL)
         return NULL;
-    info(0, "Job %s resumed from active/: %ld of %ld recipient(s) still to send.",
-         octstr_get_cstr(name), aj->unfinished, gwlist_len(aj->job->recipients));
+    log_escaped_info(0, "Job %S resumed from active/: %ld of %ld recipient(s) still to send.",
+                     name, aj->unfinished, gwlist_len(aj->job->recipients));
     return aj;
 }
 

@@ -9,6 +9,7 @@
 #include "spool/job_lock.h"
 #include "spool/status_file.h"
 #include "daemon/job_record.h"
+#include "common/log_escaped.h"
 
 void job_record_derive_state(RecipientStatus *r)
 {
@@ -43,8 +44,8 @@ static JobStatus *load_status(Spool *spool, int state, Octstr *name, int owner,
     if (read != NULL) {
         status = job_status_parse(read, &error);
         if (status == NULL) {
-            warning(0, "Job %s: unreadable status file (%s); starting a new one.",
-                    octstr_get_cstr(name), octstr_get_cstr(error));
+            log_escaped_warning(0, "Job %S: unreadable status file (%S); starting a new one.",
+                                name, error);
             octstr_destroy(error);
         }
     }
@@ -126,11 +127,11 @@ static RecipientStatus *read_slot(JobRecord *rec, long i)
     RecipientStatus *r = status_file_read(rec->file, i, &torn, &why);
 
     if (r == NULL) {
-        error(0, "Job %s: %s", octstr_get_cstr(rec->name), octstr_get_cstr(why));
+        log_escaped_error(0, "Job %S: %S", rec->name, why);
         octstr_destroy(why);
     } else if (torn)
-        warning(0, "Job %s: the record of recipient %ld was torn by a crash; "
-                "it counts as not sent", octstr_get_cstr(rec->name), i + 1);
+        log_escaped_warning(0, "Job %S: the record of recipient %ld was torn by a crash; "
+                            "it counts as not sent", rec->name, i + 1);
     return r;
 }
 
@@ -314,8 +315,7 @@ static int status_dir(const Staged *st)
 
 static void not_recorded(Octstr *name, Octstr *why)
 {
-    error(0, "Job %s: progress not recorded (will retry): %s",
-          octstr_get_cstr(name), octstr_get_cstr(why));
+    log_escaped_error(0, "Job %S: progress not recorded (will retry): %S", name, why);
     octstr_destroy(why);
 }
 
@@ -420,8 +420,7 @@ static void move_jobs(JobRecordBatch *b, int *ok)
         if ((st->status_at == st->move_to
              ? spool_move_job(b->spool, st->name, st->state, st->move_to, &why)
              : spool_move(b->spool, st->name, st->state, st->move_to, &why)) == -1) {
-            error(0, "Job %s: not moved (will retry): %s", octstr_get_cstr(st->name),
-                  octstr_get_cstr(why));
+            log_escaped_error(0, "Job %S: not moved (will retry): %S", st->name, why);
             octstr_destroy(why);
             why = NULL;
             ok[i] = 0;
@@ -465,8 +464,7 @@ long job_record_batch_commit(JobRecordBatch *b)
     temps = stage_files(b);
     ok = gw_malloc(n * sizeof(*ok));
     if (written(b, temps) && spool_sync_data(b->spool, &why) == -1) {
-        error(0, "Progress of %ld job(s) not recorded (will retry): %s", n,
-              octstr_get_cstr(why));
+        log_escaped_error(0, "Progress of %ld job(s) not recorded (will retry): %S", n, why);
         octstr_destroy(why);
         discard_all(temps);
         memset(ok, 0, n * sizeof(*ok));

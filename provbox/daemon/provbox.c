@@ -26,6 +26,7 @@
 #include "daemon/done_sweeper.h"
 #include "spool/spool.h"
 #include "encode/wbxml.h"
+#include "common/log_escaped.h"
 
 static volatile sig_atomic_t stop_requested;
 static volatile sig_atomic_t reopen_requested;
@@ -112,7 +113,7 @@ static int run(ProvboxConfig *config, Octstr *user)
     int failed = 0;
 
     if (spool == NULL) {
-        error(0, "Cannot use spool-dir: %s", octstr_get_cstr(why));
+        log_escaped_error(0, "Cannot use spool-dir: %S", why);
         octstr_destroy(why);
         return 1;
     }

@@ -8,6 +8,7 @@
 #include "daemon/job_record.h"
 #include "daemon/report_recorder.h"
 #include "daemon/access_log.h"
+#include "common/log_escaped.h"
 
 #define HOLD_SECONDS 60
 
@@ -151,8 +152,7 @@ static void stage_group(JobRecordBatch *batch, List *group)
         return;
     if (job_record_batch_update(batch, first->job, JOB_RECORD_FIND, apply_group, group,
                                 JOB_RECORD_STAY, &why) == -1) {
-        warning(0, "Delivery report for job %s not recorded: %s",
-                octstr_get_cstr(first->job), octstr_get_cstr(why));
+        log_escaped_warning(0, "Delivery report for job %S not recorded: %S", first->job, why);
         octstr_destroy(why);
     }
 }
@@ -203,9 +203,9 @@ static void settle(List *reports, List *keep, BoxLink *link, Msg *reply, ReportC
             continue;
         }
         if (!r->recorded)
-            warning(0, "Delivery report (mask %ld) for %s matches no job recipient; acknowledged unrecorded.",
-                    r->msg->sms.dlr_mask,
-                    r->msg->sms.dlr_url ? octstr_get_cstr(r->msg->sms.dlr_url) : "(no key)");
+            log_escaped_warning(0, "Delivery report (mask %ld) for %S matches no job recipient; "
+                                "acknowledged unrecorded.", r->msg->sms.dlr_mask,
+                                r->msg->sms.dlr_url ? r->msg->sms.dlr_url : octstr_imm("(no key)"));
         count(r, counts);
         access_log_report(r->msg, r->job, r->recipient, r->segment);
         send_ack(link, reply, r->msg);

@@ -226,8 +226,9 @@ static void render_txt_fields(Octstr *out, List *fields, const char *indent)
 
     for (i = 0; i < gwlist_len(fields); i++) {
         Field *f = gwlist_get(fields, i);
-        octstr_format_append(out, "%s%s: %S%s\n", indent, f->name, f->value,
-                             f->bad ? "  <-- check" : "");
+        octstr_format_append(out, "%s%s: ", indent, f->name);
+        escape_append_text(out, f->value);
+        octstr_format_append(out, "%s\n", f->bad ? "  <-- check" : "");
     }
 }
 

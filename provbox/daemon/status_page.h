@@ -7,6 +7,8 @@
  * rates over 1, 5 and 15 minutes; the in-flight window; the last errors) and
  * renders it in one format. The XML structure is stable and documented in
  * doc/monitoring.md. Nothing rendered ever carries a PIN, IMSI or entry code.
+ * Every text value (job names, causes, messages) is rendered in its shown
+ * form (common/escape.h), so each format is valid UTF-8 whatever it holds.
  */
 #ifndef PROVBOX_STATUS_PAGE_H
 #define PROVBOX_STATUS_PAGE_H

@@ -13,6 +13,8 @@
 #include "intake/intake_status.h"
 #include "intake/sendota_request.h"
 #include "intake/sendota_users.h"
+#include "common/escape.h"
+#include "common/log_escaped.h"
 
 struct Intake {
     const ProvboxConfig *config;
@@ -159,15 +161,14 @@ static int queue(Intake *intake, const SendotaRequest *req, const SendotaUser *u
     }
     name = spool_submit(intake->spool, text, answer);
     if (name == NULL) {
-        error(0, "sendota: cannot queue a job for user '%s': %s",
-              octstr_get_cstr(user->username), octstr_get_cstr(*answer));
+        log_escaped_error(0, "sendota: cannot queue a job for user '%S': %S",
+                          user->username, *answer);
         octstr_destroy(*answer);
         *answer = octstr_create("Sending failed.");
         status = HTTP_INTERNAL_SERVER_ERROR;
     } else {
-        info(0, "sendota: user '%s' from %s queued job %s (%s, %ld recipient(s)).",
-             octstr_get_cstr(user->username), octstr_get_cstr(ip), octstr_get_cstr(name),
-             octstr_get_cstr(job->type), gwlist_len(job->recipients));
+        log_escaped_info(0, "sendota: user '%S' from %S queued job %S (%S, %ld recipient(s)).",
+                         user->username, ip, name, job->type, gwlist_len(job->recipients));
         *answer = accepted_answer(job, name, entry_code);
         status = HTTP_ACCEPTED;
     }
@@ -176,6 +177,16 @@ static int queue(Intake *intake, const SendotaRequest *req, const SendotaUser *u
     octstr_destroy(text);
     job_destroy(job);
     return status;
+}
+
+/* A refusal may quote the request (a parameter's name, the document): it
+ * goes back in its shown form, one line whatever the request held. */
+static Octstr *shown_refusal(Octstr *answer)
+{
+    Octstr *shown = escape_text(answer);
+
+    octstr_destroy(answer);
+    return shown;
 }
 
 static void sendota(Intake *intake, HTTPClient *client, Octstr *ip, List *headers,
@@ -195,9 +206,10 @@ static void sendota(Intake *intake, HTTPClient *client, Octstr *ip, List *header
     } else
         status = queue(intake, req, user, ip, &answer);
     if (status != HTTP_ACCEPTED && user != NULL)
-        info(0, "sendota: request from user '%s' at %s refused (%d): %s",
-             octstr_get_cstr(user->username), octstr_get_cstr(ip), status,
-             octstr_get_cstr(answer));
+        log_escaped_info(0, "sendota: request from user '%S' at %S refused (%d): %S",
+                         user->username, ip, status, answer);
+    if (status != HTTP_ACCEPTED)
+        answer = shown_refusal(answer);
     if (octstr_get_char(answer, octstr_len(answer) - 1) != '\n')
         octstr_append_char(answer, '\n');
     reply_text(client, status, answer);

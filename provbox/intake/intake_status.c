@@ -8,6 +8,13 @@
 
 typedef enum { VIEW_TXT, VIEW_XML, VIEW_JSON } View;
 
+static void append_txt(Octstr *out, const char *before, Octstr *value, const char *after)
+{
+    octstr_append_cstr(out, before);
+    escape_append_text(out, value);
+    octstr_append_cstr(out, after);
+}
+
 static void append_xml(Octstr *out, const char *tag, Octstr *value)
 {
     octstr_format_append(out, "<%s>", tag);
@@ -26,10 +33,12 @@ static void render_recipient(Octstr *out, View view, const RecipientStatus *r)
     Octstr *state = octstr_imm(recipient_state_name(r->state));
 
     if (view == VIEW_TXT) {
-        octstr_format_append(out, "Recipient: %S %S parts=%ld acked=%ld delivered=%ld "
-                             "undelivered=%ld%s%S%s\n", r->msisdn, state, r->parts, r->acked,
-                             r->delivered, r->undelivered, r->reason ? " reason=\"" : "",
-                             r->reason ? r->reason : octstr_imm(""), r->reason ? "\"" : "");
+        append_txt(out, "Recipient: ", r->msisdn, "");
+        octstr_format_append(out, " %S parts=%ld acked=%ld delivered=%ld undelivered=%ld",
+                             state, r->parts, r->acked, r->delivered, r->undelivered);
+        if (r->reason != NULL)
+            append_txt(out, " reason=\"", r->reason, "\"");
+        octstr_append_char(out, '\n');
     } else if (view == VIEW_XML) {
         octstr_append_cstr(out, "<recipient>");
         append_xml(out, "to", r->msisdn);
@@ -62,9 +71,10 @@ static void render_head(Octstr *out, View view, Octstr *job, Octstr *state,
     Octstr *reason = status != NULL ? status->reason : NULL;
 
     if (view == VIEW_TXT) {
-        octstr_format_append(out, "Job: %S\nState: %S\n", job, state);
+        append_txt(out, "Job: ", job, "\n");
+        append_txt(out, "State: ", state, "\n");
         if (reason != NULL)
-            octstr_format_append(out, "Reason: %S\n", reason);
+            append_txt(out, "Reason: ", reason, "\n");
     } else if (view == VIEW_XML) {
         octstr_append_cstr(out, "<?xml version=\"1.0\"?>\n<job-status>");
         append_xml(out, "job", job);
@@ -138,7 +148,8 @@ int intake_status_render(Spool *spool, Octstr *job, Octstr *format, Octstr **ans
     }
     state = spool_find(spool, job);
     if (state < 0 || state == SPOOL_TMP) {
-        *answer = octstr_format("no job %S\n", job);
+        *answer = octstr_create("");
+        append_txt(*answer, "no job ", job, "\n");
         return HTTP_NOT_FOUND;
     }
     text = spool_peek_status(spool, (SpoolState) state, job);

@@ -3,7 +3,8 @@
  * the spool and what its status file says about each recipient, as text,
  * XML or JSON. Never shows an entry code (the submitter got it in the
  * sendota answer) and never reads outside the spool (names are checked
- * with spool_name_ok()). Symbol prefix: intake_status_.
+ * with spool_name_ok()). Names and reasons are shown escaped
+ * (common/escape.h) in every format. Symbol prefix: intake_status_.
  */
 #ifndef PROVBOX_INTAKE_STATUS_H
 #define PROVBOX_INTAKE_STATUS_H

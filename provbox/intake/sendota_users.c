@@ -3,6 +3,7 @@
  */
 #include "gwlib/gwlib.h"
 #include "intake/sendota_users.h"
+#include "common/log_escaped.h"
 
 struct SendotaUsers {
     List *users;    /* SendotaUser* */
@@ -54,8 +55,8 @@ static SendotaUser *user_read(CfgGroup *grp, const char *file)
         return NULL;
     }
     if (read_max_recipients(grp, u) < 0) {
-        error(0, "%s: group 'sendota-user' '%s': max-recipients must be a number "
-              "from 1 to 100000.", file, octstr_get_cstr(u->username));
+        log_escaped_error(0, "%s: group 'sendota-user' '%S': max-recipients must be a number "
+                          "from 1 to 100000.", file, u->username);
         user_destroy(u);
         return NULL;
     }
@@ -87,7 +88,7 @@ SendotaUsers *sendota_users_load(Cfg *cfg)
         u = user_read(grp, octstr_get_cstr(file));
         octstr_destroy(file);
         if (u != NULL && find(users->users, u->username)) {
-            error(0, "sendota-user '%s' is defined twice.", octstr_get_cstr(u->username));
+            log_escaped_error(0, "sendota-user '%S' is defined twice.", u->username);
             user_destroy(u);
             u = NULL;
         }

@@ -11,16 +11,19 @@
  *
  * Every line stays one line whatever the values hold: in the Job, Id and
  * Reason values and in the quoted reason, a backslash is written `\\`,
- * LF/CR/TAB `\n` `\r` `\t`, any other control byte `\xHH`, and inside the
- * quotes a double quote `\"`. So job_status_parse(job_status_format(s))
- * gives s back exactly, unless a reason had to be cut to fit its slot.
- * `new` is the state of a job that `provctl requeue` put back into new/
- * with the record of what was already sent.
+ * LF/CR/TAB `\n` `\r` `\t`, any other byte that escape.h does not show as
+ * it is (other control characters, C1, bytes that are not UTF-8) `\xHH`,
+ * and inside the quotes a double quote `\"`. So the file is UTF-8 text, and
+ * job_status_parse(job_status_format(s)) gives s back exactly, unless a
+ * reason had to be cut to fit its slot. `new` is the state of a job that
+ * `provctl requeue` put back into new/ with the record of what was already
+ * sent.
  */
 #include <string.h>
 
 #include "gwlib/gwlib.h"
 #include "spool/job_status.h"
+#include "common/escape.h"
 
 static const char *const recipient_state_names[] = {
     [RCPT_QUEUED] = "queued",
@@ -126,11 +129,12 @@ RecipientStatus *job_status_add_recipient(JobStatus *status, Octstr *msisdn)
 
 static void append_escaped(Octstr *out, Octstr *value, int quoted)
 {
-    long i;
+    long i, n;
     int c;
 
-    for (i = 0; i < octstr_len(value); i++) {
+    for (i = 0; i < octstr_len(value); i += n) {
         c = octstr_get_char(value, i);
+        n = escape_plain_length(value, i);
         if (c == '\\' || (quoted && c == '"'))
             octstr_format_append(out, "\\%c", c);
         else if (c == '\n')
@@ -139,10 +143,11 @@ static void append_escaped(Octstr *out, Octstr *value, int quoted)
             octstr_append_cstr(out, "\\r");
         else if (c == '\t')
             octstr_append_cstr(out, "\\t");
-        else if (c < 0x20 || c == 0x7F)
+        else if (n == 0)
             octstr_format_append(out, "\\x%02X", c);
         else
-            octstr_append_char(out, c);
+            octstr_append_data(out, octstr_get_cstr(value) + i, n);
+        n = n > 0 ? n : 1;
     }
 }
 

@@ -7,6 +7,7 @@
 #include "gwlib/gwlib.h"
 #include "spool/retention.h"
 #include "spool/job_lock.h"
+#include "common/log_escaped.h"
 
 static int unlink_if_there(Octstr *path)
 {
@@ -22,13 +23,13 @@ static int remove_if_unchanged(Spool *spool, Octstr *name, time_t since)
     int lock = job_lock_status(spool, name, &why), removed = 0;
 
     if (lock == -1) {
-        warning(0, "Job %s stays in done/: %s", octstr_get_cstr(name), octstr_get_cstr(why));
+        log_escaped_warning(0, "Job %S stays in done/: %S", name, why);
     } else {
         if (spool_unchanged_since(spool, SPOOL_DONE, name, since)) {
             if (unlink_if_there(status) == 0 && unlink_if_there(job) == 0)
                 removed = 1;
             else
-                warning(errno, "Job %s: cannot remove it from done/.", octstr_get_cstr(name));
+                log_escaped_warning(errno, "Job %S: cannot remove it from done/.", name);
         }
         job_lock_release_status(lock);
     }

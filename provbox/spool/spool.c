@@ -65,6 +65,7 @@
 
 #include "gwlib/gwlib.h"
 #include "spool/spool.h"
+#include "common/log_escaped.h"
 
 #define MAX_NAME 248              /* NAME.status must fit NAME_MAX (255) */
 #define MAX_HOST 32
@@ -770,9 +771,8 @@ static int adopt_stray_status(Spool *spool, SpoolState state, Octstr *name)
     here = spool_status_path(spool, state, name);
     there = spool_status_path(spool, (SpoolState) s, name);
     if (rename(octstr_get_cstr(there), octstr_get_cstr(here)) == 0) {
-        info(0, "job %s: took its status from %s/ to %s/, finishing an "
-             "interrupted move", octstr_get_cstr(name), state_names[s],
-             state_names[state]);
+        log_escaped_info(0, "job %S: took its status from %s/ to %s/, finishing an "
+                         "interrupted move", name, state_names[s], state_names[state]);
         dir = state_dir(spool, state);
         sync_dir(dir);
         octstr_destroy(dir);
@@ -794,7 +794,7 @@ static Octstr *read_status_in(Spool *spool, SpoolState state, Octstr *name,
 
     text = read_regular(path, octstr_get_cstr(label), STATUS_MAX_SIZE, &error, failure);
     if (text == NULL && *failure != READ_MISSING)
-        warning(0, "%s", octstr_get_cstr(error));
+        log_escaped_warning(0, "%S", error);
     octstr_destroy(error);
     octstr_destroy(label);
     octstr_destroy(path);
@@ -893,9 +893,9 @@ int spool_move(Spool *spool, Octstr *name, SpoolState from, SpoolState to,
      * fails (which takes the file system's rename lock first). */
     if (exists(src) && rename(octstr_get_cstr(src), octstr_get_cstr(dst)) < 0
         && errno != ENOENT)
-        warning(errno, "job %s: its status cannot move from %s/ to %s/; it "
-                "follows the job when the job is next read", octstr_get_cstr(name),
-                state_names[from], state_names[to]);
+        log_escaped_warning(errno, "job %S: its status cannot move from %s/ to %s/; it "
+                            "follows the job when the job is next read", name,
+                            state_names[from], state_names[to]);
     octstr_destroy(src);
     octstr_destroy(dst);
     if (rename_job(spool, name, from, to, error) < 0)

@@ -37,7 +37,7 @@ typedef struct Requeue {
 
 static int refused(Octstr *message)
 {
-    fprintf(stderr, "provctl requeue: %s\n", octstr_get_cstr(message));
+    cmdline_print_shown(stderr, "provctl requeue: ", message);
     octstr_destroy(message);
     return 1;
 }
@@ -88,12 +88,13 @@ static int parse_arguments(int argc, char **argv, Requeue *r)
 
 static int requeue(Spool *spool, Octstr *name, int all)
 {
-    Octstr *summary = NULL, *error = NULL;
+    Octstr *summary = NULL, *error = NULL, *line;
 
     if (spool_requeue(spool, name, all, &summary, &error) < 0)
         return refused(error);
-    printf("%s: back in new/; %s\n", octstr_get_cstr(name),
-           octstr_get_cstr(summary));
+    line = octstr_format("%S: back in new/; %S", name, summary);
+    cmdline_print_shown(stdout, "", line);
+    octstr_destroy(line);
     octstr_destroy(summary);
     return 0;
 }

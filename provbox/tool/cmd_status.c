@@ -17,6 +17,7 @@
 #include "gwlib/gwlib.h"
 #include "spool/spool.h"
 #include "spool/job_status.h"
+#include "common/escape.h"
 #include "tool/cmdline.h"
 #include "tool/commands.h"
 
@@ -134,17 +135,19 @@ static Tally tally(const JobStatus *status)
     return t;
 }
 
-static void print_progress(const char *name, const char *state, const Tally *t)
+static void print_progress(Octstr *name, const char *state, const Tally *t)
 {
     char bar[BAR_WIDTH + 1];
     long done = t->total > 0 ? (t->sent + t->failed) * BAR_WIDTH / t->total : 0, i;
+    Octstr *shown = escape_text(name);
 
     for (i = 0; i < BAR_WIDTH; i++)
         bar[i] = i < done ? '#' : '.';
     bar[BAR_WIDTH] = '\0';
-    printf("%s  %-8s [%s] %ld/%ld sent, %ld delivered, %ld failed\n",
-           name, state, bar, t->sent, t->total, t->delivered, t->failed);
+    printf("%s  %-8s [%s] %ld/%ld sent, %ld delivered, %ld failed\n", octstr_get_cstr(shown),
+           state, bar, t->sent, t->total, t->delivered, t->failed);
     fflush(stdout);
+    octstr_destroy(shown);
 }
 
 /* One look at the job; 1 when it is finished, -1 when it is not there. */
@@ -161,9 +164,9 @@ static int show_job(Spool *spool, Octstr *name, int *failed)
     status = text != NULL ? job_status_parse(text, &why) : NULL;
     if (status != NULL)
         t = tally(status);
-    print_progress(octstr_get_cstr(name), spool_state_name(state), &t);
+    print_progress(name, spool_state_name(state), &t);
     if (status != NULL && status->reason != NULL)
-        printf("  reason: %s\n", octstr_get_cstr(status->reason));
+        cmdline_print_shown(stdout, "  reason: ", status->reason);
     *failed = state == SPOOL_FAILED;
     job_status_destroy(status);
     octstr_destroy(text);
@@ -173,13 +176,16 @@ static int show_job(Spool *spool, Octstr *name, int *failed)
 
 static int follow_job(Spool *spool, const StatusArgs *a)
 {
-    Octstr *name = octstr_create(a->job);
+    Octstr *name = octstr_create(a->job), *message;
     int finished, failed = 0;
 
     while ((finished = show_job(spool, name, &failed)) == 0 && a->watch)
         sleep(WATCH_INTERVAL);
-    if (finished == -1)
-        fprintf(stderr, "provctl status: no job %s in %s\n", a->job, a->spool);
+    if (finished == -1) {
+        message = octstr_format("no job %S in %s", name, a->spool);
+        cmdline_print_shown(stderr, "provctl status: ", message);
+        octstr_destroy(message);
+    }
     octstr_destroy(name);
     return finished == -1 || failed ? 1 : 0;
 }
@@ -199,7 +205,7 @@ int cmd_status(int argc, char **argv)
     spool = spool_open(dir, &why);
     octstr_destroy(dir);
     if (spool == NULL) {
-        fprintf(stderr, "provctl status: %s\n", octstr_get_cstr(why));
+        cmdline_print_shown(stderr, "provctl status: ", why);
         octstr_destroy(why);
         return 1;
     }

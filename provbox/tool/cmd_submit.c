@@ -76,7 +76,7 @@ typedef struct Submit {
 
 static int rejected(Octstr *message)
 {
-    fprintf(stderr, "provctl submit: %s\n", octstr_get_cstr(message));
+    cmdline_print_shown(stderr, "provctl submit: ", message);
     octstr_destroy(message);
     return 1;
 }
@@ -285,7 +285,7 @@ static int write_job(Submit *s, Octstr *text)
     octstr_destroy(dir);
     if (name == NULL)
         return rejected(error);
-    printf("%s\n", octstr_get_cstr(name));
+    cmdline_print_shown(stdout, "", name);
     octstr_destroy(name);
     return 0;
 }

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/escape.h"
 #include "tool/cmdline.h"
 
 int cmdline_option(int argc, char **argv, int *i, const char *name,
@@ -118,6 +119,14 @@ Octstr *cmdline_locate(const char *path, Octstr *message)
         return located;
     }
     return octstr_format("%s: %S", cmdline_input_name(path), message);
+}
+
+void cmdline_print_shown(FILE *out, const char *prefix, Octstr *text)
+{
+    Octstr *shown = escape_text(text);
+
+    fprintf(out, "%s%s\n", prefix, octstr_get_cstr(shown));
+    octstr_destroy(shown);
 }
 
 int cmdline_usage_error(const char *command, const char *fmt, ...)

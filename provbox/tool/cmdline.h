@@ -4,10 +4,14 @@
  * stdout), and turning a parser's "line N: cause" into "FILE:N: cause".
  *
  * Options are `--name value` or `--name=value`. Messages are new Octstrs
- * the caller prints and destroys; nothing here exits or prints.
+ * the caller prints (with cmdline_print_shown() when they may hold a job
+ * name or anything else read from outside) and destroys; nothing here
+ * exits, and only the two printing functions print.
  */
 #ifndef PROVCTL_CMDLINE_H
 #define PROVCTL_CMDLINE_H
+
+#include <stdio.h>
 
 #include "gwlib/gwlib.h"
 
@@ -37,6 +41,13 @@ const char *cmdline_input_name(const char *path);
  */
 int cmdline_usage_error(const char *command, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+
+/*
+ * Print prefix, the shown form of text (common/escape.h: control
+ * characters and bytes that are not UTF-8 as \xHH, a backslash as \\) and
+ * a newline, so a job name cannot add lines or colour the terminal.
+ */
+void cmdline_print_shown(FILE *out, const char *prefix, Octstr *text);
 
 /* "line N: cause" -> "FILE:N: cause"; anything else -> "FILE: cause". */
 Octstr *cmdline_locate(const char *path, Octstr *message);

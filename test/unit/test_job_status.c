@@ -226,6 +226,31 @@ static void test_escapes(void)
     job_status_destroy(s);
 }
 
+/* Bytes that are not UTF-8, C1 and DEL are written \xHH too, so the file is
+ * UTF-8 text; valid UTF-8 stays as it is; the parse gives the bytes back. */
+static void test_not_utf8(void)
+{
+    JobStatus *s = job_status_create(octstr_imm("latin\xE9\xFF"), octstr_imm("j\xC3\xB6" "b\x7F"));
+    RecipientStatus *r = add(s, "4790000001", RCPT_FAILED, 0, 0, 0);
+    Octstr *text;
+
+    s->reason = octstr_create("job latin\xE9\xFF: nel\xC2\x85 cut\xE2\x82");
+    r->reason = octstr_create("\xC0\xAF \x1B[31m");
+    text = job_status_format(s);
+    ok_logical(text, 128,
+           "Job: latin\\xE9\\xFF\n"
+           "Id: j\xC3\xB6" "b\\x7F\n"
+           "Layout: slot=128 count=1\n"
+           "State: active\n"
+           "Reason: job latin\\xE9\\xFF: nel\\xC2\\x85 cut\\xE2\\x82\n"
+           "Recipient: 4790000001 failed parts=0 acked=0 delivered=0 "
+           "reason=\"\\xC0\\xAF \\x1B[31m\"\n",
+           "bytes that are not UTF-8, C1 and DEL are written \\xHH, j\xC3\xB6" "b as it is");
+    round_trips(s, "values that are not UTF-8");
+    octstr_destroy(text);
+    job_status_destroy(s);
+}
+
 static void test_states(void)
 {
     static const char *const names[] = {
@@ -463,6 +488,7 @@ int main(void)
     test_create_defaults();
     test_exact_text();
     test_escapes();
+    test_not_utf8();
     test_states();
     test_parse_accepts();
     test_parse_refuses();
