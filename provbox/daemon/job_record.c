@@ -257,6 +257,7 @@ typedef struct Staged {
     JobRecord *record;   /* with every change of this batch applied */
     Octstr *on_disk;     /* written whole: the file's text when staged, or NULL */
     int exists;          /* a status file is there (in place, or on_disk) */
+    int may_create;      /* its owner's change: may write the first status */
     int unchanged;       /* the changes left the text as it was: no write */
     int failed;          /* in place: a write failed */
 } Staged;
@@ -328,6 +329,11 @@ static SpoolStaged *stage_whole(JobRecordBatch *b, Staged *st, long *fresh)
     SpoolStaged *temp = NULL;
 
     st->unchanged = st->on_disk != NULL && octstr_compare(text, st->on_disk) == 0;
+    if (!st->exists && !st->may_create) {
+        st->failed = 1;     /* a report before the first record: it waits */
+        octstr_destroy(text);
+        return NULL;
+    }
     if (!st->exists)
         ++*fresh;
     if (!st->unchanged) {
@@ -391,7 +397,7 @@ static unsigned install_files(JobRecordBatch *b, List *temps, int *ok)
     for (i = 0; i < gwlist_len(b->staged); i++) {
         Staged *st = gwlist_get(b->staged, i);
         SpoolStaged *temp = gwlist_get(temps, i);
-        if (st->record->file != NULL) {
+        if (st->record->file != NULL || st->failed) {
             ok[i] = !st->failed;
             continue;
         }
@@ -573,6 +579,7 @@ static Staged *stage(JobRecordBatch *b, Octstr *name, int owned_in, Octstr **err
     st->record = record;
     st->on_disk = on_disk;
     st->exists = record->file != NULL || on_disk != NULL;
+    st->may_create = owned_in != JOB_RECORD_FIND;
     st->unchanged = 0;
     st->failed = 0;
     gwlist_append(b->staged, st);

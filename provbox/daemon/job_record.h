@@ -65,7 +65,10 @@ JobRecordBatch *job_record_batch_create(Spool *spool, long unnamed_max);
 /*
  * 0, or -1 + *error when the job is gone or its status cannot be locked.
  * owned_in: the state in which the caller owns the job (its status is then
- * read only there), or JOB_RECORD_FIND to look for the job.
+ * read only there), or JOB_RECORD_FIND to look for the job. Only an owner
+ * writes a job's first status: a change found with JOB_RECORD_FIND to a
+ * job that has none yet does not land (a delivery report that overtook
+ * the job's first record waits for it).
  */
 int job_record_batch_update(JobRecordBatch *batch, Octstr *name, int owned_in,
                             job_record_apply_fn *apply, void *ctx, int move_to,
