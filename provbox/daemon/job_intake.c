@@ -13,6 +13,7 @@
 #include "spool/job_lock.h"
 #include "daemon/recent_errors.h"
 #include "spool/job_status.h"
+#include "spool/name_clash.h"
 
 /* The status says state and reason; a status that cannot be read now is
  * left as it is rather than written over (it records what was sent). */
@@ -50,18 +51,25 @@ static void write_state(Spool *spool, Octstr *name, SpoolState where,
     job_status_destroy(status);
 }
 
+/* A move out of `from`; where the name is taken, under a new name. */
+static void move_on(Spool *spool, Octstr *name, SpoolState from, SpoolState to)
+{
+    Octstr *why = NULL, *moved_as = NULL;
+
+    if (name_clash_move(spool, name, from, to, &moved_as, &why) == -1) {
+        error(0, "Job %s: cannot move it to %s/: %s", octstr_get_cstr(name),
+              spool_state_name(to), octstr_get_cstr(why));
+        octstr_destroy(why);
+    }
+    octstr_destroy(moved_as);
+}
+
 void intake_reject(Spool *spool, Octstr *name, SpoolState from, Octstr *reason)
 {
-    Octstr *why = NULL;
-
     error(0, "Job %s failed: %s", octstr_get_cstr(name), octstr_get_cstr(reason));
     recent_errors_add(name, reason);
     write_state(spool, name, from, "failed", reason);
-    if (spool_move(spool, name, from, SPOOL_FAILED, &why) == -1) {
-        error(0, "Job %s: cannot move it to failed/: %s", octstr_get_cstr(name),
-              octstr_get_cstr(why));
-        octstr_destroy(why);
-    }
+    move_on(spool, name, from, SPOOL_FAILED);
 }
 
 static time_t file_mtime(int fd)
@@ -85,7 +93,7 @@ static void set_mtime(Spool *spool, Octstr *name, SpoolState state, time_t when)
 
 static void defer(Spool *spool, ActiveJob *aj)
 {
-    Octstr *reason, *why = NULL;
+    Octstr *reason;
     char when[32];
     struct tm tm;
 
@@ -95,11 +103,7 @@ static void defer(Spool *spool, ActiveJob *aj)
     info(0, "Job %s deferred: %s.", octstr_get_cstr(aj->name), octstr_get_cstr(reason));
     write_state(spool, aj->name, SPOOL_ACTIVE, "deferred", reason);
     set_mtime(spool, aj->name, SPOOL_ACTIVE, aj->job->not_before);
-    if (spool_move(spool, aj->name, SPOOL_ACTIVE, SPOOL_DEFERRED, &why) == -1) {
-        error(0, "Job %s: cannot move it to deferred/: %s", octstr_get_cstr(aj->name),
-              octstr_get_cstr(why));
-        octstr_destroy(why);
-    }
+    move_on(spool, aj->name, SPOOL_ACTIVE, SPOOL_DEFERRED);
     octstr_destroy(reason);
 }
 
@@ -219,10 +223,10 @@ static int still_in(Spool *spool, SpoolState state, Octstr *name)
 ActiveJob *intake_claim(Spool *spool, const ProvboxConfig *config, CompileCache *cache,
                         Octstr *name, SpoolState from, IntakeResult *result)
 {
-    Octstr *why = NULL;
+    Octstr *why = NULL, *claimed_as = NULL;
     ActiveJob *aj;
 
-    if (spool_move(spool, name, from, SPOOL_ACTIVE, &why) == -1) {
+    if (name_clash_claim(spool, name, from, &claimed_as, &why) == -1) {
         /* Gone: another provbox took it first, or the operator removed it.
          * Still there: the spool refuses the rename (EROFS, EACCES...). */
         if (still_in(spool, from, name))
@@ -235,12 +239,13 @@ ActiveJob *intake_claim(Spool *spool, const ProvboxConfig *config, CompileCache 
         *result = INTAKE_LOST_RACE;
         return NULL;
     }
-    aj = load_owned(spool, config, cache, name, 1, result);
+    aj = load_owned(spool, config, cache, claimed_as, 1, result);
+    octstr_destroy(claimed_as);
     if (aj == NULL)
         return NULL;
     aj = defer_if_early(spool, aj, result);
     if (aj != NULL)
-        info(0, "Job %s claimed: %ld recipient(s), %s.", octstr_get_cstr(name),
+        info(0, "Job %s claimed: %ld recipient(s), %s.", octstr_get_cstr(aj->name),
              gwlist_len(aj->job->recipients), sec_mode_name(aj->job->sec));
     return aj;
 }

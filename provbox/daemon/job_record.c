@@ -6,6 +6,7 @@
 
 #include "gwlib/gwlib.h"
 #include "spool/job_lock.h"
+#include "spool/name_clash.h"
 #include "daemon/job_record.h"
 
 void job_record_derive_state(RecipientStatus *r)
@@ -77,6 +78,16 @@ static JobStatus *load_status(Spool *spool, int state, Octstr *name, int owner,
     return status;
 }
 
+/* A move that meets the name taken in `to` goes on under a new name. */
+static int move_job(Spool *spool, Octstr *name, int from, int to, Octstr **error)
+{
+    Octstr *moved_as = NULL;
+    int ret = name_clash_move(spool, name, from, to, &moved_as, error);
+
+    octstr_destroy(moved_as);
+    return ret;
+}
+
 /* With the status lock held: read, change, write, move. */
 static int update_locked(Spool *spool, Octstr *name, job_record_apply_fn *apply,
                          void *ctx, int move_to, Octstr **error)
@@ -104,7 +115,7 @@ static int update_locked(Spool *spool, Octstr *name, job_record_apply_fn *apply,
     if (spool_write_status(spool, state, name, text, error) == 0) {
         ret = state;
         if (move_to != JOB_RECORD_STAY && move_to != state)
-            ret = spool_move(spool, name, state, move_to, error) == 0 ? move_to : -1;
+            ret = move_job(spool, name, state, move_to, error) == 0 ? move_to : -1;
     }
     octstr_destroy(text);
     job_status_destroy(status);
@@ -176,13 +187,15 @@ static void mark(JobRecordBatch *b, Staged *st, int ok)
  * A job that had no status file and moves on gets its status written where
  * it is going: one rename less, and the move is of the job alone. (The
  * status lands first, as in spool_move, so a crash in between leaves a
- * stray status that the job's next reader brings back.)
+ * stray status that the job's next reader brings back.) Only where the
+ * name is free there: a status never goes over another job's.
  */
-static int status_dir(const Staged *st)
+static int status_dir(JobRecordBatch *b, const Staged *st)
 {
     int moves = st->move_to != JOB_RECORD_STAY && st->move_to != st->state;
 
-    return moves && st->on_disk == NULL ? st->move_to : st->state;
+    return moves && st->on_disk == NULL && spool_name_free(b->spool, st->move_to, st->name)
+           ? st->move_to : st->state;
 }
 
 /* Staged files for every changed status; NULL where unchanged or failed.
@@ -199,12 +212,14 @@ static List *stage_files(JobRecordBatch *b)
         Staged *st = gwlist_get(b->staged, i);
         text = job_status_format(st->status);
         st->unchanged = st->on_disk != NULL && octstr_compare(text, st->on_disk) == 0;
-        st->status_at = status_dir(st);
+        st->status_at = status_dir(b, st);
         if (st->on_disk == NULL)
             fresh++;
         temp = st->unchanged ? NULL
                : spool_stage_status(b->spool, st->status_at, st->name, text,
                                     st->on_disk == NULL && fresh <= b->unnamed_max, &why);
+        if (temp != NULL && st->status_at != st->state)
+            spool_staged_no_replace(temp);
         if (temp == NULL && !st->unchanged) {
             error(0, "Job %s: progress not recorded (will retry): %s",
                   octstr_get_cstr(st->name), octstr_get_cstr(why));
@@ -248,6 +263,22 @@ static unsigned install_files(JobRecordBatch *b, List *temps, int *ok)
     return dirs;
 }
 
+/* One job's move; where the name is taken in `to`, under a new name. */
+static int move_staged(JobRecordBatch *b, Staged *st, Octstr **error)
+{
+    Octstr *why = NULL;
+    int ret = st->status_at == st->move_to
+              ? spool_move_job(b->spool, st->name, st->state, st->move_to, &why)
+              : spool_move(b->spool, st->name, st->state, st->move_to, &why);
+
+    if (ret != SPOOL_TAKEN) {
+        *error = why;
+        return ret;
+    }
+    octstr_destroy(why);
+    return move_job(b->spool, st->name, st->state, st->move_to, error);
+}
+
 /* The moves, after their status files are durable; one sync per directory. */
 static void move_jobs(JobRecordBatch *b, int *ok)
 {
@@ -259,9 +290,7 @@ static void move_jobs(JobRecordBatch *b, int *ok)
         Staged *st = gwlist_get(b->staged, i);
         if (!ok[i] || st->move_to == JOB_RECORD_STAY || st->move_to == st->state)
             continue;
-        if ((st->status_at == st->move_to
-             ? spool_move_job(b->spool, st->name, st->state, st->move_to, &why)
-             : spool_move(b->spool, st->name, st->state, st->move_to, &why)) == -1) {
+        if (move_staged(b, st, &why) == -1) {
             error(0, "Job %s: not moved (will retry): %s", octstr_get_cstr(st->name),
                   octstr_get_cstr(why));
             octstr_destroy(why);

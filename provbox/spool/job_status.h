@@ -5,6 +5,8 @@
  *   Id: <the job's Id:, if any>
  *   State: active|deferred|done|failed
  *   Reason: <why, for failed/deferred>
+ *   Renamed-From: <the name the job came with, when another job had it>
+ *   Tampered: <how its file changed in active/ after it was claimed>
  *   Recipient: 4790000001 delivered parts=3 acked=3 delivered=3
  *   Recipient: 4790000002 failed reason="..."
  *   Entry-Code: 4790000003 12348544
@@ -45,6 +47,8 @@ typedef struct JobStatus {
     Octstr *id;        /* or NULL */
     Octstr *state;     /* "active", "deferred", "done", "failed" */
     Octstr *reason;    /* or NULL */
+    Octstr *renamed_from; /* the job's name before a clash, or NULL */
+    Octstr *tampered;  /* its file changed after the claim: how, or NULL */
     List *recipients;  /* RecipientStatus* */
 } JobStatus;
 
