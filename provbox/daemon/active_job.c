@@ -254,7 +254,7 @@ ActiveJob *active_job_load(const ProvboxConfig *config, CompileCache *cache, Oct
         active_job_destroy(aj);
         return NULL;
     }
-    octstr_destroy(text);
+    aj->claimed = claimed_file_create(lock_fd, text);
     n = gwlist_len(aj->job->recipients);
     aj->progress = gw_malloc(n * sizeof(*aj->progress));
     memset(aj->progress, 0, n * sizeof(*aj->progress));
@@ -286,6 +286,8 @@ void active_job_destroy(ActiveJob *aj)
         gwlist_destroy(aj->shared_segments, push_segment_destroy);
     octstr_destroy(aj->shared_entry_code);
     octstr_destroy(aj->wbxml);
+    claimed_file_destroy(aj->claimed);
+    octstr_destroy(aj->tampered);
     job_destroy(aj->job);
     octstr_destroy(aj->name);
     gw_free(aj);
@@ -311,6 +313,8 @@ void active_job_apply_progress(JobStatus *status, void *ctx)
     long i;
 
     ensure_recipients(status, aj);
+    if (aj->tampered != NULL && status->tampered == NULL)
+        status->tampered = octstr_duplicate(aj->tampered);
     if (aj->unfinished == 0 && active_job_all_failed(aj) && status->reason == NULL)
         status->reason = octstr_format("no recipient could be sent: %S", aj->progress[0].reason);
     for (i = 0; i < gwlist_len(aj->job->recipients); i++) {
@@ -328,6 +332,16 @@ void active_job_apply_progress(JobStatus *status, void *ctx)
             rs->reason = octstr_duplicate(p->reason);
         }
         job_record_derive_state(rs);
+    }
+}
+
+void active_job_keep_sent(ActiveJob *aj, Spool *spool)
+{
+    Octstr *how = claimed_file_keep_sent(aj->claimed, spool, aj->name, &aj->lock_fd);
+
+    if (how != NULL) {
+        octstr_destroy(aj->tampered);
+        aj->tampered = how;
     }
 }
 

@@ -18,7 +18,7 @@
 /* The status says state and reason; a status that cannot be read now is
  * left as it is rather than written over (it records what was sent). */
 static void write_state(Spool *spool, Octstr *name, SpoolState where,
-                        const char *state, Octstr *reason)
+                        const char *state, Octstr *reason, Octstr *tampered)
 {
     int unreadable;
     Octstr *old = spool_read_status(spool, where, name, &unreadable);
@@ -41,6 +41,8 @@ static void write_state(Spool *spool, Octstr *name, SpoolState where,
     status->state = octstr_create(state);
     octstr_destroy(status->reason);
     status->reason = octstr_duplicate(reason);
+    if (tampered != NULL && status->tampered == NULL)
+        status->tampered = octstr_duplicate(tampered);
     text = job_status_format(status);
     if (spool_write_status(spool, where, name, text, &why) == -1) {
         error(0, "Job %s: cannot write its status: %s", octstr_get_cstr(name),
@@ -68,7 +70,7 @@ void intake_reject(Spool *spool, Octstr *name, SpoolState from, Octstr *reason)
 {
     error(0, "Job %s failed: %s", octstr_get_cstr(name), octstr_get_cstr(reason));
     recent_errors_add(name, reason);
-    write_state(spool, name, from, "failed", reason);
+    write_state(spool, name, from, "failed", reason, NULL);
     move_on(spool, name, from, SPOOL_FAILED);
 }
 
@@ -101,7 +103,8 @@ static void defer(Spool *spool, ActiveJob *aj)
     gw_strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
     reason = octstr_format("waiting for Not-Before %s", when);
     info(0, "Job %s deferred: %s.", octstr_get_cstr(aj->name), octstr_get_cstr(reason));
-    write_state(spool, aj->name, SPOOL_ACTIVE, "deferred", reason);
+    active_job_keep_sent(aj, spool);
+    write_state(spool, aj->name, SPOOL_ACTIVE, "deferred", reason, aj->tampered);
     set_mtime(spool, aj->name, SPOOL_ACTIVE, aj->job->not_before);
     move_on(spool, aj->name, SPOOL_ACTIVE, SPOOL_DEFERRED);
     octstr_destroy(reason);
