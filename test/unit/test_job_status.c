@@ -28,7 +28,8 @@ static int same_status(const JobStatus *a, const JobStatus *b)
     long i;
 
     if (!same(a->job, b->job) || !same(a->id, b->id) || !same(a->state, b->state)
-        || !same(a->reason, b->reason)
+        || !same(a->reason, b->reason) || !same(a->renamed_from, b->renamed_from)
+        || !same(a->tampered, b->tampered)
         || gwlist_len(a->recipients) != gwlist_len(b->recipients))
         return 0;
     for (i = 0; i < gwlist_len(a->recipients); i++)
@@ -148,6 +149,36 @@ static void test_escapes(void)
     job_status_destroy(s);
 }
 
+/* A job renamed for a name clash, and one whose file changed in active/:
+ * both lines are written escaped and read back exactly. */
+static void test_renamed_from(void)
+{
+    JobStatus *s = job_status_create(octstr_imm("same~1764786000123456.42.7"), NULL);
+    JobStatus *again;
+    Octstr *text, *error = NULL;
+
+    s->renamed_from = octstr_create("same\\name\nwith LF");
+    s->tampered = octstr_create("its file in active/ was replaced by another after the claim");
+    add(s, "4790000001", RCPT_SENT, 1, 1, 0);
+    text = job_status_format(s);
+    ok_str(octstr_get_cstr(text),
+           "Job: same~1764786000123456.42.7\n"
+           "State: active\n"
+           "Renamed-From: same\\\\name\\nwith LF\n"
+           "Tampered: its file in active/ was replaced by another after the claim\n"
+           "Recipient: 4790000001 sent parts=1 acked=1 delivered=0\n",
+           "Renamed-From: and Tampered: follow Reason:, escaped like it");
+    round_trips(s, "Renamed-From and Tampered");
+    again = job_status_parse(octstr_imm("Job: a\nState: done\nRenamed-From: x\n"
+                                        "Renamed-From: y\n"), &error);
+    ok(again == NULL && error != NULL
+       && strstr(octstr_get_cstr(error), "line 4: given twice") != NULL,
+       "refuses two Renamed-From: lines");
+    octstr_destroy(error);
+    octstr_destroy(text);
+    job_status_destroy(s);
+}
+
 static void test_states(void)
 {
     static const char *const names[] = {
@@ -243,6 +274,7 @@ int main(void)
     test_create_defaults();
     test_exact_text();
     test_escapes();
+    test_renamed_from();
     test_states();
     test_parse_accepts();
     test_parse_refuses();
