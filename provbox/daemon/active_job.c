@@ -278,7 +278,7 @@ ActiveJob *active_job_load(const ProvboxConfig *config, CompileCache *cache, Oct
         active_job_destroy(aj);
         return NULL;
     }
-    octstr_destroy(text);
+    aj->claimed = claimed_file_create(lock_fd, text);
     n = gwlist_len(aj->job->recipients);
     aj->progress = gw_malloc(n * sizeof(*aj->progress));
     memset(aj->progress, 0, n * sizeof(*aj->progress));
@@ -311,6 +311,8 @@ void active_job_destroy(ActiveJob *aj)
         gwlist_destroy(aj->shared_segments, push_segment_destroy);
     octstr_destroy(aj->shared_entry_code);
     octstr_destroy(aj->wbxml);
+    claimed_file_destroy(aj->claimed);
+    octstr_destroy(aj->tampered);
     job_destroy(aj->job);
     octstr_destroy(aj->name);
     gw_free(aj);
@@ -361,12 +363,24 @@ void active_job_apply_progress(JobRecord *record, void *ctx)
     long k;
 
     ensure_recipients(record, aj);
+    if (aj->tampered != NULL && head->tampered == NULL)
+        head->tampered = octstr_duplicate(aj->tampered);
     if (aj->unfinished == 0 && head->reason == NULL && active_job_all_failed(aj))
         head->reason = octstr_format("no recipient could be sent: %S", aj->progress[0].reason);
     for (k = 0; k < aj->changed_count; k++) {
         long i = aj->changed[k];
         if ((rs = job_record_recipient(record, i)) != NULL)
             apply_one(rs, &aj->progress[i]);
+    }
+}
+
+void active_job_keep_sent(ActiveJob *aj, Spool *spool)
+{
+    Octstr *how = claimed_file_keep_sent(aj->claimed, spool, aj->name, &aj->lock_fd);
+
+    if (how != NULL) {
+        octstr_destroy(aj->tampered);
+        aj->tampered = how;
     }
 }
 

@@ -24,6 +24,7 @@
 #include "daemon/config.h"
 #include "daemon/compile_cache.h"
 #include "daemon/job_record.h"
+#include "daemon/claimed_file.h"
 #include "spool/job.h"
 #include "spool/job_status.h"
 #include "spool/spool.h"
@@ -49,6 +50,8 @@ typedef struct ActiveJob {
     Job *job;
     Octstr *wbxml;
     int lock_fd;           /* holds the ownership lock */
+    ClaimedFile *claimed;  /* the file read at the claim, and its bytes */
+    Octstr *tampered;      /* how it changed in active/ since, or NULL */
     time_t started;        /* validity runs from here */
     time_t validity_end;   /* 0 = none */
     long next_recipient;   /* first recipient still WAITING */
@@ -82,6 +85,10 @@ void active_job_fail_recipient(ActiveJob *job, long i, RecipientState failure,
                                Octstr *reason);
 /* Count one ack for recipient i; finishes it when every segment is acked. */
 void active_job_count_ack(ActiveJob *job, long i);
+
+/* Before the job leaves active/: its file there is what was sent (see
+ * claimed_file.h); a change is noted in aj->tampered. */
+void active_job_keep_sent(ActiveJob *job, Spool *spool);
 
 /* Mark recipients the status file already shows as handed off (resume). */
 void active_job_resume_from(ActiveJob *job, const JobStatus *status);

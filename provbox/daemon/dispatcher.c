@@ -314,12 +314,16 @@ static void forget_job(Dispatcher *d, long index)
     mutex_unlock(d->counters_lock);
 }
 
-/* Stage one job's progress; a finished job will move on. */
-static void stage_job(JobRecordBatch *batch, ActiveJob *aj)
+/* Stage one job's progress; a finished job will move on, with the file
+ * that was sent. */
+static void stage_job(Dispatcher *d, JobRecordBatch *batch, ActiveJob *aj)
 {
     int target = !active_job_finished(aj) ? JOB_RECORD_STAY
                : active_job_all_failed(aj) ? SPOOL_FAILED : SPOOL_DONE;
     Octstr *why = NULL;
+
+    if (target != JOB_RECORD_STAY)
+        active_job_keep_sent(aj, d->spool);
 
     if (job_record_batch_update(batch, aj->name, SPOOL_ACTIVE, active_job_apply_progress, aj,
                                 target, &why) == -1) {
@@ -357,7 +361,7 @@ static void stage_progress(Dispatcher *d, JobRecordBatch *batch, int progress)
 
     for (i = 0; i < gwlist_len(d->jobs); i++)
         if (needs_record(gwlist_get(d->jobs, i), progress))
-            stage_job(batch, gwlist_get(d->jobs, i));
+            stage_job(d, batch, gwlist_get(d->jobs, i));
 }
 
 static void job_done(Dispatcher *d, long index)

@@ -36,17 +36,18 @@ static int write_state_in_place(Spool *spool, Octstr *name, SpoolState where,
     octstr_destroy(path);
     return file != NULL ? 0 : -1;
 }
+#include "spool/name_clash.h"
 
 /* The status says state and reason; a status that cannot be read now is
  * left as it is rather than written over (it records what was sent). */
 static void write_state(Spool *spool, Octstr *name, SpoolState where,
-                        const char *state, Octstr *reason)
+                        const char *state, Octstr *reason, Octstr *tampered)
 {
     int unreadable;
     Octstr *old, *text, *why = NULL;
     JobStatus *status = NULL;
 
-    if (write_state_in_place(spool, name, where, state, reason) == 0)
+    if (tampered == NULL && write_state_in_place(spool, name, where, state, reason) == 0)
         return;
     old = spool_read_status(spool, where, name, &unreadable);
     if (unreadable) {
@@ -65,6 +66,8 @@ static void write_state(Spool *spool, Octstr *name, SpoolState where,
     status->state = octstr_create(state);
     octstr_destroy(status->reason);
     status->reason = octstr_duplicate(reason);
+    if (tampered != NULL && status->tampered == NULL)
+        status->tampered = octstr_duplicate(tampered);
     text = job_status_format(status);
     if (spool_write_status(spool, where, name, text, &why) == -1) {
         log_escaped_error(0, "Job %S: cannot write its status: %S", name, why);
@@ -74,17 +77,25 @@ static void write_state(Spool *spool, Octstr *name, SpoolState where,
     job_status_destroy(status);
 }
 
-void intake_reject(Spool *spool, Octstr *name, SpoolState from, Octstr *reason)
+/* A move out of `from`; where the name is taken, under a new name. */
+static void move_on(Spool *spool, Octstr *name, SpoolState from, SpoolState to)
 {
-    Octstr *why = NULL;
+    Octstr *why = NULL, *moved_as = NULL;
 
-    log_escaped_error(0, "Job %S failed: %S", name, reason);
-    recent_errors_add(name, reason);
-    write_state(spool, name, from, "failed", reason);
-    if (spool_move(spool, name, from, SPOOL_FAILED, &why) == -1) {
-        log_escaped_error(0, "Job %S: cannot move it to failed/: %S", name, why);
+    if (name_clash_move(spool, name, from, to, &moved_as, &why) == -1) {
+        log_escaped_error(0, "Job %S: cannot move it to %s/: %S", name,
+                          spool_state_name(to), why);
         octstr_destroy(why);
     }
+    octstr_destroy(moved_as);
+}
+
+void intake_reject(Spool *spool, Octstr *name, SpoolState from, Octstr *reason)
+{
+    log_escaped_error(0, "Job %S failed: %S", name, reason);
+    recent_errors_add(name, reason);
+    write_state(spool, name, from, "failed", reason, NULL);
+    move_on(spool, name, from, SPOOL_FAILED);
 }
 
 static time_t file_mtime(int fd)
@@ -108,7 +119,7 @@ static void set_mtime(Spool *spool, Octstr *name, SpoolState state, time_t when)
 
 static void defer(Spool *spool, ActiveJob *aj)
 {
-    Octstr *reason, *why = NULL;
+    Octstr *reason;
     char when[32];
     struct tm tm;
 
@@ -116,12 +127,10 @@ static void defer(Spool *spool, ActiveJob *aj)
     gw_strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
     reason = octstr_format("waiting for Not-Before %s", when);
     log_escaped_info(0, "Job %S deferred: %S.", aj->name, reason);
-    write_state(spool, aj->name, SPOOL_ACTIVE, "deferred", reason);
+    active_job_keep_sent(aj, spool);
+    write_state(spool, aj->name, SPOOL_ACTIVE, "deferred", reason, aj->tampered);
     set_mtime(spool, aj->name, SPOOL_ACTIVE, aj->job->not_before);
-    if (spool_move(spool, aj->name, SPOOL_ACTIVE, SPOOL_DEFERRED, &why) == -1) {
-        log_escaped_error(0, "Job %S: cannot move it to deferred/: %S", aj->name, why);
-        octstr_destroy(why);
-    }
+    move_on(spool, aj->name, SPOOL_ACTIVE, SPOOL_DEFERRED);
     octstr_destroy(reason);
 }
 
@@ -241,10 +250,10 @@ static int still_in(Spool *spool, SpoolState state, Octstr *name)
 ActiveJob *intake_claim(Spool *spool, const ProvboxConfig *config, CompileCache *cache,
                         Octstr *name, SpoolState from, IntakeResult *result)
 {
-    Octstr *why = NULL;
+    Octstr *why = NULL, *claimed_as = NULL;
     ActiveJob *aj;
 
-    if (spool_move(spool, name, from, SPOOL_ACTIVE, &why) == -1) {
+    if (name_clash_claim(spool, name, from, &claimed_as, &why) == -1) {
         /* Gone: another provbox took it first, or the operator removed it.
          * Still there: the spool refuses the rename (EROFS, EACCES...). */
         if (still_in(spool, from, name))
@@ -255,12 +264,13 @@ ActiveJob *intake_claim(Spool *spool, const ProvboxConfig *config, CompileCache 
         *result = INTAKE_LOST_RACE;
         return NULL;
     }
-    aj = load_owned(spool, config, cache, name, 1, result);
+    aj = load_owned(spool, config, cache, claimed_as, 1, result);
+    octstr_destroy(claimed_as);
     if (aj == NULL)
         return NULL;
     aj = defer_if_early(spool, aj, result);
     if (aj != NULL)
-        log_escaped_info(0, "Job %S claimed: %ld recipient(s), %s.", name,
+        log_escaped_info(0, "Job %S claimed: %ld recipient(s), %s.", aj->name,
                          gwlist_len(aj->job->recipients), sec_mode_name(aj->job->sec));
     return aj;
 }

@@ -8,6 +8,7 @@
 #include "gwlib/gwlib.h"
 #include "spool/job_lock.h"
 #include "spool/status_file.h"
+#include "spool/name_clash.h"
 #include "daemon/job_record.h"
 #include "common/log_escaped.h"
 
@@ -56,6 +57,16 @@ static JobStatus *load_status(Spool *spool, int state, Octstr *name, int owner,
     else
         octstr_destroy(read);
     return status;
+}
+
+/* A move that meets the name taken in `to` goes on under a new name. */
+static int move_job(Spool *spool, Octstr *name, int from, int to, Octstr **error)
+{
+    Octstr *moved_as = NULL;
+    int ret = name_clash_move(spool, name, from, to, &moved_as, error);
+
+    octstr_destroy(moved_as);
+    return ret;
 }
 
 /* ---- records: a status as one change sees it ---- */
@@ -196,12 +207,21 @@ static int same_text(Octstr *a, Octstr *b)
     return a == b || (a != NULL && b != NULL && octstr_compare(a, b) == 0);
 }
 
-/* An entry code needs the wide slots of a USERPINMAC status: a status
- * made with narrow ones (before any code was known) is rewritten whole. */
+static int same_text(Octstr *a, Octstr *b);
+
+/* Only slots and the state sector change in place. A header line that
+ * changed (Id, Renamed-From, Tampered: rare) or an entry code that needs
+ * the wide slots of a USERPINMAC status, in a status made with narrow ones
+ * before any code was known, makes the status be rewritten whole. */
 static int fits_in_place(JobRecord *rec)
 {
+    const JobStatus *on_disk = status_file_head(rec->file);
     long i;
 
+    if (!same_text(on_disk->id, rec->status->id)
+        || !same_text(on_disk->renamed_from, rec->status->renamed_from)
+        || !same_text(on_disk->tampered, rec->status->tampered))
+        return 0;
     if (status_file_slot_size(rec->file) >= STATUS_SLOT_CODES)
         return 1;
     for (i = 0; i < gwlist_len(rec->touched); i++)
@@ -305,13 +325,15 @@ static void mark(JobRecordBatch *b, Staged *st, int ok)
  * A job that had no status file and moves on gets its status written where
  * it is going: one rename less, and the move is of the job alone. (The
  * status lands first, as in spool_move, so a crash in between leaves a
- * stray status that the job's next reader brings back.)
+ * stray status that the job's next reader brings back.) Only where the
+ * name is free there: a status never goes over another job's.
  */
-static int status_dir(const Staged *st)
+static int status_dir(JobRecordBatch *b, const Staged *st)
 {
     int moves = st->move_to != JOB_RECORD_STAY && st->move_to != st->state;
 
-    return moves && !st->exists ? st->move_to : st->state;
+    return moves && !st->exists && spool_name_free(b->spool, st->move_to, st->name)
+           ? st->move_to : st->state;
 }
 
 static void not_recorded(Octstr *name, Octstr *why)
@@ -339,6 +361,8 @@ static SpoolStaged *stage_whole(JobRecordBatch *b, Staged *st, long *fresh)
     if (!st->unchanged) {
         temp = spool_stage_status(b->spool, st->status_at, st->name, text,
                                   !st->exists && *fresh <= b->unnamed_max, &why);
+        if (temp != NULL && st->status_at != st->state)
+            spool_staged_no_replace(temp);
         if (temp == NULL)
             not_recorded(st->name, why);
     }
@@ -365,7 +389,7 @@ static List *stage_files(JobRecordBatch *b)
 
     for (i = 0; i < gwlist_len(b->staged); i++) {
         Staged *st = gwlist_get(b->staged, i);
-        st->status_at = status_dir(st);
+        st->status_at = status_dir(b, st);
         if (st->record->file != NULL && !fits_in_place(st->record)
             && make_whole(st->record) == -1) {
             st->failed = 1;
@@ -412,6 +436,22 @@ static unsigned install_files(JobRecordBatch *b, List *temps, int *ok)
     return dirs;
 }
 
+/* One job's move; where the name is taken in `to`, under a new name. */
+static int move_staged(JobRecordBatch *b, Staged *st, Octstr **error)
+{
+    Octstr *why = NULL;
+    int ret = st->status_at == st->move_to
+              ? spool_move_job(b->spool, st->name, st->state, st->move_to, &why)
+              : spool_move(b->spool, st->name, st->state, st->move_to, &why);
+
+    if (ret != SPOOL_TAKEN) {
+        *error = why;
+        return ret;
+    }
+    octstr_destroy(why);
+    return move_job(b->spool, st->name, st->state, st->move_to, error);
+}
+
 /* The moves, after their status files are durable; one sync per directory. */
 static void move_jobs(JobRecordBatch *b, int *ok)
 {
@@ -423,9 +463,7 @@ static void move_jobs(JobRecordBatch *b, int *ok)
         Staged *st = gwlist_get(b->staged, i);
         if (!ok[i] || st->move_to == JOB_RECORD_STAY || st->move_to == st->state)
             continue;
-        if ((st->status_at == st->move_to
-             ? spool_move_job(b->spool, st->name, st->state, st->move_to, &why)
-             : spool_move(b->spool, st->name, st->state, st->move_to, &why)) == -1) {
+        if (move_staged(b, st, &why) == -1) {
             log_escaped_error(0, "Job %S: not moved (will retry): %S", st->name, why);
             octstr_destroy(why);
             why = NULL;
@@ -532,6 +570,8 @@ static JobStatus *head_copy(const JobStatus *head)
     octstr_destroy(copy->state);
     copy->state = octstr_duplicate(head->state);
     copy->reason = octstr_duplicate(head->reason);
+    copy->renamed_from = octstr_duplicate(head->renamed_from);
+    copy->tampered = octstr_duplicate(head->tampered);
     copy->entry_codes = head->entry_codes;
     return copy;
 }

@@ -6,18 +6,20 @@
  *   Layout: slot=128|256 count=N (the slotted layout; see job_status.h)
  *   State: new|active|deferred|done|failed
  *   Reason: REASON               (only when set)
+ *   Renamed-From: NAME           (the name it came with, taken by another job)
+ *   Tampered: WHAT               (its file changed in active/ after the claim)
  *   Recipient: MSISDN STATE parts=N acked=N delivered=N [undelivered=N] [reason="..."]
  *   Entry-Code: MSISDN CODE      (USERPINMAC, in its recipient's slot)
  *
- * Every line stays one line whatever the values hold: in the Job, Id and
- * Reason values and in the quoted reason, a backslash is written `\\`,
- * LF/CR/TAB `\n` `\r` `\t`, any other byte that escape.h does not show as
- * it is (other control characters, C1, bytes that are not UTF-8) `\xHH`,
- * and inside the quotes a double quote `\"`. So the file is UTF-8 text, and
- * job_status_parse(job_status_format(s)) gives s back exactly, unless a
- * reason had to be cut to fit its slot. `new` is the state of a job that
- * `provctl requeue` put back into new/ with the record of what was already
- * sent.
+ * Every line stays one line whatever the values hold: in the Job, Id,
+ * Reason, Renamed-From and Tampered values and in the quoted reason, a
+ * backslash is written `\\`, LF/CR/TAB `\n` `\r` `\t`, any other byte that
+ * escape.h does not show as it is (other control characters, C1, bytes
+ * that are not UTF-8) `\xHH`, and inside the quotes a double quote `\"`.
+ * So the file is UTF-8 text, and job_status_parse(job_status_format(s))
+ * gives s back exactly, unless a reason had to be cut to fit its slot.
+ * `new` is the state of a job that `provctl requeue` put back into new/
+ * with the record of what was already sent.
  */
 #include <string.h>
 
@@ -82,6 +84,8 @@ JobStatus *job_status_create(Octstr *job, Octstr *id)
     status->id = id != NULL ? octstr_duplicate(id) : NULL;
     status->state = octstr_create("active");
     status->reason = NULL;
+    status->renamed_from = NULL;
+    status->tampered = NULL;
     status->recipients = gwlist_create();
     status->entry_codes = 0;
     status->torn = 0;
@@ -111,6 +115,8 @@ void job_status_destroy(JobStatus *status)
     octstr_destroy(status->id);
     octstr_destroy(status->state);
     octstr_destroy(status->reason);
+    octstr_destroy(status->renamed_from);
+    octstr_destroy(status->tampered);
     gwlist_destroy(status->recipients, recipient_destroy_item);
     gw_free(status);
 }
@@ -331,6 +337,8 @@ Octstr *job_status_format(const JobStatus *status)
 
     format_field(out, "Job", status->job);
     format_field(out, "Id", status->id);
+    format_field(out, "Renamed-From", status->renamed_from);
+    format_field(out, "Tampered", status->tampered);
     octstr_format_append(out, "Layout: slot=%ld count=%ld\n", slot, n);
     append_pad(out, state_sector_at(octstr_len(out)));
     part = job_status_format_state(status);
@@ -580,22 +588,28 @@ static const char *parse_single(Octstr *rest, Octstr **field)
 static const char *parse_line(Octstr *line, JobStatus *status, long *next_code)
 {
     static const char *const names[] = {
-        "Job: ", "Id: ", "State: ", "Reason: ", "Recipient: ", "Entry-Code: "
+        "Job: ", "Id: ", "State: ", "Reason: ", "Renamed-From: ", "Tampered: ",
+        "Recipient: ", "Entry-Code: "
     };
-    Octstr **singles[] = { &status->job, &status->id, &status->state, &status->reason };
+    Octstr **singles[] = {
+        &status->job, &status->id, &status->state, &status->reason,
+        &status->renamed_from, &status->tampered
+    };
+    const int n_singles = sizeof(singles) / sizeof(singles[0]);
+    const int n_names = sizeof(names) / sizeof(names[0]);
     Octstr *rest;
     const char *reason = "unknown line";
     int i;
 
-    for (i = 0; i < 6; i++)
+    for (i = 0; i < n_names; i++)
         if (octstr_str_ncompare(line, names[i], strlen(names[i])) == 0)
             break;
-    if (i == 6)
+    if (i == n_names)
         return reason;
     rest = octstr_copy(line, strlen(names[i]), octstr_len(line));
-    if (i < 4)
+    if (i < n_singles)
         reason = parse_single(rest, singles[i]);
-    else if (i == 4)
+    else if (i == n_singles)
         reason = parse_recipient(rest, status);
     else
         reason = parse_entry_code(rest, status, next_code);

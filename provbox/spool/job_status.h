@@ -3,6 +3,8 @@
  *
  *   Job: NAME
  *   Id: <the job's Id:, if any>
+ *   Renamed-From: <the name the job came with, when another job had it>
+ *   Tampered: <how its file changed in active/ after it was claimed>
  *   Layout: slot=128 count=3                                  (header end)
  *   #                                          (pad to a 512-byte boundary)
  *   State: active|deferred|done|failed ~CHECK        (the state sector:
@@ -66,6 +68,8 @@ typedef struct JobStatus {
     Octstr *id;        /* or NULL */
     Octstr *state;     /* "active", "deferred", "done", "failed" */
     Octstr *reason;    /* or NULL */
+    Octstr *renamed_from; /* the job's name before a clash, or NULL */
+    Octstr *tampered;  /* its file changed after the claim: how, or NULL */
     List *recipients;  /* RecipientStatus* */
     int entry_codes;   /* slots hold an Entry-Code line (USERPINMAC) */
     long torn;         /* lines parse found torn by a crash */

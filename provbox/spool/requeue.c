@@ -10,6 +10,7 @@
 #include "spool/job_status.h"
 #include "spool/requeue.h"
 #include "spool/job_lock.h"
+#include "spool/name_clash.h"
 
 static const char *why_not_requeued(SpoolState state)
 {
@@ -128,17 +129,22 @@ int spool_requeue(Spool *spool, Octstr *name, int all, Octstr **summary,
                   Octstr **error)
 {
     int lock = job_lock_status(spool, name, error), ret = 0;
+    Octstr *moved_as = NULL;
 
     *summary = NULL;
     if (lock == -1)
         return -1;
     if (check_failed(spool, name, error) < 0
         || (all ? forget_record : keep_record)(spool, name, summary, error) < 0
-        || spool_move(spool, name, SPOOL_FAILED, SPOOL_NEW, error) < 0) {
+        || name_clash_move(spool, name, SPOOL_FAILED, SPOOL_NEW, &moved_as, error) < 0) {
         octstr_destroy(*summary);
         *summary = NULL;
         ret = -1;
+    } else if (octstr_compare(moved_as, name) != 0) {
+        octstr_format_append(*summary, "; its name is taken in new/, so it is "
+                             "queued as %S", moved_as);
     }
+    octstr_destroy(moved_as);
     job_lock_release_status(lock);
     return ret;
 }

@@ -49,7 +49,7 @@
  * fstat() again against a swap in between; never more than max_size + 1
  * bytes are read. All functions are thread-safe.
  */
-#define _GNU_SOURCE             /* syncfs */
+#define _GNU_SOURCE             /* syncfs, renameat2 */
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
@@ -86,6 +86,7 @@ struct SpoolStaged {
     Octstr *path;   /* the status file it becomes */
     Octstr *temp;   /* a named temp file, or NULL */
     int fd;         /* an unnamed temp file (O_TMPFILE), or -1 */
+    int no_replace; /* installed only where no file is (spool_staged_no_replace) */
 };
 
 static const char *const state_names[SPOOL_STATES] = {
@@ -225,6 +226,23 @@ Octstr *spool_new_name(Spool *spool)
     gw_strftime(when, sizeof(when), "%Y%m%dT%H%M%S", &tm);
     return octstr_format("%s.%06ld.%ld.%06lu.%S", when, (long) now.tv_usec,
                          (long) getpid(), n, spool->host);
+}
+
+/* NAME~<seconds><microseconds>.<pid>.<counter>, NAME cut to fit MAX_NAME. */
+Octstr *spool_unique_name(Octstr *name)
+{
+    struct timeval now;
+    Octstr *suffix, *unique;
+    long keep;
+
+    gettimeofday(&now, NULL);
+    suffix = octstr_format("~%ld%06ld.%ld.%lu", (long) now.tv_sec, (long) now.tv_usec,
+                           (long) getpid(), next_unique());
+    keep = MAX_NAME - octstr_len(suffix);
+    unique = octstr_copy(name, 0, octstr_len(name) < keep ? octstr_len(name) : keep);
+    octstr_append(unique, suffix);
+    octstr_destroy(suffix);
+    return unique;
 }
 
 /* ---- opening ---- */
@@ -450,7 +468,7 @@ Octstr *spool_submit(Spool *spool, Octstr *content, Octstr **error)
     if (create_synced(tmp, content, tmp, error) < 0) {
         octstr_destroy(name);
         name = NULL;
-    } else if (rename(octstr_get_cstr(tmp), octstr_get_cstr(new)) < 0) {
+    } else if (spool_rename_noreplace(octstr_get_cstr(tmp), octstr_get_cstr(new)) < 0) {
         fail(error, errno, "job %s: cannot move it from tmp/ to new/",
              octstr_get_cstr(name));
         unlink(octstr_get_cstr(tmp));
@@ -514,6 +532,7 @@ SpoolStaged *spool_stage_status(Spool *spool, SpoolState state, Octstr *name,
     staged = gw_malloc(sizeof(*staged));
     staged->path = spool_status_path(spool, state, name);
     staged->temp = NULL;
+    staged->no_replace = 0;
     dir = state_dir(spool, state);
     if (open_staged(spool, staged, dir, fresh) < 0 || write_all(staged->fd, text) < 0)
         err = errno;
@@ -557,16 +576,25 @@ static int replace_with_unnamed(SpoolStaged *staged)
     return ret;
 }
 
+void spool_staged_no_replace(SpoolStaged *staged)
+{
+    staged->no_replace = 1;
+}
+
 int spool_install_status(SpoolStaged *staged, Octstr **error)
 {
+    const char *path = octstr_get_cstr(staged->path);
     int ret;
 
     if (staged->temp != NULL)
-        ret = rename(octstr_get_cstr(staged->temp), octstr_get_cstr(staged->path));
-    else if ((ret = link_unnamed(staged->fd, staged->path)) < 0 && errno == EEXIST)
+        ret = staged->no_replace
+              ? spool_rename_noreplace(octstr_get_cstr(staged->temp), path)
+              : rename(octstr_get_cstr(staged->temp), path);
+    else if ((ret = link_unnamed(staged->fd, staged->path)) < 0 && errno == EEXIST
+             && !staged->no_replace)
         ret = replace_with_unnamed(staged);
     if (ret < 0) {
-        fail(error, errno, "cannot install %s", octstr_get_cstr(staged->path));
+        fail(error, errno, "cannot install %s", path);
     } else {
         octstr_destroy(staged->temp);   /* renamed: nothing to remove */
         staged->temp = NULL;
@@ -770,7 +798,7 @@ static int adopt_stray_status(Spool *spool, SpoolState state, Octstr *name)
         return -1;
     here = spool_status_path(spool, state, name);
     there = spool_status_path(spool, (SpoolState) s, name);
-    if (rename(octstr_get_cstr(there), octstr_get_cstr(here)) == 0) {
+    if (spool_rename_noreplace(octstr_get_cstr(there), octstr_get_cstr(here)) == 0) {
         log_escaped_info(0, "job %S: took its status from %s/ to %s/, finishing an "
                          "interrupted move", name, state_names[s], state_names[state]);
         dir = state_dir(spool, state);
@@ -857,16 +885,45 @@ static void sync_moved(Spool *spool, SpoolState from, SpoolState to)
         spool_sync_dirs(spool, (1u << to) | (1u << from));
 }
 
-static int rename_job(Spool *spool, Octstr *name, SpoolState from, SpoolState to,
-                      Octstr **error)
+/* ---- moves that never replace a file ---- */
+
+int spool_rename_by_link(const char *src, const char *dst)
 {
-    Octstr *src = spool_path(spool, from, name), *dst = spool_path(spool, to, name);
+    int err;
+
+    if (link(src, dst) < 0)
+        return -1;
+    if (unlink(src) == 0)
+        return 0;
+    err = errno;            /* gone meanwhile: someone else moved it */
+    unlink(dst);
+    errno = err;
+    return -1;
+}
+
+int spool_rename_noreplace(const char *src, const char *dst)
+{
+    if (renameat2(AT_FDCWD, src, AT_FDCWD, dst, RENAME_NOREPLACE) == 0)
+        return 0;
+    if (errno != EINVAL && errno != ENOSYS)
+        return -1;
+    return spool_rename_by_link(src, dst);
+}
+
+static int rename_job(Spool *spool, Octstr *name, SpoolState from, SpoolState to,
+                      Octstr *as, Octstr **error)
+{
+    Octstr *src = spool_path(spool, from, name), *dst = spool_path(spool, to, as);
     int result = 0;
 
-    if (rename(octstr_get_cstr(src), octstr_get_cstr(dst)) < 0)
+    if (spool_rename_noreplace(octstr_get_cstr(src), octstr_get_cstr(dst)) < 0)
         result = errno == ENOENT
                  ? fail(error, 0, "job %s is not in %s/", octstr_get_cstr(name),
                         state_names[from])
+                 : errno == EEXIST
+                 ? (fail(error, 0, "job %s: the name %s is taken in %s/",
+                         octstr_get_cstr(name), octstr_get_cstr(as),
+                         state_names[to]), SPOOL_TAKEN)
                  : fail(error, errno, "job %s: cannot move it from %s/ to %s/",
                         octstr_get_cstr(name), state_names[from], state_names[to]);
     octstr_destroy(src);
@@ -874,45 +931,124 @@ static int rename_job(Spool *spool, Octstr *name, SpoolState from, SpoolState to
     return result;
 }
 
+/* Renames a status file, never over another; 0 when done or there was
+ * none, SPOOL_TAKEN when the target is there, -1 on other errors (logged). */
+static int rename_status(Spool *spool, Octstr *name, SpoolState from, SpoolState to,
+                         Octstr *as)
+{
+    Octstr *src = spool_status_path(spool, from, name);
+    Octstr *dst = spool_status_path(spool, to, as);
+    int result = 0;
+
+    /* Most jobs have no status yet: a lookup is cheaper than a rename that
+     * fails (which takes the file system's rename lock first). */
+    if (exists(src) && spool_rename_noreplace(octstr_get_cstr(src), octstr_get_cstr(dst)) < 0
+        && errno != ENOENT) {
+        result = errno == EEXIST ? SPOOL_TAKEN : -1;
+        if (result == -1)
+            warning(errno, "job %s: its status cannot move from %s/ to %s/; it "
+                    "follows the job when the job is next read", octstr_get_cstr(name),
+                    state_names[from], state_names[to]);
+    }
+    octstr_destroy(src);
+    octstr_destroy(dst);
+    return result;
+}
+
+static int taken(Octstr *name, SpoolState to, Octstr **error)
+{
+    return fail(error, 0, "job %s: the name is taken in %s/", octstr_get_cstr(name),
+                state_names[to]), SPOOL_TAKEN;
+}
+
 /*
  * The status goes first, then the job: a move cut short by a crash leaves
  * the status where the job was going. So a job arriving somewhere finds its
  * status already there, and only a job left behind has to look for a stray
- * one (spool_read_status).
+ * one (spool_read_status). Neither ever replaces a file: a name taken in
+ * `to` (by a job, or by a status that is not this job's) moves nothing; a
+ * job that takes the name between the two renames gets its status back.
  */
+int spool_move_as(Spool *spool, Octstr *name, SpoolState from, SpoolState to,
+                  Octstr *as, Octstr **error)
+{
+    Octstr *dst;
+    int status, result;
+
+    if (!spool_name_ok(name) || !spool_name_ok(as))
+        return fail(error, 0, "invalid job name");
+    dst = spool_path(spool, to, as);
+    result = exists(dst) ? taken(as, to, error) : 0;
+    octstr_destroy(dst);
+    if (result != 0)
+        return result;
+    if ((status = rename_status(spool, name, from, to, as)) == SPOOL_TAKEN)
+        return taken(as, to, error);
+    if ((result = rename_job(spool, name, from, to, as, error)) == SPOOL_TAKEN && status == 0)
+        rename_status(spool, as, to, from, name);
+    if (result == 0)
+        sync_moved(spool, from, to);
+    return result;
+}
+
 int spool_move(Spool *spool, Octstr *name, SpoolState from, SpoolState to,
                Octstr **error)
 {
-    Octstr *src, *dst;
+    return spool_move_as(spool, name, from, to, name, error);
+}
 
-    if (!spool_name_ok(name))
+/* The status is in `to` already: a job that took the name meanwhile
+ * must not keep it, so it goes back (unless a status is there again). */
+int spool_move_job_as(Spool *spool, Octstr *name, SpoolState from, SpoolState to,
+                      Octstr *as, Octstr **error)
+{
+    int result;
+
+    if (!spool_name_ok(name) || !spool_name_ok(as))
         return fail(error, 0, "invalid job name");
-    src = spool_status_path(spool, from, name);
-    dst = spool_status_path(spool, to, name);
-    /* Most jobs have no status yet: a lookup is cheaper than a rename that
-     * fails (which takes the file system's rename lock first). */
-    if (exists(src) && rename(octstr_get_cstr(src), octstr_get_cstr(dst)) < 0
-        && errno != ENOENT)
-        log_escaped_warning(errno, "job %S: its status cannot move from %s/ to %s/; it "
-                            "follows the job when the job is next read", name,
-                            state_names[from], state_names[to]);
-    octstr_destroy(src);
-    octstr_destroy(dst);
-    if (rename_job(spool, name, from, to, error) < 0)
-        return -1;
-    sync_moved(spool, from, to);
-    return 0;
+    result = rename_job(spool, name, from, to, as, error);
+    if (result == SPOOL_TAKEN)
+        rename_status(spool, as, to, from, name);
+    else if (result == 0)
+        sync_moved(spool, from, to);
+    return result;
 }
 
 int spool_move_job(Spool *spool, Octstr *name, SpoolState from, SpoolState to,
                    Octstr **error)
 {
-    if (!spool_name_ok(name))
-        return fail(error, 0, "invalid job name");
-    if (rename_job(spool, name, from, to, error) < 0)
-        return -1;
-    sync_moved(spool, from, to);
-    return 0;
+    return spool_move_job_as(spool, name, from, to, name, error);
+}
+
+int spool_name_free(Spool *spool, SpoolState state, Octstr *name)
+{
+    Octstr *job = spool_path(spool, state, name);
+    Octstr *status = spool_status_path(spool, state, name);
+    int free = !exists(job) && !exists(status);
+
+    octstr_destroy(job);
+    octstr_destroy(status);
+    return free;
+}
+
+int spool_name_taken(Spool *spool, Octstr *name, SpoolState from)
+{
+    static const SpoolState kept[] = {
+        SPOOL_ACTIVE, SPOOL_DEFERRED, SPOOL_DONE, SPOOL_FAILED
+    };
+    Octstr *path;
+    size_t i;
+    int found = -1;
+
+    for (i = 0; i < sizeof(kept) / sizeof(kept[0]) && found < 0; i++) {
+        if (kept[i] == from)
+            continue;
+        path = spool_path(spool, kept[i], name);
+        if (exists(path))
+            found = kept[i];
+        octstr_destroy(path);
+    }
+    return found;
 }
 
 void spool_defer_dir_syncs(void)

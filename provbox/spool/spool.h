@@ -99,15 +99,41 @@ List *spool_list_unchanged(Spool *spool, SpoolState state, time_t since, long ma
 long spool_count(Spool *spool, SpoolState state, long *oldest_age);
 
 /*
- * rename() a job and its status file, if any, between states: the status
+ * Move a job and its status file, if any, between states: the status
  * first, so that an interrupted move leaves the status where the job was
- * going. -1 if the job is gone. spool_move_job() moves the job file alone,
- * for a caller that has already written its status in `to`.
+ * going. Never replaces a file: when the name is taken in `to` (a job, or
+ * a status file that is not this job's) nothing moves and the result is
+ * SPOOL_TAKEN (name_clash.h then finds the job another name). -1 if the
+ * job is gone or the rename fails. spool_move_as() gives the job (and its
+ * status) another name in `to`. spool_move_job() moves the job file
+ * alone, for a caller that has already written its status in `to` (a
+ * job that took the name meanwhile makes that status go back); also
+ * under another name (spool_move_job_as).
  */
+#define SPOOL_TAKEN (-2)
 int spool_move(Spool *spool, Octstr *name, SpoolState from, SpoolState to,
                Octstr **error);
+int spool_move_as(Spool *spool, Octstr *name, SpoolState from, SpoolState to,
+                  Octstr *as, Octstr **error);
 int spool_move_job(Spool *spool, Octstr *name, SpoolState from, SpoolState to,
                    Octstr **error);
+int spool_move_job_as(Spool *spool, Octstr *name, SpoolState from, SpoolState to,
+                      Octstr *as, Octstr **error);
+
+/* 1 when neither NAME nor NAME.status is in that state. */
+int spool_name_free(Spool *spool, SpoolState state, Octstr *name);
+/* A state (active, deferred, done or failed, other than `from`) that holds
+ * a job of that name, or -1: a job claimed from `from` would clash there. */
+int spool_name_taken(Spool *spool, Octstr *name, SpoolState from);
+/* NAME~<time>.<pid>.<counter>, NAME cut to fit: for a job whose name is taken. */
+Octstr *spool_unique_name(Octstr *name);
+
+/* rename() that fails with EEXIST instead of replacing dst: renameat2
+ * (RENAME_NOREPLACE), or, where the file system lacks it (EINVAL, ENOSYS),
+ * spool_rename_by_link(): link() then unlink() (a crash in between leaves
+ * the file under both names, hard-linked, which readers refuse). */
+int spool_rename_noreplace(const char *src, const char *dst);
+int spool_rename_by_link(const char *src, const char *dst);
 
 /* Read a job: regular file only, no symlinks, at most max_size bytes. */
 Octstr *spool_read(Spool *spool, SpoolState state, Octstr *name,
@@ -152,6 +178,9 @@ typedef struct SpoolStaged SpoolStaged;
 SpoolStaged *spool_stage_status(Spool *spool, SpoolState state, Octstr *name,
                                 Octstr *text, int fresh, Octstr **error);
 int spool_sync_data(Spool *spool, Octstr **error);
+/* A staged status written where its job is going, not where it is: it is
+ * installed only if no file has that name (one there is another job's). */
+void spool_staged_no_replace(SpoolStaged *staged);
 int spool_install_status(SpoolStaged *staged, Octstr **error);
 void spool_discard_staged(SpoolStaged *staged);
 void spool_sync_dirs(Spool *spool, unsigned states);

@@ -30,7 +30,8 @@ static int same_status(const JobStatus *a, const JobStatus *b)
     long i;
 
     if (!same(a->job, b->job) || !same(a->id, b->id) || !same(a->state, b->state)
-        || !same(a->reason, b->reason)
+        || !same(a->reason, b->reason) || !same(a->renamed_from, b->renamed_from)
+        || !same(a->tampered, b->tampered)
         || gwlist_len(a->recipients) != gwlist_len(b->recipients))
         return 0;
     for (i = 0; i < gwlist_len(a->recipients); i++)
@@ -247,6 +248,37 @@ static void test_not_utf8(void)
            "reason=\"\\xC0\\xAF \\x1B[31m\"\n",
            "bytes that are not UTF-8, C1 and DEL are written \\xHH, j\xC3\xB6" "b as it is");
     round_trips(s, "values that are not UTF-8");
+    octstr_destroy(text);
+    job_status_destroy(s);
+}
+
+/* A job renamed for a name clash, and one whose file changed in active/:
+ * both lines are written escaped and read back exactly. */
+static void test_renamed_from(void)
+{
+    JobStatus *s = job_status_create(octstr_imm("same~1764786000123456.42.7"), NULL);
+    JobStatus *again;
+    Octstr *text, *error = NULL;
+
+    s->renamed_from = octstr_create("same\\name\nwith LF");
+    s->tampered = octstr_create("its file in active/ was replaced by another after the claim");
+    add(s, "4790000001", RCPT_SENT, 1, 1, 0);
+    text = job_status_format(s);
+    ok_logical(text, 128,
+           "Job: same~1764786000123456.42.7\n"
+           "Renamed-From: same\\\\name\\nwith LF\n"
+           "Tampered: its file in active/ was replaced by another after the claim\n"
+           "Layout: slot=128 count=1\n"
+           "State: active\n"
+           "Recipient: 4790000001 sent parts=1 acked=1 delivered=0\n",
+           "Renamed-From: and Tampered: in the header, escaped like Reason:");
+    round_trips(s, "Renamed-From and Tampered");
+    again = job_status_parse(octstr_imm("Job: a\nState: done\nRenamed-From: x\n"
+                                        "Renamed-From: y\n"), &error);
+    ok(again == NULL && error != NULL
+       && strstr(octstr_get_cstr(error), "line 4: given twice") != NULL,
+       "refuses two Renamed-From: lines");
+    octstr_destroy(error);
     octstr_destroy(text);
     job_status_destroy(s);
 }
@@ -489,6 +521,7 @@ int main(void)
     test_exact_text();
     test_escapes();
     test_not_utf8();
+    test_renamed_from();
     test_states();
     test_parse_accepts();
     test_parse_refuses();

@@ -22,6 +22,7 @@
 #include "spool/job_lock.h"
 #include "spool/retention.h"
 #include "spool/requeue.h"
+#include "spool/name_clash.h"
 #include "../lib/tap.h"
 #include "../lib/descriptors.h"
 
@@ -898,6 +899,135 @@ static void test_stage_replaces(void)
     spool_close(spool);
 }
 
+/* ---- moves never replace a file ---- */
+
+static int file_is(const char *rel, const char *want)
+{
+    Octstr *path = scratch_path(rel), *got = octstr_read_file(octstr_get_cstr(path));
+    int same = got != NULL && octstr_str_compare(got, want) == 0;
+
+    octstr_destroy(got);
+    octstr_destroy(path);
+    return same;
+}
+
+static int exists_rel(const char *rel)
+{
+    Octstr *path = scratch_path(rel);
+    int there = access(octstr_get_cstr(path), F_OK) == 0;
+
+    octstr_destroy(path);
+    return there;
+}
+
+static void put(const char *rel, const char *content)
+{
+    Octstr *path = scratch_path(rel);
+
+    write_plain(path, content);
+    octstr_destroy(path);
+}
+
+static int renames(int (*fn)(const char *, const char *), const char *src, const char *dst)
+{
+    Octstr *s = scratch_path(src), *d = scratch_path(dst);
+    int ret = fn(octstr_get_cstr(s), octstr_get_cstr(d));
+
+    ret = ret == 0 ? 0 : -errno;
+    octstr_destroy(s);
+    octstr_destroy(d);
+    return ret;
+}
+
+/* The rename itself, and the link() + unlink() it falls back on. */
+static void test_rename_noreplace(void)
+{
+    Spool *spool = open_spool("nr");
+
+    put("nr/new/a", "job a");
+    put("nr/active/a", "another job a");
+    ok(renames(spool_rename_noreplace, "nr/new/a", "nr/active/a") == -EEXIST
+       && file_is("nr/new/a", "job a") && file_is("nr/active/a", "another job a"),
+       "spool_rename_noreplace onto a taken name: EEXIST, both files as they were");
+    ok(renames(spool_rename_by_link, "nr/new/a", "nr/active/a") == -EEXIST
+       && file_is("nr/new/a", "job a") && file_is("nr/active/a", "another job a"),
+       "the link() + unlink() fallback too");
+    ok(renames(spool_rename_by_link, "nr/new/a", "nr/done/a") == 0
+       && file_is("nr/done/a", "job a") && !file_is("nr/new/a", "job a"),
+       "the fallback moves a file to a free name");
+    ok(renames(spool_rename_by_link, "nr/new/a", "nr/failed/a") == -ENOENT
+       && !file_is("nr/failed/a", "job a"),
+       "and leaves nothing behind when the source is gone (another process moved it)");
+    spool_close(spool);
+}
+
+/* A job whose name is taken in `to`, by a job or by a status alone. */
+static void test_move_never_replaces(void)
+{
+    Spool *spool = open_spool("mt");
+    Octstr *error = NULL;
+
+    put("mt/active/J", "job J");
+    put("mt/active/J.status", "Job: J\nState: active\n");
+    put("mt/done/J", "the old J");
+    put("mt/done/J.status", "Job: J\nState: done\n");
+    ok(spool_move(spool, octstr_imm("J"), SPOOL_ACTIVE, SPOOL_DONE, &error) == SPOOL_TAKEN
+       && contains(error, "the name is taken in done/"),
+       "spool_move onto a job's name: SPOOL_TAKEN, saying so");
+    ok(file_is("mt/done/J", "the old J") && file_is("mt/done/J.status", "Job: J\nState: done\n")
+       && file_is("mt/active/J", "job J") && file_is("mt/active/J.status", "Job: J\nState: active\n"),
+       "nothing moved, nothing replaced");
+    octstr_destroy(error);
+    error = NULL;
+    put("mt/failed/J.status", "Job: J\nState: failed\n");
+    ok(spool_move(spool, octstr_imm("J"), SPOOL_ACTIVE, SPOOL_FAILED, &error) == SPOOL_TAKEN
+       && file_is("mt/failed/J.status", "Job: J\nState: failed\n")
+       && file_is("mt/active/J.status", "Job: J\nState: active\n"),
+       "a status of another job there is never replaced either");
+    octstr_destroy(error);
+    error = NULL;
+    ok(spool_move_job(spool, octstr_imm("J"), SPOOL_ACTIVE, SPOOL_DONE, &error) == SPOOL_TAKEN
+       && file_is("mt/done/J", "the old J") && file_is("mt/active/J", "job J"),
+       "spool_move_job onto a taken name: SPOOL_TAKEN, nothing replaced");
+    octstr_destroy(error);
+    spool_close(spool);
+}
+
+/* The job goes on under a new name, its record with it; the old one stays. */
+static void test_name_clash_move(void)
+{
+    Spool *spool = open_spool("nc");
+    Octstr *error = NULL, *as = NULL, *status, *long_name, *unique;
+
+    put("nc/active/J", "job J");
+    put("nc/active/J.status", "Job: J\nState: active\nRecipient: 4790000001 sent parts=1 acked=1 delivered=0\n");
+    put("nc/done/J", "the old J");
+    put("nc/done/J.status", "Job: J\nState: done\n");
+    ok(name_clash_move(spool, octstr_imm("J"), SPOOL_ACTIVE, SPOOL_DONE, &as, &error) == 0
+       && as != NULL && octstr_search(as, octstr_imm("J~"), 0) == 0,
+       "name_clash_move onto a taken name moves the job as J~...");
+    diag_error(error);
+    status = as != NULL ? spool_read_status_at(spool, SPOOL_DONE, as, NULL) : NULL;
+    ok(status != NULL && contains(status, "\nRenamed-From: J\n")
+       && contains(status, "\nState: done ") && contains(status, "4790000001 sent"),
+       "its status goes with it, saying Renamed-From: J");
+    ok(file_is("nc/done/J", "the old J") && file_is("nc/done/J.status", "Job: J\nState: done\n")
+       && spool_find(spool, octstr_imm("J")) == SPOOL_DONE
+       && !exists_rel("nc/active/J.status"),
+       "the old job and record are untouched; nothing is left in active/");
+    octstr_destroy(status);
+    long_name = octstr_create("");
+    while (octstr_len(long_name) < 248)
+        octstr_append_char(long_name, 'n');
+    unique = spool_unique_name(long_name);
+    ok(spool_name_ok(unique) && octstr_len(unique) == 248 && octstr_search_char(unique, '~', 0) > 200,
+       "a new name for a 248-byte name is cut to fit");
+    octstr_destroy(unique);
+    octstr_destroy(long_name);
+    octstr_destroy(as);
+    spool_close(spool);
+}
+
 static void test_stage_discard(void)
 {
     Spool *spool = open_spool("sd");
@@ -1065,6 +1195,9 @@ int main(void)
     test_stage_new_status();
     test_stage_replaces();
     test_stage_discard();
+    test_rename_noreplace();
+    test_move_never_replaces();
+    test_name_clash_move();
     test_status_lock_sets();
     test_paths();
     remove_scratch();
