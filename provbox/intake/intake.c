@@ -4,10 +4,7 @@
  * sendota_users.c's, the status answer intake_status.c's.
  */
 #include "gwlib/gwlib.h"
-#include "encode/ota_legacy.h"
-#include "encode/push.h"
-#include "encode/signer.h"
-#include "encode/wbxml.h"
+#include "daemon/active_job.h"
 #include "spool/job.h"
 #include "intake/intake.h"
 #include "intake/intake_status.h"
@@ -18,6 +15,7 @@ struct Intake {
     const ProvboxConfig *config;
     Spool *spool;
     SendotaUsers *users;
+    CompileCache *cache;    /* the HTTP thread's: intake_handle() runs there only */
 };
 
 Intake *intake_create(const ProvboxConfig *config, Spool *spool)
@@ -31,6 +29,7 @@ Intake *intake_create(const ProvboxConfig *config, Spool *spool)
     intake->config = config;
     intake->spool = spool;
     intake->users = users;
+    intake->cache = compile_cache_create();
     if (sendota_users_count(users) > 0)
         info(0, "sendota intake: %ld sendota-user(s), on the admin port.",
              sendota_users_count(users));
@@ -42,6 +41,7 @@ void intake_destroy(Intake *intake)
     if (intake == NULL)
         return;
     sendota_users_destroy(intake->users);
+    compile_cache_destroy(intake->cache);
     gw_free(intake);
 }
 
@@ -64,71 +64,32 @@ static Octstr *without_line_number(Octstr *reason)
     return reason;
 }
 
-/* Sign and split the document for one recipient's credentials, as the
- * dispatcher will. 0 (and the entry code for USERPINMAC), or -1 + *why. */
-static int encode_probe(Intake *intake, const Job *job, Octstr *wbxml,
-                        Octstr **entry_code, Octstr **why)
+/* The reason as sendota words it. */
+static void client_reason(ActiveJobFault fault, Octstr **why)
 {
-    const ProvboxConfig *c = intake->config;
-    OtaLegacyType legacy;
-    Signature *sig = NULL;
-    Octstr *pdu;
-    List *segments;
-
-    if (job_legacy_type(job, &legacy)) {
-        pdu = ota_legacy_pdu_build(legacy, wbxml, 1);
-        segments = push_split_ports(pdu, ota_legacy_dest_port(legacy), ota_legacy_src_port(legacy),
-                                    0, c->concatenation_16bit, c->max_segments, why);
-    } else {
-        if ((sig = signer_sign(job->sec, job->pin, job->imsi, wbxml, why)) == NULL)
-            return -1;
-        pdu = push_pdu_build(wbxml, sig, 1);
-        segments = push_split(pdu, 0, c->concatenation_16bit, c->max_segments, why);
-        if (sig->entry_code != NULL)
-            *entry_code = octstr_duplicate(sig->entry_code);
-    }
-    octstr_destroy(pdu);
-    signature_destroy(sig);
-    if (segments == NULL)
-        return -1;
-    gwlist_destroy(segments, push_segment_destroy);
-    return 0;
-}
-
-static Octstr *compile(const Job *job, Octstr **why)
-{
-    OtaLegacyType legacy;
-    Octstr *wbxml, *cause = NULL;
-
-    if (job_legacy_type(job, &legacy))
-        wbxml = ota_legacy_compile(legacy, job->document, &cause);
-    else
-        wbxml = wbxml_compile(job->document, &cause);
-    if (wbxml == NULL) {
-        *why = octstr_format("Erroneous ota source, cannot compile: %S", cause);
-        octstr_destroy(cause);
-    }
-    return wbxml;
-}
-
-/* Check everything the dispatcher will; NULL + *why when it would fail. */
-static Job *check_job(Intake *intake, Octstr *text, Octstr **entry_code, Octstr **why)
-{
-    Job *job = job_parse(NULL, text, why);
-    Octstr *wbxml;
-
-    if (job == NULL) {
+    if (fault == ACTIVE_JOB_UNPARSABLE)
         without_line_number(*why);
-        return NULL;
+    else if (fault == ACTIVE_JOB_UNCOMPILABLE)
+        octstr_insert(*why, octstr_imm("Erroneous ota source, cannot compile: "), 0);
+}
+
+/*
+ * Check the job as the loader will when it claims it (active_job_from_text:
+ * max-job-size, parse, compile, sign and split): the job checked, or NULL +
+ * *status (413 for max-job-size, else 400) + *why.
+ */
+static ActiveJob *check_job(Intake *intake, Octstr *text, int *status, Octstr **why)
+{
+    ActiveJobFault fault;
+    ActiveJob *aj = active_job_from_text(intake->config, intake->cache, octstr_imm("sendota"),
+                                         text, time(NULL), &fault, why);
+
+    if (aj == NULL) {
+        client_reason(fault, why);
+        *status = fault == ACTIVE_JOB_TOO_LARGE ? HTTP_REQUEST_ENTITY_TOO_LARGE
+                                                : HTTP_BAD_REQUEST;
     }
-    if ((wbxml = compile(job, why)) == NULL
-        || encode_probe(intake, job, wbxml, entry_code, why) < 0) {
-        octstr_destroy(wbxml);
-        job_destroy(job);
-        return NULL;
-    }
-    octstr_destroy(wbxml);
-    return job;
+    return aj;
 }
 
 static Octstr *accepted_answer(const Job *job, Octstr *name, Octstr *entry_code)
@@ -146,16 +107,15 @@ static Octstr *accepted_answer(const Job *job, Octstr *name, Octstr *entry_code)
 static int queue(Intake *intake, const SendotaRequest *req, const SendotaUser *user,
                  Octstr *ip, Octstr **answer)
 {
-    Octstr *text, *name, *entry_code = NULL;
-    Job *job;
+    Octstr *text, *name;
+    ActiveJob *aj;
     int status;
 
     if ((text = sendota_request_job(req, user, &status, answer)) == NULL)
         return status;
-    job = check_job(intake, text, &entry_code, answer);
-    if (job == NULL) {
+    if ((aj = check_job(intake, text, &status, answer)) == NULL) {
         octstr_destroy(text);
-        return HTTP_BAD_REQUEST;
+        return status;
     }
     name = spool_submit(intake->spool, text, answer);
     if (name == NULL) {
@@ -167,14 +127,13 @@ static int queue(Intake *intake, const SendotaRequest *req, const SendotaUser *u
     } else {
         info(0, "sendota: user '%s' from %s queued job %s (%s, %ld recipient(s)).",
              octstr_get_cstr(user->username), octstr_get_cstr(ip), octstr_get_cstr(name),
-             octstr_get_cstr(job->type), gwlist_len(job->recipients));
-        *answer = accepted_answer(job, name, entry_code);
+             octstr_get_cstr(aj->job->type), gwlist_len(aj->job->recipients));
+        *answer = accepted_answer(aj->job, name, aj->shared_entry_code);
         status = HTTP_ACCEPTED;
     }
     octstr_destroy(name);
-    octstr_destroy(entry_code);
     octstr_destroy(text);
-    job_destroy(job);
+    active_job_destroy(aj);
     return status;
 }
 
