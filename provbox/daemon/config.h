@@ -51,6 +51,9 @@ typedef struct ProvboxConfig {
     Octstr *admin_interface;
     Octstr *admin_password;   /* or NULL */
     Octstr *status_password;  /* or NULL */
+    long admin_max_clients;   /* connections open at once */
+    long admin_max_clients_per_ip;
+    long admin_request_timeout;  /* seconds for a request to arrive whole */
     Octstr *ssl_server_cert_file;
     Octstr *ssl_server_key_file;
     CfgGroup *provbox_group;  /* for conn_config_ssl() */

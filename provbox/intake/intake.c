@@ -45,15 +45,6 @@ void intake_destroy(Intake *intake)
     gw_free(intake);
 }
 
-static void reply_text(HTTPClient *client, int status, Octstr *text)
-{
-    List *headers = http_create_empty_headers();
-
-    http_header_add(headers, "Content-Type", "text/plain; charset=utf-8");
-    http_send_reply(client, status, headers, text);
-    http_destroy_headers(headers);
-}
-
 /* "line 3: Pin: ..." -> "Pin: ...": the client never saw a job file. */
 static Octstr *without_line_number(Octstr *reason)
 {
@@ -137,59 +128,94 @@ static int queue(Intake *intake, const SendotaRequest *req, const SendotaUser *u
     return status;
 }
 
-static void sendota(Intake *intake, HTTPClient *client, Octstr *ip, List *headers,
-                    Octstr *body, List *cgivars)
+static void answer_text(HttpAnswer *answer, int status, Octstr *text)
 {
-    SendotaRequest *req = body != NULL ? sendota_request_from_post(headers, body, cgivars)
-                                       : sendota_request_from_get(cgivars);
-    const SendotaUser *user = sendota_users_check(intake->users, sendota_request_username(req),
-                                                  sendota_request_password(req), ip);
-    Octstr *answer = NULL;
+    if (octstr_get_char(text, octstr_len(text) - 1) != '\n')
+        octstr_append_char(text, '\n');
+    http_answer_set(answer, status, "text/plain; charset=utf-8", text);
+}
+
+/* The sendota parameters in a request (of a POST's head: without the body). */
+static SendotaRequest *sendota_request_of(const HttpRequest *http)
+{
+    if (http->method == HTTP_METHOD_POST)
+        return sendota_request_from_post(http->headers, http->body, http->cgivars);
+    return sendota_request_from_get(http->cgivars);
+}
+
+static const SendotaUser *sendota_user(Intake *intake, const HttpRequest *http,
+                                       const SendotaRequest *req)
+{
+    return sendota_users_check(intake->users, sendota_request_username(req),
+                               sendota_request_password(req), http->ip);
+}
+
+/* Credentials, from the head: the largest body, or -1 and a 403. */
+static long sendota_admit(Intake *intake, const HttpRequest *http, HttpAnswer *answer)
+{
+    SendotaRequest *req = sendota_request_of(http);
+    const SendotaUser *user = sendota_user(intake, http, req);
+
+    sendota_request_destroy(req);
+    if (user == NULL) {
+        warning(0, "sendota: authorisation failed for a request from %s.",
+                octstr_get_cstr(http->ip));
+        answer_text(answer, HTTP_FORBIDDEN, octstr_create("Authorization failed for sendota"));
+        return -1;
+    }
+    return http->method == HTTP_METHOD_POST ? intake->config->max_job_size : 0;
+}
+
+static void sendota(Intake *intake, const HttpRequest *http, HttpAnswer *answer)
+{
+    SendotaRequest *req = sendota_request_of(http);
+    const SendotaUser *user = sendota_user(intake, http, req);
+    Octstr *text = NULL;
     int status;
 
-    if (user == NULL) {
-        warning(0, "sendota: authorisation failed for a request from %s.", octstr_get_cstr(ip));
+    if (user == NULL) {         /* intake_admit() let it through: cannot be */
         status = HTTP_FORBIDDEN;
-        answer = octstr_create("Authorization failed for sendota");
+        text = octstr_create("Authorization failed for sendota");
     } else
-        status = queue(intake, req, user, ip, &answer);
+        status = queue(intake, req, user, http->ip, &text);
     if (status != HTTP_ACCEPTED && user != NULL)
         info(0, "sendota: request from user '%s' at %s refused (%d): %s",
-             octstr_get_cstr(user->username), octstr_get_cstr(ip), status,
-             octstr_get_cstr(answer));
-    if (octstr_get_char(answer, octstr_len(answer) - 1) != '\n')
-        octstr_append_char(answer, '\n');
-    reply_text(client, status, answer);
-    octstr_destroy(answer);
+             octstr_get_cstr(user->username), octstr_get_cstr(http->ip), status,
+             octstr_get_cstr(text));
+    answer_text(answer, status, text);
     sendota_request_destroy(req);
 }
 
-static void job_status(Intake *intake, HTTPClient *client, Octstr *ip, Octstr *format,
-                       List *cgivars)
+static int job_status_allowed(Intake *intake, const HttpRequest *http, HttpAnswer *answer)
 {
-    Octstr *answer = NULL;
-    const char *content_type = "text/plain; charset=utf-8";
-    int status;
-    List *headers;
-
-    if (sendota_users_check(intake->users, http_cgi_variable(cgivars, "username"),
-                            http_cgi_variable(cgivars, "password"), ip) == NULL) {
-        status = HTTP_FORBIDDEN;
-        answer = octstr_create("Authorization failed for job-status\n");
-    } else
-        status = intake_status_render(intake->spool, http_cgi_variable(cgivars, "job"),
-                                      format, &answer, &content_type);
-    headers = http_create_empty_headers();
-    http_header_add(headers, "Content-Type", (char *) content_type);
-    http_send_reply(client, status, headers, answer);
-    http_destroy_headers(headers);
-    octstr_destroy(answer);
+    if (sendota_users_check(intake->users, http_cgi_variable(http->cgivars, "username"),
+                            http_cgi_variable(http->cgivars, "password"), http->ip) != NULL)
+        return 1;
+    answer_text(answer, HTTP_FORBIDDEN, octstr_create("Authorization failed for job-status"));
+    return 0;
 }
 
-/* "/cgi-bin/job-status.xml" -> name "job-status", format "xml" (or NULL). */
-static Octstr *route(Octstr *url, Octstr **format)
+static void job_status(Intake *intake, const HttpRequest *http, Octstr *format,
+                       HttpAnswer *answer)
+{
+    Octstr *text = NULL;
+    const char *content_type = "text/plain; charset=utf-8";
+    int status;
+
+    if (!job_status_allowed(intake, http, answer))
+        return;
+    status = intake_status_render(intake->spool, http_cgi_variable(http->cgivars, "job"),
+                                  format, &text, &content_type);
+    http_answer_set(answer, status, content_type, text);
+}
+
+typedef enum { NOT_MINE, SENDOTA, JOB_STATUS } Route;
+
+/* "/cgi-bin/job-status.xml" -> JOB_STATUS, format "xml" (or NULL). */
+static Route route(Octstr *url, Octstr **format)
 {
     Octstr *path = octstr_duplicate(url);
+    Route which = NOT_MINE;
     long dot;
 
     if (octstr_ncompare(path, octstr_imm("/cgi-bin/"), 9) == 0)
@@ -202,22 +228,37 @@ static Octstr *route(Octstr *url, Octstr **format)
         *format = octstr_copy(path, dot + 1, octstr_len(path));
         octstr_truncate(path, dot);
     }
-    return path;
+    if (octstr_str_compare(path, "sendota") == 0 && *format == NULL)
+        which = SENDOTA;
+    else if (octstr_str_compare(path, "job-status") == 0)
+        which = JOB_STATUS;
+    octstr_destroy(path);
+    return which;
 }
 
-int intake_handle(Intake *intake, HTTPClient *client, Octstr *ip, Octstr *url,
-                  List *headers, Octstr *body, List *cgivars)
+long intake_admit(Intake *intake, const HttpRequest *req, HttpAnswer *answer)
 {
-    Octstr *format, *path = route(url, &format);
-    int handled = 1;
+    Octstr *format;
+    Route which = route(req->path, &format);
+    long allowed = INTAKE_NOT_MINE;
 
-    if (octstr_str_compare(path, "sendota") == 0 && format == NULL)
-        sendota(intake, client, ip, headers, body, cgivars);
-    else if (octstr_str_compare(path, "job-status") == 0)
-        job_status(intake, client, ip, format, cgivars);
-    else
-        handled = 0;
-    octstr_destroy(path);
+    if (which == SENDOTA)
+        allowed = sendota_admit(intake, req, answer);
+    else if (which == JOB_STATUS)
+        allowed = job_status_allowed(intake, req, answer) ? 0 : -1;
     octstr_destroy(format);
-    return handled;
+    return allowed;
+}
+
+int intake_handle(Intake *intake, const HttpRequest *req, HttpAnswer *answer)
+{
+    Octstr *format;
+    Route which = route(req->path, &format);
+
+    if (which == SENDOTA)
+        sendota(intake, req, answer);
+    else if (which == JOB_STATUS)
+        job_status(intake, req, format, answer);
+    octstr_destroy(format);
+    return which != NOT_MINE;
 }
