@@ -33,6 +33,8 @@ typedef struct Client {
     long request_line;     /* its length once read, else -1 */
     HttpRequest *req;      /* READING_BODY, and until its answer is formatted */
     int keep_alive;        /* WRITING: read the next request after it */
+    int buffered;          /* input waits in the Connection's buffer: serve it
+                              without waiting for poll */
 } Client;
 
 typedef struct Throttle {
@@ -172,9 +174,10 @@ static void write_more(HttpFront *front, Client *c)
     }
     if (conn_outbuf_len(c->conn) > 0)
         return;
-    if (c->keep_alive)
+    if (c->keep_alive) {
         start_request(front, c);   /* a pipelined request is read next turn */
-    else
+        c->buffered = conn_inbuf_len(c->conn) > 0;
+    } else
         start_closing(front, c);
 }
 
@@ -213,7 +216,7 @@ static void dispatch(HttpFront *front, Client *c)
     answer(front, c, &a, http_request_keep_alive(c->req));
 }
 
-/* Read until the body is whole; 1 when the client is done with for this turn. */
+/* Read what there is of the body; handle the request once it is whole. */
 static void read_body(HttpFront *front, Client *c)
 {
     Octstr *body = NULL;
@@ -228,8 +231,10 @@ static void read_body(HttpFront *front, Client *c)
         if (closed_by_peer(c) || (conn_inbuf_len(c->conn) == before && !ssl_pending(c)))
             return;
     }
-    if (body == NULL)
+    if (body == NULL) {
+        c->buffered = 1;            /* more next turn */
         return;
+    }
     if (c->req->method == HTTP_METHOD_POST) {
         octstr_destroy(c->req->body);
         c->req->body = body;
@@ -327,6 +332,7 @@ static void read_head(HttpFront *front, Client *c)
         if (conn_inbuf_len(c->conn) == before && !ssl_pending(c))
             return;
     }
+    c->buffered = 1;                /* more next turn */
 }
 
 static void throw_away(Client *c)
@@ -335,17 +341,21 @@ static void throw_away(Client *c)
     long turns;
 
     for (turns = 0; turns < READS_PER_TURN; turns++) {
-        if ((data = conn_read_everything(c->conn)) == NULL)
-            break;
+        if ((data = conn_read_everything(c->conn)) == NULL) {
+            closed_by_peer(c);
+            return;
+        }
         octstr_destroy(data);
     }
-    closed_by_peer(c);
+    c->buffered = 1;                /* more next turn */
 }
 
 /* A turn for one client: poll said revents, or input waits in its buffer. */
 static void serve(HttpFront *front, Client *c, int revents)
 {
-    int readable = (revents & (POLLIN | POLLHUP | POLLERR)) || conn_inbuf_len(c->conn) > 0;
+    int readable = (revents & (POLLIN | POLLHUP | POLLERR)) || c->buffered;
+
+    c->buffered = 0;
 
     if (revents & POLLNVAL)
         client_close(c);
@@ -410,8 +420,17 @@ static long open_from(HttpFront *front, Octstr *ip)
     return n;
 }
 
+/* The client has closed its end, and poll has not told us yet. */
+static int hung_up(Client *c)
+{
+    char byte;
+
+    return recv(conn_get_id(c->conn), &byte, 1, MSG_PEEK | MSG_DONTWAIT) == 0;
+}
+
 /* The connection a newcomer may displace (of ip, or of anyone for NULL):
- * one being closed, else the oldest still without a head after EVICT_AFTER. */
+ * one being closed or closed by its client, else the oldest still without
+ * a head after EVICT_AFTER. */
 static Client *displaceable(HttpFront *front, Octstr *ip)
 {
     double t = now();
@@ -422,7 +441,7 @@ static Client *displaceable(HttpFront *front, Octstr *ip)
         c = gwlist_get(front->clients, i);
         if (c->phase == CLOSED || (ip != NULL && octstr_compare(c->ip, ip) != 0))
             continue;
-        if (c->phase == LINGERING)
+        if (c->phase == LINGERING || hung_up(c))
             return c;
         if (c->phase == READING_HEAD && t - c->since >= EVICT_AFTER
             && (oldest == NULL || c->since < oldest->since))
@@ -531,8 +550,7 @@ static double wait_time(HttpFront *front)
 
     for (i = 0; i < gwlist_len(front->clients); i++) {
         c = gwlist_get(front->clients, i);
-        if ((c->phase == READING_HEAD || c->phase == READING_BODY)
-            && conn_inbuf_len(c->conn) > 0)
+        if (c->buffered)
             return 0;
         if (c->deadline - t < wait)
             wait = c->deadline - t;
