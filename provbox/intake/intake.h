@@ -7,9 +7,11 @@
  *       request becomes one spool job, written through spool_submit(), and
  *       the answer is 202 "Sent." with `Job: NAME` and, for USERPINMAC, one
  *       `Entry-Code: MSISDN CODE` line per recipient. Before queueing, the
- *       job is parsed, its document compiled, signed and split exactly as
- *       the dispatcher will, so a job that would fail is refused instead:
- *       400 with the reason, 403 for credentials, 415 for a POST's
+ *       job goes through the loader's own checks on claim
+ *       (active_job_from_text(): max-job-size, parse, compile, sign,
+ *       split), so a job that would fail is refused instead: 400 with the
+ *       reason, 403 for credentials (checked before a POST's body is
+ *       read), 413 for a job file over max-job-size, 415 for a POST's
  *       unsupported Content-Type, 500 when the spool cannot be written;
  *       nothing is queued then.
  *   /job-status[.txt|.xml|.json]?job=NAME   with username and password of
