@@ -61,6 +61,9 @@ typedef struct ProvboxConfig {
 } ProvboxConfig;
 
 #define PROVBOX_DEFAULT_BEARERBOX_PORT 13001
+/* admin-max-clients at most: within the descriptors open_files.h keeps
+ * free for everything but jobs. */
+#define ADMIN_MAX_CLIENTS_LIMIT 200
 #define PROVBOX_DEFAULT_DLR_MASK 27     /* delivered, failed, SMSC ack, SMSC nack */
 
 ProvboxConfig *config_load(Octstr *filename);

@@ -20,6 +20,7 @@
 #define ACCEPT_BATCH 64       /* connections taken per turn */
 #define READS_PER_TURN 64     /* reads (4 KB each) per connection per turn */
 #define POLL_MAX_WAIT 1.0
+#define ACCEPT_PAUSE 0.5      /* seconds the listener rests after a failed accept */
 
 typedef enum { READING_HEAD, READING_BODY, WRITING, LINGERING, CLOSED } Phase;
 
@@ -52,6 +53,8 @@ struct HttpFront {
     List *clients;         /* Client* */
     Throttle over_limit;
     Throttle timed_out;
+    Throttle accept_failed;
+    double accept_paused_until;  /* after a failed accept (EMFILE...) */
 };
 
 static double now(void)
@@ -504,6 +507,19 @@ static int make_room(HttpFront *front, int fd, Octstr *ip)
     return 0;
 }
 
+/* Out of descriptors, say: the listener rests a moment instead of
+ * waking poll at once again. */
+static void accept_failed(HttpFront *front)
+{
+    int err = errno;
+    long count = throttle_due(&front->accept_failed);
+
+    if (count > 0)
+        warning(err, "Admin port: cannot accept a connection (%ld time(s) since the last "
+                "warning); trying again in %g s.", count, ACCEPT_PAUSE);
+    front->accept_paused_until = now() + ACCEPT_PAUSE;
+}
+
 static void accept_clients(HttpFront *front)
 {
     struct sockaddr_in addr;
@@ -517,7 +533,7 @@ static void accept_clients(HttpFront *front)
         fd = accept4(front->listener, (struct sockaddr *) &addr, &len, SOCK_CLOEXEC);
         if (fd < 0) {
             if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
-                warning(errno, "Admin port: accept failed.");
+                accept_failed(front);
             return;
         }
         ip = host_ip(addr);
@@ -563,7 +579,7 @@ static void turn(HttpFront *front, struct pollfd *fds)
     long i, n = gwlist_len(front->clients);
 
     fds[0].fd = front->listener;
-    fds[0].events = POLLIN;
+    fds[0].events = now() >= front->accept_paused_until ? POLLIN : 0;
     fds[0].revents = 0;
     for (i = 0; i < n; i++) {
         Client *c = gwlist_get(front->clients, i);
