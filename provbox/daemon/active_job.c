@@ -264,21 +264,40 @@ static ActiveJob *active_job_create(Octstr *name, int lock_fd, time_t started)
     return aj;
 }
 
-ActiveJob *active_job_load(const ProvboxConfig *config, CompileCache *cache, Octstr *name,
-                           int lock_fd, time_t started, Octstr **error)
+static int fault(ActiveJobFault *where, ActiveJobFault what)
 {
-    ActiveJob *aj = active_job_create(name, lock_fd, started);
-    Octstr *text = spool_read_open(lock_fd, SPOOL_ACTIVE, name, config->max_job_size, error);
+    if (where != NULL)
+        *where = what;
+    return -1;
+}
+
+/* Parse, size-check and compile: the job and its WBXML, or -1 + *error. */
+static int parse_and_compile(ActiveJob *aj, const ProvboxConfig *config, CompileCache *cache,
+                             Octstr *text, ActiveJobFault *where, Octstr **error)
+{
+    if (octstr_len(text) > config->max_job_size) {
+        *error = octstr_format("the job file is %ld bytes, more than max-job-size (%ld bytes)",
+                               octstr_len(text), config->max_job_size);
+        return fault(where, ACTIVE_JOB_TOO_LARGE);
+    }
+    if ((aj->job = job_parse(aj->name, text, error)) == NULL)
+        return fault(where, ACTIVE_JOB_UNPARSABLE);
+    if ((aj->wbxml = compile_cache_compile(cache, aj->job, error)) == NULL)
+        return fault(where, ACTIVE_JOB_UNCOMPILABLE);
+    return 0;
+}
+
+ActiveJob *active_job_from_text(const ProvboxConfig *config, CompileCache *cache, Octstr *name,
+                                Octstr *text, time_t started, ActiveJobFault *where,
+                                Octstr **error)
+{
+    ActiveJob *aj = active_job_create(name, -1, started);
     long n, validity;
 
-    if (text == NULL || (aj->job = job_parse(name, text, error)) == NULL
-        || (aj->wbxml = compile_cache_compile(cache, aj->job, error)) == NULL) {
-        octstr_destroy(text);
-        aj->lock_fd = -1;
+    if (parse_and_compile(aj, config, cache, text, where, error) == -1) {
         active_job_destroy(aj);
         return NULL;
     }
-    aj->claimed = claimed_file_create(lock_fd, text);
     n = gwlist_len(aj->job->recipients);
     aj->progress = gw_malloc(n * sizeof(*aj->progress));
     memset(aj->progress, 0, n * sizeof(*aj->progress));
@@ -287,10 +306,28 @@ ActiveJob *active_job_load(const ProvboxConfig *config, CompileCache *cache, Oct
     aj->validity_end = validity > 0 ? started + validity * 60 : 0;
     aj->retry_delay = config->retry_delay;
     if (encode_shared(aj, config, error) == -1) {
-        aj->lock_fd = -1;
+        fault(where, ACTIVE_JOB_UNENCODABLE);
         active_job_destroy(aj);
         return NULL;
     }
+    return aj;
+}
+
+ActiveJob *active_job_load(const ProvboxConfig *config, CompileCache *cache, Octstr *name,
+                           int lock_fd, time_t started, Octstr **error)
+{
+    Octstr *text = spool_read_open(lock_fd, SPOOL_ACTIVE, name, config->max_job_size, error);
+    ActiveJob *aj;
+
+    if (text == NULL)
+        return NULL;
+    aj = active_job_from_text(config, cache, name, text, started, NULL, error);
+    if (aj == NULL) {
+        octstr_destroy(text);
+        return NULL;
+    }
+    aj->lock_fd = lock_fd;
+    aj->claimed = claimed_file_create(lock_fd, text);     /* takes the text over */
     return aj;
 }
 

@@ -67,8 +67,28 @@ typedef struct ActiveJob {
     Octstr *shared_entry_code;
 } ActiveJob;
 
-/* Read (through its lock_fd), parse, compile (through the cache) and
- * size-check a claimed job (in active/). */
+/* Which check refused a job in active_job_from_text(). */
+typedef enum {
+    ACTIVE_JOB_TOO_LARGE,    /* more than max-job-size */
+    ACTIVE_JOB_UNPARSABLE,   /* job_parse() refused it */
+    ACTIVE_JOB_UNCOMPILABLE, /* its document does not compile */
+    ACTIVE_JOB_UNENCODABLE   /* cannot be signed, or over max-segments */
+} ActiveJobFault;
+
+/*
+ * Everything claiming checks in a job file's text: its size (max-job-size),
+ * its parse, its document's compilation (through the cache) and the first
+ * recipient's encoding (max-segments). NULL + *error (and *where, if not
+ * NULL) when the job would fail. The sendota intake runs it on the job it
+ * is about to queue, so that it refuses what the loader would reject.
+ * The result holds no lock (lock_fd -1).
+ */
+ActiveJob *active_job_from_text(const ProvboxConfig *config, CompileCache *cache, Octstr *name,
+                                Octstr *text, time_t started, ActiveJobFault *where,
+                                Octstr **error);
+
+/* Read (through its lock_fd, at most max-job-size bytes) a claimed job (in
+ * active/) and check it as active_job_from_text() does. */
 ActiveJob *active_job_load(const ProvboxConfig *config, CompileCache *cache, Octstr *name,
                            int lock_fd, time_t started, Octstr **error);
 void active_job_destroy(ActiveJob *job);

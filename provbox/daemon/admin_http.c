@@ -1,25 +1,31 @@
 /*
- * admin_http.c - the admin/status HTTP server thread (see admin_http.h).
+ * admin_http.c - routing, authorisation and commands of the admin port
+ * (see admin_http.h); its connections are http_front.c's.
  */
 #include "gwlib/gwlib.h"
 #include "daemon/admin_http.h"
+#include "daemon/http_front.h"
 #include "spool/requeue.h"
 #include "intake/intake.h"
 #include "common/log_escaped.h"
+
+/* Bytes of header lines a request may have (431 beyond). */
+#define ADMIN_MAX_HEADER_FIELDS 16384
+/* A status page or command takes no body; a small one is read and ignored. */
+#define ADMIN_MAX_COMMAND_BODY 4096
 
 struct AdminHttp {
     StatusSources sources;
     void (*shutdown_requested)(void);
     Intake *intake;         /* /cgi-bin/sendota and /job-status */
-    long port;
-    long thread;
+    HttpFront *front;
 };
 
 typedef struct Request {
+    const HttpRequest *http;
     Octstr *command;        /* "status", "suspend", ... */
     StatusFormat format;
     List *cgivars;
-    List *headers;
 } Request;
 
 typedef int admin_command_fn(AdminHttp *admin, Request *req, Octstr **message);
@@ -99,12 +105,20 @@ static const struct {
 
 /* ---- requests -------------------------------------------------------------- */
 
-static int password_ok(Octstr *given, Octstr *a, Octstr *b)
+/* ?password= or, failing that, the password of HTTP basic authentication. */
+static int password_ok(const HttpRequest *http, Octstr *a, Octstr *b)
 {
+    Octstr *given = octstr_duplicate(http_cgi_variable(http->cgivars, "password"));
+    int ok;
+
     if (a == NULL && b == NULL)
         return 1;
-    return given != NULL && ((a != NULL && octstr_compare(given, a) == 0)
-                             || (b != NULL && octstr_compare(given, b) == 0));
+    if (given == NULL)
+        given = http_request_basic_password(http);
+    ok = given != NULL && ((a != NULL && octstr_compare(given, a) == 0)
+                           || (b != NULL && octstr_compare(given, b) == 0));
+    octstr_destroy(given);
+    return ok;
 }
 
 static int wants_html(List *headers)
@@ -117,17 +131,19 @@ static int wants_html(List *headers)
 }
 
 /* "/cgi-bin/status.xml" -> command "status", format XML. -1 if unknown format. */
-static int parse_path(Octstr *url, List *headers, Request *req)
+static int parse_path(const HttpRequest *http, Request *req)
 {
-    Octstr *path = octstr_duplicate(url);
+    Octstr *path = octstr_duplicate(http->path);
     long dot;
     int ret = 0;
 
+    req->http = http;
+    req->cgivars = http->cgivars;
     if (octstr_ncompare(path, octstr_imm("/cgi-bin/"), 9) == 0)
         octstr_delete(path, 0, 8);
     if (octstr_get_char(path, 0) == '/')
         octstr_delete(path, 0, 1);
-    req->format = wants_html(headers) ? FORMAT_HTML : FORMAT_TXT;
+    req->format = wants_html(http->headers) ? FORMAT_HTML : FORMAT_TXT;
     dot = octstr_rsearch_char(path, '.', octstr_len(path) - 1);
     if (dot != -1) {
         Octstr *ext = octstr_copy(path, dot + 1, octstr_len(path));
@@ -139,85 +155,112 @@ static int parse_path(Octstr *url, List *headers, Request *req)
     return ret;
 }
 
-static void reply(HTTPClient *client, int status, StatusFormat format, Octstr *body)
+static void answer_set(HttpAnswer *answer, int status, StatusFormat format, Octstr *body)
 {
-    List *headers = http_create_empty_headers();
-
-    http_header_add(headers, "Content-Type", (char *) status_format_content_type(format));
-    http_send_reply(client, status, headers, body);
-    http_destroy_headers(headers);
+    http_answer_set(answer, status, status_format_content_type(format), body);
 }
 
-static void answer_message(HTTPClient *client, int status, Request *req, int ok, Octstr *text)
+static void answer_message(HttpAnswer *answer, int status, Request *req, int ok, Octstr *text)
 {
-    Octstr *body = status_page_message(req->format, octstr_get_cstr(req->command), ok, text);
-
-    reply(client, status, req->format, body);
-    octstr_destroy(body);
+    answer_set(answer, status, req->format,
+               status_page_message(req->format, octstr_get_cstr(req->command), ok, text));
 }
 
-static void handle(AdminHttp *admin, HTTPClient *client, Request *req)
+/* find_command()'s answer for the status page. */
+#define STATUS_PAGE ((int) (sizeof(commands) / sizeof(commands[0])))
+
+/* The command's index in commands[], STATUS_PAGE, or -1 for an unknown path. */
+static int find_command(Request *req)
+{
+    int i;
+
+    if (octstr_str_compare(req->command, "status") == 0)
+        return STATUS_PAGE;
+    for (i = 0; i < STATUS_PAGE; i++)
+        if (octstr_str_compare(req->command, commands[i].name) == 0)
+            return i;
+    return -1;
+}
+
+/* Route and authorise a request from its head alone: the command (as
+ * find_command()), or -1 and the answer (404, 403). */
+static int authorise(AdminHttp *admin, const HttpRequest *http, Request *req, HttpAnswer *answer)
 {
     const ProvboxConfig *c = admin->sources.config;
-    Octstr *password = http_cgi_variable(req->cgivars, "password"), *message = NULL;
-    size_t i;
-    int ok;
+    int i, ok;
 
-    if (octstr_str_compare(req->command, "status") == 0) {
-        if (!password_ok(password, c->status_password, c->admin_password)) {
-            answer_message(client, HTTP_FORBIDDEN, req, 0, octstr_imm("wrong or missing password"));
-            return;
-        }
-        message = status_page_render(&admin->sources, req->format);
-        reply(client, HTTP_OK, req->format, message);
-        octstr_destroy(message);
-        return;
+    if (parse_path(http, req) == -1) {
+        answer_message(answer, HTTP_NOT_FOUND, req, 0, octstr_imm("unknown format"));
+        return -1;
     }
-    for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
-        if (octstr_str_compare(req->command, commands[i].name) != 0)
-            continue;
-        if (!password_ok(password, c->admin_password, NULL)) {
-            answer_message(client, HTTP_FORBIDDEN, req, 0, octstr_imm("wrong or missing password"));
-            return;
-        }
-        ok = commands[i].run(admin, req, &message);
-        answer_message(client, ok ? HTTP_OK : HTTP_BAD_REQUEST, req, ok, message);
-        octstr_destroy(message);
-        return;
+    if ((i = find_command(req)) < 0) {
+        answer_message(answer, HTTP_NOT_FOUND, req, 0, octstr_imm("unknown command"));
+        return -1;
     }
-    answer_message(client, HTTP_NOT_FOUND, req, 0, octstr_imm("unknown command"));
+    ok = i == STATUS_PAGE ? password_ok(http, c->status_password, c->admin_password)
+                          : password_ok(http, c->admin_password, NULL);
+    if (!ok) {
+        answer_message(answer, HTTP_FORBIDDEN, req, 0, octstr_imm("wrong or missing password"));
+        return -1;
+    }
+    return i;
 }
 
-static void admin_thread(void *arg)
+/* http_front's admit(): before any body is read. */
+static long admin_admit(void *ctx, const HttpRequest *http, HttpAnswer *answer)
 {
-    AdminHttp *admin = arg;
-    HTTPClient *client;
-    Octstr *ip, *url, *body;
-    List *headers, *cgivars;
+    AdminHttp *admin = ctx;
     Request req;
+    long allowed = intake_admit(admin->intake, http, answer);
 
-    while ((client = http_accept_request(admin->port, &ip, &url, &headers, &body, &cgivars)) != NULL) {
-        memset(&req, 0, sizeof(req));
-        req.cgivars = cgivars;
-        req.headers = headers;
-        if (!intake_handle(admin->intake, client, ip, url, headers, body, cgivars)) {
-            if (parse_path(url, headers, &req) == -1)
-                answer_message(client, HTTP_NOT_FOUND, &req, 0, octstr_imm("unknown format"));
-            else
-                handle(admin, client, &req);
-        }
-        octstr_destroy(req.command);
-        octstr_destroy(ip);
-        octstr_destroy(url);
-        octstr_destroy(body);
-        http_destroy_headers(headers);
-        http_destroy_cgiargs(cgivars);
+    if (allowed != INTAKE_NOT_MINE)
+        return allowed;
+    memset(&req, 0, sizeof(req));
+    allowed = authorise(admin, http, &req, answer) < 0 ? -1 : ADMIN_MAX_COMMAND_BODY;
+    octstr_destroy(req.command);
+    return allowed;
+}
+
+/* http_front's handle(): a whole request, admitted. */
+static void admin_handle(void *ctx, HttpRequest *http, HttpAnswer *answer)
+{
+    AdminHttp *admin = ctx;
+    Request req;
+    Octstr *message = NULL;
+    int i, ok;
+
+    if (intake_handle(admin->intake, http, answer))
+        return;
+    memset(&req, 0, sizeof(req));
+    i = authorise(admin, http, &req, answer);
+    if (i == STATUS_PAGE) {
+        answer_set(answer, HTTP_OK, req.format, status_page_render(&admin->sources, req.format));
+    } else if (i >= 0) {
+        ok = commands[i].run(admin, &req, &message);
+        answer_message(answer, ok ? HTTP_OK : HTTP_BAD_REQUEST, &req, ok, message);
+        octstr_destroy(message);
     }
+    octstr_destroy(req.command);
+}
+
+static HttpFrontLimits limits_of(const ProvboxConfig *c)
+{
+    HttpFrontLimits limits;
+
+    limits.max_clients = c->admin_max_clients;
+    limits.max_clients_per_ip = c->admin_max_clients_per_ip;
+    limits.request_timeout = c->admin_request_timeout;
+    /* a GET to /cgi-bin/sendota carries the document URL-encoded */
+    limits.max_request_line = 3 * c->max_job_size + 4096;
+    limits.max_header_fields = ADMIN_MAX_HEADER_FIELDS;
+    return limits;
 }
 
 AdminHttp *admin_http_start(const StatusSources *sources, void (*shutdown_requested)(void))
 {
     const ProvboxConfig *c = sources->config;
+    HttpFrontLimits limits = limits_of(c);
+    HttpFrontHandlers handlers;
     AdminHttp *admin;
     Intake *intake = intake_create(c, sources->spool);
 
@@ -225,22 +268,26 @@ AdminHttp *admin_http_start(const StatusSources *sources, void (*shutdown_reques
         return NULL;
     if (c->admin_port_ssl)
         conn_config_ssl(c->provbox_group);   /* ssl-server-cert-file, -key-file */
-    if (http_open_port_if(c->admin_port, c->admin_port_ssl, c->admin_interface) == -1) {
-        error(0, "Cannot open the admin port %s:%ld.", octstr_get_cstr(c->admin_interface),
-              c->admin_port);
-        intake_destroy(intake);
-        return NULL;
-    }
     admin = gw_malloc(sizeof(*admin));
     admin->sources = *sources;
     admin->shutdown_requested = shutdown_requested;
     admin->intake = intake;
-    admin->port = c->admin_port;
-    admin->thread = gwthread_create(admin_thread, admin);
-    if (admin->thread == -1)
-        panic(0, "Cannot start the admin HTTP thread.");
-    info(0, "Admin interface on %s:%ld%s.", octstr_get_cstr(c->admin_interface),
-         c->admin_port, c->admin_port_ssl ? " (SSL)" : "");
+    handlers.ctx = admin;
+    handlers.admit = admin_admit;
+    handlers.handle = admin_handle;
+    admin->front = http_front_start(c->admin_interface, c->admin_port, c->admin_port_ssl,
+                                    &limits, &handlers);
+    if (admin->front == NULL) {
+        error(0, "Cannot open the admin port %s:%ld.", octstr_get_cstr(c->admin_interface),
+              c->admin_port);
+        intake_destroy(intake);
+        gw_free(admin);
+        return NULL;
+    }
+    info(0, "Admin interface on %s:%ld%s (at most %ld connections, %ld per address; "
+         "requests within %ld s).", octstr_get_cstr(c->admin_interface), c->admin_port,
+         c->admin_port_ssl ? ", SSL" : "", c->admin_max_clients, c->admin_max_clients_per_ip,
+         c->admin_request_timeout);
     return admin;
 }
 
@@ -248,8 +295,7 @@ void admin_http_stop(AdminHttp *admin)
 {
     if (admin == NULL)
         return;
-    http_close_port(admin->port);
-    gwthread_join(admin->thread);
+    http_front_stop(admin->front);
     intake_destroy(admin->intake);
     gw_free(admin);
 }

@@ -142,7 +142,12 @@ static int read_logging_and_admin(ProvboxConfig *c, CfgGroup *grp)
     c->ssl_server_key_file = get_string(grp, "ssl-server-key-file", NULL);
     c->admin_port_ssl = get_flag(grp, "admin-port-ssl", 0);
     return get_number(grp, "log-level", 0, 0, 4, &c->log_level)
-         | get_number(grp, "admin-port", 0, 0, 65535, &c->admin_port);
+         | get_number(grp, "admin-port", 0, 0, 65535, &c->admin_port)
+         | get_number(grp, "admin-max-clients", 64, 1, ADMIN_MAX_CLIENTS_LIMIT,
+                      &c->admin_max_clients)
+         | get_number(grp, "admin-max-clients-per-ip", 8, 1, ADMIN_MAX_CLIENTS_LIMIT,
+                      &c->admin_max_clients_per_ip)
+         | get_number(grp, "admin-request-timeout", 10, 1, 3600, &c->admin_request_timeout);
 }
 
 /* Cross-key rules: what must be present, what must go together. */

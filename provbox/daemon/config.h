@@ -51,6 +51,9 @@ typedef struct ProvboxConfig {
     Octstr *admin_interface;
     Octstr *admin_password;   /* or NULL */
     Octstr *status_password;  /* or NULL */
+    long admin_max_clients;   /* connections open at once */
+    long admin_max_clients_per_ip;
+    long admin_request_timeout;  /* seconds for a request to arrive whole */
     Octstr *ssl_server_cert_file;
     Octstr *ssl_server_key_file;
     CfgGroup *provbox_group;  /* for conn_config_ssl() */
@@ -58,6 +61,9 @@ typedef struct ProvboxConfig {
 } ProvboxConfig;
 
 #define PROVBOX_DEFAULT_BEARERBOX_PORT 13001
+/* admin-max-clients at most: within the descriptors open_files.h keeps
+ * free for everything but jobs. */
+#define ADMIN_MAX_CLIENTS_LIMIT 200
 #define PROVBOX_DEFAULT_DLR_MASK 27     /* delivered, failed, SMSC ack, SMSC nack */
 
 ProvboxConfig *config_load(Octstr *filename);

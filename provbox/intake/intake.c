@@ -4,10 +4,7 @@
  * sendota_users.c's, the status answer intake_status.c's.
  */
 #include "gwlib/gwlib.h"
-#include "encode/ota_legacy.h"
-#include "encode/push.h"
-#include "encode/signer.h"
-#include "encode/wbxml.h"
+#include "daemon/active_job.h"
 #include "spool/job.h"
 #include "intake/intake.h"
 #include "intake/intake_status.h"
@@ -20,6 +17,7 @@ struct Intake {
     const ProvboxConfig *config;
     Spool *spool;
     SendotaUsers *users;
+    CompileCache *cache;    /* the HTTP thread's: intake_handle() runs there only */
 };
 
 Intake *intake_create(const ProvboxConfig *config, Spool *spool)
@@ -33,6 +31,7 @@ Intake *intake_create(const ProvboxConfig *config, Spool *spool)
     intake->config = config;
     intake->spool = spool;
     intake->users = users;
+    intake->cache = compile_cache_create();
     if (sendota_users_count(users) > 0)
         info(0, "sendota intake: %ld sendota-user(s), on the admin port.",
              sendota_users_count(users));
@@ -44,16 +43,8 @@ void intake_destroy(Intake *intake)
     if (intake == NULL)
         return;
     sendota_users_destroy(intake->users);
+    compile_cache_destroy(intake->cache);
     gw_free(intake);
-}
-
-static void reply_text(HTTPClient *client, int status, Octstr *text)
-{
-    List *headers = http_create_empty_headers();
-
-    http_header_add(headers, "Content-Type", "text/plain; charset=utf-8");
-    http_send_reply(client, status, headers, text);
-    http_destroy_headers(headers);
 }
 
 /* "line 3: Pin: ..." -> "Pin: ...": the client never saw a job file. */
@@ -66,71 +57,32 @@ static Octstr *without_line_number(Octstr *reason)
     return reason;
 }
 
-/* Sign and split the document for one recipient's credentials, as the
- * dispatcher will. 0 (and the entry code for USERPINMAC), or -1 + *why. */
-static int encode_probe(Intake *intake, const Job *job, Octstr *wbxml,
-                        Octstr **entry_code, Octstr **why)
+/* The reason as sendota words it. */
+static void client_reason(ActiveJobFault fault, Octstr **why)
 {
-    const ProvboxConfig *c = intake->config;
-    OtaLegacyType legacy;
-    Signature *sig = NULL;
-    Octstr *pdu;
-    List *segments;
-
-    if (job_legacy_type(job, &legacy)) {
-        pdu = ota_legacy_pdu_build(legacy, wbxml, 1);
-        segments = push_split_ports(pdu, ota_legacy_dest_port(legacy), ota_legacy_src_port(legacy),
-                                    0, c->concatenation_16bit, c->max_segments, why);
-    } else {
-        if ((sig = signer_sign(job->sec, job->pin, job->imsi, wbxml, why)) == NULL)
-            return -1;
-        pdu = push_pdu_build(wbxml, sig, 1);
-        segments = push_split(pdu, 0, c->concatenation_16bit, c->max_segments, why);
-        if (sig->entry_code != NULL)
-            *entry_code = octstr_duplicate(sig->entry_code);
-    }
-    octstr_destroy(pdu);
-    signature_destroy(sig);
-    if (segments == NULL)
-        return -1;
-    gwlist_destroy(segments, push_segment_destroy);
-    return 0;
-}
-
-static Octstr *compile(const Job *job, Octstr **why)
-{
-    OtaLegacyType legacy;
-    Octstr *wbxml, *cause = NULL;
-
-    if (job_legacy_type(job, &legacy))
-        wbxml = ota_legacy_compile(legacy, job->document, &cause);
-    else
-        wbxml = wbxml_compile(job->document, &cause);
-    if (wbxml == NULL) {
-        *why = octstr_format("Erroneous ota source, cannot compile: %S", cause);
-        octstr_destroy(cause);
-    }
-    return wbxml;
-}
-
-/* Check everything the dispatcher will; NULL + *why when it would fail. */
-static Job *check_job(Intake *intake, Octstr *text, Octstr **entry_code, Octstr **why)
-{
-    Job *job = job_parse(NULL, text, why);
-    Octstr *wbxml;
-
-    if (job == NULL) {
+    if (fault == ACTIVE_JOB_UNPARSABLE)
         without_line_number(*why);
-        return NULL;
+    else if (fault == ACTIVE_JOB_UNCOMPILABLE)
+        octstr_insert(*why, octstr_imm("Erroneous ota source, cannot compile: "), 0);
+}
+
+/*
+ * Check the job as the loader will when it claims it (active_job_from_text:
+ * max-job-size, parse, compile, sign and split): the job checked, or NULL +
+ * *status (413 for max-job-size, else 400) + *why.
+ */
+static ActiveJob *check_job(Intake *intake, Octstr *text, int *status, Octstr **why)
+{
+    ActiveJobFault fault;
+    ActiveJob *aj = active_job_from_text(intake->config, intake->cache, octstr_imm("sendota"),
+                                         text, time(NULL), &fault, why);
+
+    if (aj == NULL) {
+        client_reason(fault, why);
+        *status = fault == ACTIVE_JOB_TOO_LARGE ? HTTP_REQUEST_ENTITY_TOO_LARGE
+                                                : HTTP_BAD_REQUEST;
     }
-    if ((wbxml = compile(job, why)) == NULL
-        || encode_probe(intake, job, wbxml, entry_code, why) < 0) {
-        octstr_destroy(wbxml);
-        job_destroy(job);
-        return NULL;
-    }
-    octstr_destroy(wbxml);
-    return job;
+    return aj;
 }
 
 static Octstr *accepted_answer(const Job *job, Octstr *name, Octstr *entry_code)
@@ -148,16 +100,15 @@ static Octstr *accepted_answer(const Job *job, Octstr *name, Octstr *entry_code)
 static int queue(Intake *intake, const SendotaRequest *req, const SendotaUser *user,
                  Octstr *ip, Octstr **answer)
 {
-    Octstr *text, *name, *entry_code = NULL;
-    Job *job;
+    Octstr *text, *name;
+    ActiveJob *aj;
     int status;
 
     if ((text = sendota_request_job(req, user, &status, answer)) == NULL)
         return status;
-    job = check_job(intake, text, &entry_code, answer);
-    if (job == NULL) {
+    if ((aj = check_job(intake, text, &status, answer)) == NULL) {
         octstr_destroy(text);
-        return HTTP_BAD_REQUEST;
+        return status;
     }
     name = spool_submit(intake->spool, text, answer);
     if (name == NULL) {
@@ -168,14 +119,14 @@ static int queue(Intake *intake, const SendotaRequest *req, const SendotaUser *u
         status = HTTP_INTERNAL_SERVER_ERROR;
     } else {
         log_escaped_info(0, "sendota: user '%S' from %S queued job %S (%S, %ld recipient(s)).",
-                         user->username, ip, name, job->type, gwlist_len(job->recipients));
-        *answer = accepted_answer(job, name, entry_code);
+                         user->username, ip, name, aj->job->type,
+                         gwlist_len(aj->job->recipients));
+        *answer = accepted_answer(aj->job, name, aj->shared_entry_code);
         status = HTTP_ACCEPTED;
     }
     octstr_destroy(name);
-    octstr_destroy(entry_code);
     octstr_destroy(text);
-    job_destroy(job);
+    active_job_destroy(aj);
     return status;
 }
 
@@ -189,60 +140,95 @@ static Octstr *shown_refusal(Octstr *answer)
     return shown;
 }
 
-static void sendota(Intake *intake, HTTPClient *client, Octstr *ip, List *headers,
-                    Octstr *body, List *cgivars)
+static void answer_text(HttpAnswer *answer, int status, Octstr *text)
 {
-    SendotaRequest *req = body != NULL ? sendota_request_from_post(headers, body, cgivars)
-                                       : sendota_request_from_get(cgivars);
-    const SendotaUser *user = sendota_users_check(intake->users, sendota_request_username(req),
-                                                  sendota_request_password(req), ip);
-    Octstr *answer = NULL;
+    if (octstr_get_char(text, octstr_len(text) - 1) != '\n')
+        octstr_append_char(text, '\n');
+    http_answer_set(answer, status, "text/plain; charset=utf-8", text);
+}
+
+/* The sendota parameters in a request (of a POST's head: without the body). */
+static SendotaRequest *sendota_request_of(const HttpRequest *http)
+{
+    if (http->method == HTTP_METHOD_POST)
+        return sendota_request_from_post(http->headers, http->body, http->cgivars);
+    return sendota_request_from_get(http->cgivars);
+}
+
+static const SendotaUser *sendota_user(Intake *intake, const HttpRequest *http,
+                                       const SendotaRequest *req)
+{
+    return sendota_users_check(intake->users, sendota_request_username(req),
+                               sendota_request_password(req), http->ip);
+}
+
+/* Credentials, from the head: the largest body, or -1 and a 403. */
+static long sendota_admit(Intake *intake, const HttpRequest *http, HttpAnswer *answer)
+{
+    SendotaRequest *req = sendota_request_of(http);
+    const SendotaUser *user = sendota_user(intake, http, req);
+
+    sendota_request_destroy(req);
+    if (user == NULL) {
+        warning(0, "sendota: authorisation failed for a request from %s.",
+                octstr_get_cstr(http->ip));
+        answer_text(answer, HTTP_FORBIDDEN, octstr_create("Authorization failed for sendota"));
+        return -1;
+    }
+    return http->method == HTTP_METHOD_POST ? intake->config->max_job_size : 0;
+}
+
+static void sendota(Intake *intake, const HttpRequest *http, HttpAnswer *answer)
+{
+    SendotaRequest *req = sendota_request_of(http);
+    const SendotaUser *user = sendota_user(intake, http, req);
+    Octstr *text = NULL;
     int status;
 
-    if (user == NULL) {
-        warning(0, "sendota: authorisation failed for a request from %s.", octstr_get_cstr(ip));
+    if (user == NULL) {         /* intake_admit() let it through: cannot be */
         status = HTTP_FORBIDDEN;
-        answer = octstr_create("Authorization failed for sendota");
+        text = octstr_create("Authorization failed for sendota");
     } else
-        status = queue(intake, req, user, ip, &answer);
+        status = queue(intake, req, user, http->ip, &text);
     if (status != HTTP_ACCEPTED && user != NULL)
         log_escaped_info(0, "sendota: request from user '%S' at %S refused (%d): %S",
-                         user->username, ip, status, answer);
+                         user->username, http->ip, status, text);
     if (status != HTTP_ACCEPTED)
-        answer = shown_refusal(answer);
-    if (octstr_get_char(answer, octstr_len(answer) - 1) != '\n')
-        octstr_append_char(answer, '\n');
-    reply_text(client, status, answer);
-    octstr_destroy(answer);
+        text = shown_refusal(text);
+    answer_text(answer, status, text);
     sendota_request_destroy(req);
 }
 
-static void job_status(Intake *intake, HTTPClient *client, Octstr *ip, Octstr *format,
-                       List *cgivars)
+static int job_status_allowed(Intake *intake, const HttpRequest *http, HttpAnswer *answer)
 {
-    Octstr *answer = NULL;
-    const char *content_type = "text/plain; charset=utf-8";
-    int status;
-    List *headers;
-
-    if (sendota_users_check(intake->users, http_cgi_variable(cgivars, "username"),
-                            http_cgi_variable(cgivars, "password"), ip) == NULL) {
-        status = HTTP_FORBIDDEN;
-        answer = octstr_create("Authorization failed for job-status\n");
-    } else
-        status = intake_status_render(intake->spool, http_cgi_variable(cgivars, "job"),
-                                      format, &answer, &content_type);
-    headers = http_create_empty_headers();
-    http_header_add(headers, "Content-Type", (char *) content_type);
-    http_send_reply(client, status, headers, answer);
-    http_destroy_headers(headers);
-    octstr_destroy(answer);
+    if (sendota_users_check(intake->users, http_cgi_variable(http->cgivars, "username"),
+                            http_cgi_variable(http->cgivars, "password"), http->ip) != NULL)
+        return 1;
+    answer_text(answer, HTTP_FORBIDDEN, octstr_create("Authorization failed for job-status"));
+    return 0;
 }
 
-/* "/cgi-bin/job-status.xml" -> name "job-status", format "xml" (or NULL). */
-static Octstr *route(Octstr *url, Octstr **format)
+static void job_status(Intake *intake, const HttpRequest *http, Octstr *format,
+                       HttpAnswer *answer)
+{
+    Octstr *text = NULL;
+    const char *content_type = "text/plain; charset=utf-8";
+    int status;
+
+    if (!job_status_allowed(intake, http, answer))
+        return;
+    status = intake_status_render(intake->spool, http_cgi_variable(http->cgivars, "job"),
+                                  format, &text, &content_type);
+    http_answer_set(answer, status, content_type, text);
+}
+
+typedef enum { NOT_MINE, SENDOTA, JOB_STATUS } Route;
+
+/* "/cgi-bin/job-status.xml" -> JOB_STATUS, format "xml" (or NULL). */
+static Route route(Octstr *url, Octstr **format)
 {
     Octstr *path = octstr_duplicate(url);
+    Route which = NOT_MINE;
     long dot;
 
     if (octstr_ncompare(path, octstr_imm("/cgi-bin/"), 9) == 0)
@@ -255,22 +241,37 @@ static Octstr *route(Octstr *url, Octstr **format)
         *format = octstr_copy(path, dot + 1, octstr_len(path));
         octstr_truncate(path, dot);
     }
-    return path;
+    if (octstr_str_compare(path, "sendota") == 0 && *format == NULL)
+        which = SENDOTA;
+    else if (octstr_str_compare(path, "job-status") == 0)
+        which = JOB_STATUS;
+    octstr_destroy(path);
+    return which;
 }
 
-int intake_handle(Intake *intake, HTTPClient *client, Octstr *ip, Octstr *url,
-                  List *headers, Octstr *body, List *cgivars)
+long intake_admit(Intake *intake, const HttpRequest *req, HttpAnswer *answer)
 {
-    Octstr *format, *path = route(url, &format);
-    int handled = 1;
+    Octstr *format;
+    Route which = route(req->path, &format);
+    long allowed = INTAKE_NOT_MINE;
 
-    if (octstr_str_compare(path, "sendota") == 0 && format == NULL)
-        sendota(intake, client, ip, headers, body, cgivars);
-    else if (octstr_str_compare(path, "job-status") == 0)
-        job_status(intake, client, ip, format, cgivars);
-    else
-        handled = 0;
-    octstr_destroy(path);
+    if (which == SENDOTA)
+        allowed = sendota_admit(intake, req, answer);
+    else if (which == JOB_STATUS)
+        allowed = job_status_allowed(intake, req, answer) ? 0 : -1;
     octstr_destroy(format);
-    return handled;
+    return allowed;
+}
+
+int intake_handle(Intake *intake, const HttpRequest *req, HttpAnswer *answer)
+{
+    Octstr *format;
+    Route which = route(req->path, &format);
+
+    if (which == SENDOTA)
+        sendota(intake, req, answer);
+    else if (which == JOB_STATUS)
+        job_status(intake, req, format, answer);
+    octstr_destroy(format);
+    return which != NOT_MINE;
 }

@@ -41,7 +41,8 @@ class SendotaLab(Lab):
         self.intake_port = free_port()
         self.spool_dir = os.path.join(self.dir, "spool")
 
-    def start_all(self):
+    def start_all(self, **keys):
+        """keys: more provbox.conf keys (underscores for dashes)."""
         self.start()
         if self.with_smsbox:
             self.start_smsbox()
@@ -49,11 +50,11 @@ class SendotaLab(Lab):
                      what="smsbox sendsms port")
         conf = self.provbox_conf(spool_dir=self.spool_dir, admin_port=self.intake_port,
                                  admin_interface="127.0.0.1", admin_password=ADMIN_PASSWORD,
-                                 rescan_interval=1)
+                                 rescan_interval=1, **keys)
         with open(conf, "a") as f:
             f.write("\ngroup = sendota-user\nusername = %s\npassword = %s\n"
                     "default-sender = 4711\n%s" % (PROVBOX_USER + (self.user_extra,)))
-        self.start_provbox(conf)
+        self.provbox_proc = self.start_provbox(conf)
         wait_for(lambda: self.http_get("/status.txt?password=" + ADMIN_PASSWORD,
                                        port=self.intake_port), what="provbox admin port")
         return self
