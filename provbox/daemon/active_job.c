@@ -211,20 +211,25 @@ void active_job_count_ack(ActiveJob *aj, long i)
         finish(aj, i);
 }
 
-void active_job_resume_from(ActiveJob *aj, const JobStatus *status)
+void active_job_resume_recipient(ActiveJob *aj, long i, RecipientState recorded)
 {
-    long i, n = gwlist_len(status->recipients);
-
-    for (i = 0; i < n && i < gwlist_len(aj->job->recipients); i++) {
-        RecipientStatus *r = gwlist_get(status->recipients, i);
-        if (r->state != RCPT_QUEUED && aj->progress[i].state != PROGRESS_FINISHED) {
-            aj->progress[i].state = PROGRESS_FINISHED;
-            aj->unfinished--;
-        }
-    }
+    if (i < 0 || i >= gwlist_len(aj->job->recipients) || recorded == RCPT_QUEUED
+        || aj->progress[i].state == PROGRESS_FINISHED)
+        return;
+    aj->progress[i].state = PROGRESS_FINISHED;
+    aj->unfinished--;
     while (aj->next_recipient < gwlist_len(aj->job->recipients)
            && aj->progress[aj->next_recipient].state == PROGRESS_FINISHED)
         aj->next_recipient++;
+}
+
+void active_job_resume_from(ActiveJob *aj, const JobStatus *status)
+{
+    long i;
+
+    for (i = 0; i < gwlist_len(status->recipients); i++)
+        active_job_resume_recipient(aj, i, ((RecipientStatus *)
+                                            gwlist_get(status->recipients, i))->state);
 }
 
 /*

@@ -112,6 +112,9 @@ void active_job_keep_sent(ActiveJob *job, Spool *spool);
 
 /* Mark recipients the status file already shows as handed off (resume). */
 void active_job_resume_from(ActiveJob *job, const JobStatus *status);
+/* The same for one recipient whose recorded state is known (a status read
+ * slot by slot). */
+void active_job_resume_recipient(ActiveJob *job, long i, RecipientState recorded);
 
 /*
  * Merge this process's progress into a status read from disk (a

@@ -15,6 +15,7 @@
 #include "spool/job_status.h"
 #include "common/log_escaped.h"
 #include "spool/status_file.h"
+#include "spool/name_clash.h"
 
 /* A slotted status gets its state sector rewritten, nothing else: 0, or
  * -1 when the status is not one that can be changed in place. */
@@ -36,7 +37,6 @@ static int write_state_in_place(Spool *spool, Octstr *name, SpoolState where,
     octstr_destroy(path);
     return file != NULL ? 0 : -1;
 }
-#include "spool/name_clash.h"
 
 /* The status says state and reason; a status that cannot be read now is
  * left as it is rather than written over (it records what was sent). */
@@ -139,26 +139,176 @@ static void defer(Spool *spool, ActiveJob *aj)
  * resumed after a crash, or requeued by provctl requeue): skip those. A job
  * this process just claimed brought its status along (spool_move moves it
  * first); one adopted from active/ may have left it in a move cut short.
- * -1 when the status could not be read just now (the reader logged why):
- * sending the job now would send its recipients again.
+ * A slotted status is read slot by slot, so resuming a job of a million
+ * recipients holds one slot at a time.
+ *
+ * Returns 1 (resumed), 0 (no status, or one that lists no recipient yet:
+ * *head is then its head, or NULL), or -1 when the status could not be
+ * read just now (the reader logged why): sending the job now would send
+ * its recipients again.
  */
-static int resume_from_status(Spool *spool, ActiveJob *aj, int claimed)
+static StatusFile *open_status(Spool *spool, Octstr *name, int claimed, int *result)
 {
-    int unreadable;
+    Octstr *path = spool_status_path(spool, SPOOL_ACTIVE, name), *why = NULL;
+    StatusFile *file = status_file_open(path, result, &why);
+
+    if (file == NULL && *result == STATUS_FILE_MISSING && !claimed
+        && spool_adopt_stray_status(spool, SPOOL_ACTIVE, name) == 0)
+        file = status_file_open(path, result, &why);
+    octstr_destroy(why);
+    octstr_destroy(path);
+    return file;
+}
+
+static JobStatus *head_of(const JobStatus *status)
+{
+    JobStatus *head = job_status_create(status->job, status->id);
+
+    head->renamed_from = octstr_duplicate(status->renamed_from);
+    head->tampered = octstr_duplicate(status->tampered);
+    return head;
+}
+
+static int resume_in_place(ActiveJob *aj, StatusFile *file, JobStatus **head)
+{
+    long i, n = status_file_count(file);
+    RecipientStatus *r;
+    Octstr *why = NULL;
+    int torn;
+
+    if (n == 0) {
+        *head = head_of(status_file_head(file));
+        return 0;
+    }
+    for (i = 0; i < n; i++) {
+        if ((r = status_file_read(file, i, &torn, &why)) == NULL) {
+            log_escaped_error(0, "Job %S: %S", aj->name, why);
+            octstr_destroy(why);
+            return -1;
+        }
+        active_job_resume_recipient(aj, i, r->state);
+        job_status_recipient_destroy(r);
+    }
+    return 1;
+}
+
+/* A status in provbox 1.x's layout, or one that cannot be opened in place. */
+static int resume_whole(Spool *spool, ActiveJob *aj, int claimed, JobStatus **head)
+{
+    int unreadable, ret = 0;
     Octstr *text = claimed ? spool_read_status_at(spool, SPOOL_ACTIVE, aj->name, &unreadable)
                            : spool_read_status(spool, SPOOL_ACTIVE, aj->name, &unreadable);
     Octstr *why = NULL;
     JobStatus *status = text != NULL ? job_status_parse(text, &why) : NULL;
 
     if (unreadable)
-        return -1;
-    if (status != NULL) {
+        ret = -1;
+    else if (status != NULL && gwlist_len(status->recipients) == 0)
+        *head = head_of(status);
+    else if (status != NULL) {
         active_job_resume_from(aj, status);
-        job_status_destroy(status);
+        ret = 1;
     }
+    job_status_destroy(status);
     octstr_destroy(text);
     octstr_destroy(why);
+    return ret;
+}
+
+static int resume_from_status(Spool *spool, ActiveJob *aj, int claimed, JobStatus **head)
+{
+    int result, ret;
+    StatusFile *file = open_status(spool, aj->name, claimed, &result);
+
+    *head = NULL;
+    if (file == NULL)
+        return result == STATUS_FILE_MISSING ? 0 : resume_whole(spool, aj, claimed, head);
+    ret = resume_in_place(aj, file, head);
+    status_file_close(file);
+    return ret;
+}
+
+/* ---- a big job's status, written at the claim ---- */
+
+/*
+ * A job of this many recipients or more gets its whole status written when
+ * it is claimed, slot by slot from the job, so that every record after
+ * that changes it in place. A smaller job's first status is written with
+ * its first record, batched with other jobs' (one sync for many).
+ */
+#define STATUS_AT_CLAIM_MIN 1000
+#define WRITE_CHUNK (64 * 1024)
+
+typedef struct SlotWriter {
+    const ActiveJob *aj;
+    const JobStatus *head;
+    long slot;
+} SlotWriter;
+
+static int write_slots(int fd, void *ctx)
+{
+    const SlotWriter *w = ctx;
+    long i, n = gwlist_len(w->aj->job->recipients);
+    Octstr *out = job_status_format_head(w->head, w->slot, n), *slot;
+    RecipientStatus r;
+    int ret = 0;
+
+    memset(&r, 0, sizeof(r));
+    r.state = RCPT_QUEUED;
+    for (i = 0; ret == 0 && i < n; i++) {
+        r.msisdn = ((Recipient *) gwlist_get(w->aj->job->recipients, i))->msisdn;
+        slot = job_status_format_slot(&r, w->slot);
+        octstr_append(out, slot);
+        octstr_destroy(slot);
+        if (octstr_len(out) >= WRITE_CHUNK || i == n - 1) {
+            ret = spool_write_all(fd, out);
+            octstr_truncate(out, 0);
+        }
+    }
+    octstr_destroy(out);
+    return ret;
+}
+
+/* Staged, synced, installed (over a status that listed no recipient yet),
+ * its directory synced: 0, or -1 + *why. */
+static int install_whole(Spool *spool, ActiveJob *aj, SlotWriter *w, int fresh, Octstr **why)
+{
+    SpoolStaged *staged = spool_stage_status_by(spool, SPOOL_ACTIVE, aj->name, write_slots, w,
+                                                fresh, why);
+
+    if (staged == NULL)
+        return -1;
+    if (spool_sync_data(spool, why) == -1) {
+        spool_discard_staged(staged);
+        return -1;
+    }
+    if (spool_install_status(staged, why) == -1)
+        return -1;
+    spool_sync_dirs(spool, 1u << SPOOL_ACTIVE);
     return 0;
+}
+
+static void status_at_claim(Spool *spool, ActiveJob *aj, JobStatus *head)
+{
+    SlotWriter w;
+    Octstr *why = NULL;
+    int fresh = head == NULL;
+
+    if (gwlist_len(aj->job->recipients) < STATUS_AT_CLAIM_MIN)
+        return;
+    if (head == NULL)
+        head = job_status_create(aj->name, NULL);
+    if (head->id == NULL)
+        head->id = octstr_duplicate(aj->job->operator_id);
+    w.aj = aj;
+    w.head = head;
+    w.slot = aj->job->sec == SEC_USERPINMAC ? STATUS_SLOT_CODES : STATUS_SLOT;
+    if (install_whole(spool, aj, &w, fresh, &why) == -1) {
+        log_escaped_warning(0, "Job %S: its status is not written at the claim (%S); "
+                            "its first record writes it.", aj->name, why);
+        octstr_destroy(why);
+    }
+    job_status_destroy(head);
 }
 
 /* The job is fine; this process is short of descriptors or memory. */
@@ -204,7 +354,8 @@ static ActiveJob *load_owned(Spool *spool, const ProvboxConfig *config, CompileC
 {
     Octstr *why = NULL;
     ActiveJob *aj;
-    int fd = take_ownership(spool, name, result);
+    JobStatus *head = NULL;
+    int fd = take_ownership(spool, name, result), resumed = 0;
 
     if (fd == -1)
         return NULL;
@@ -212,7 +363,9 @@ static ActiveJob *load_owned(Spool *spool, const ProvboxConfig *config, CompileC
     if (aj == NULL) {
         *result = INTAKE_REJECTED;
         intake_reject(spool, name, SPOOL_ACTIVE, why);
-    } else if (resume_from_status(spool, aj, claimed) == -1) {
+    } else if ((resumed = resume_from_status(spool, aj, claimed, &head)) == 0) {
+        status_at_claim(spool, aj, head);
+    } else if (resumed == -1) {
         why = octstr_create("its status file cannot be read now");
         postpone(name, why, result);
         active_job_destroy(aj);

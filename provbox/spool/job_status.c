@@ -330,20 +330,27 @@ static long slot_size(const JobStatus *status)
     return STATUS_SLOT;
 }
 
-Octstr *job_status_format(const JobStatus *status)
+Octstr *job_status_format_head(const JobStatus *status, long slot, long count)
 {
-    Octstr *out = octstr_create(""), *part;
-    long i, slot = slot_size(status), n = gwlist_len(status->recipients);
+    Octstr *out = octstr_create(""), *sector;
 
     format_field(out, "Job", status->job);
     format_field(out, "Id", status->id);
     format_field(out, "Renamed-From", status->renamed_from);
     format_field(out, "Tampered", status->tampered);
-    octstr_format_append(out, "Layout: slot=%ld count=%ld\n", slot, n);
+    octstr_format_append(out, "Layout: slot=%ld count=%ld\n", slot, count);
     append_pad(out, state_sector_at(octstr_len(out)));
-    part = job_status_format_state(status);
-    octstr_append(out, part);
-    octstr_destroy(part);
+    sector = job_status_format_state(status);
+    octstr_append(out, sector);
+    octstr_destroy(sector);
+    return out;
+}
+
+Octstr *job_status_format(const JobStatus *status)
+{
+    long i, slot = slot_size(status), n = gwlist_len(status->recipients);
+    Octstr *out = job_status_format_head(status, slot, n), *part;
+
     for (i = 0; i < n; i++) {
         part = job_status_format_slot(gwlist_get(status->recipients, i), slot);
         octstr_append(out, part);

@@ -108,6 +108,10 @@ JobStatus *job_status_parse(Octstr *text, Octstr **error);
  */
 int job_status_parse_head(Octstr *text, JobStatus **status, StatusLayout *layout,
                           Octstr **error);
+/* The header and the state sector of a status with `count` recipients in
+ * slots of `slot` bytes: what comes before slot 0 (job_status_format()
+ * is this and a job_status_format_slot() per recipient). */
+Octstr *job_status_format_head(const JobStatus *status, long slot, long count);
 /* The state sector's STATUS_SECTOR bytes for status->state and ->reason. */
 Octstr *job_status_format_state(const JobStatus *status);
 /* Recipient r's slot of `slot` bytes; a slot read back: the recipient,

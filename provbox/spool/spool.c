@@ -375,7 +375,7 @@ Octstr *spool_dir(Spool *spool)
 
 /* ---- durable writes ---- */
 
-static int write_all(int fd, Octstr *content)
+int spool_write_all(int fd, Octstr *content)
 {
     const char *p = octstr_get_cstr(content);
     long left = octstr_len(content);
@@ -410,7 +410,7 @@ static int create_synced(Octstr *path, Octstr *content, Octstr *shown,
 
     if (fd < 0)
         return fail(error, errno, "cannot create %s", octstr_get_cstr(shown));
-    if (write_all(fd, content) < 0 || fsync(fd) < 0) {
+    if (spool_write_all(fd, content) < 0 || fsync(fd) < 0) {
         err = errno;
         close(fd);
     } else if (close(fd) < 0)
@@ -518,8 +518,20 @@ static int open_staged(Spool *spool, SpoolStaged *staged, Octstr *dir, int fresh
     return -1;
 }
 
+static int write_text(int fd, void *text)
+{
+    return spool_write_all(fd, text);
+}
+
 SpoolStaged *spool_stage_status(Spool *spool, SpoolState state, Octstr *name,
                                 Octstr *text, int fresh, Octstr **error)
+{
+    return spool_stage_status_by(spool, state, name, write_text, text, fresh, error);
+}
+
+SpoolStaged *spool_stage_status_by(Spool *spool, SpoolState state, Octstr *name,
+                                   spool_status_writer_fn *write, void *ctx, int fresh,
+                                   Octstr **error)
 {
     SpoolStaged *staged;
     Octstr *dir;
@@ -534,7 +546,7 @@ SpoolStaged *spool_stage_status(Spool *spool, SpoolState state, Octstr *name,
     staged->temp = NULL;
     staged->no_replace = 0;
     dir = state_dir(spool, state);
-    if (open_staged(spool, staged, dir, fresh) < 0 || write_all(staged->fd, text) < 0)
+    if (open_staged(spool, staged, dir, fresh) < 0 || write(staged->fd, ctx) < 0)
         err = errno;
     /* a named temp file is closed now; an unnamed one is held till installed */
     if (staged->temp != NULL && staged->fd >= 0) {
@@ -789,7 +801,7 @@ static int find_stray_status(Spool *spool, SpoolState state, Octstr *name)
 }
 
 /* Finishes such a move: brings the stray status to the job. 0 when it did. */
-static int adopt_stray_status(Spool *spool, SpoolState state, Octstr *name)
+int spool_adopt_stray_status(Spool *spool, SpoolState state, Octstr *name)
 {
     int s = find_stray_status(spool, state, name), adopted = -1;
     Octstr *here, *there, *dir;
@@ -842,7 +854,7 @@ Octstr *spool_read_status(Spool *spool, SpoolState state, Octstr *name, int *unr
 
     if (spool_name_ok(name)) {
         text = read_status_in(spool, state, name, &failure);
-        if (text == NULL && failure == READ_MISSING && adopt_stray_status(spool, state, name) == 0)
+        if (text == NULL && failure == READ_MISSING && spool_adopt_stray_status(spool, state, name) == 0)
             text = read_status_in(spool, state, name, &failure);
     }
     set_unreadable(unreadable, text, failure);

@@ -160,6 +160,10 @@ int spool_write_status(Spool *spool, SpoolState state, Octstr *name,
 Octstr *spool_read_status(Spool *spool, SpoolState state, Octstr *name, int *unreadable);
 Octstr *spool_read_status_at(Spool *spool, SpoolState state, Octstr *name, int *unreadable);
 Octstr *spool_peek_status(Spool *spool, SpoolState state, Octstr *name);
+/* Finish a move that a crash cut short, without reading anything: bring a
+ * stray NAME.status into `state`, where its job is. 0 when it did. Call it
+ * holding the job's status lock. */
+int spool_adopt_stray_status(Spool *spool, SpoolState state, Octstr *name);
 
 /* Where is this job now? Returns the state or -1. */
 int spool_find(Spool *spool, Octstr *name);
@@ -177,6 +181,12 @@ int spool_find(Spool *spool, Octstr *name);
 typedef struct SpoolStaged SpoolStaged;
 SpoolStaged *spool_stage_status(Spool *spool, SpoolState state, Octstr *name,
                                 Octstr *text, int fresh, Octstr **error);
+/* The same for a status too big to hold in memory: write() puts it into fd
+ * piece by piece (0, or -1 with errno set). */
+typedef int spool_status_writer_fn(int fd, void *ctx);
+SpoolStaged *spool_stage_status_by(Spool *spool, SpoolState state, Octstr *name,
+                                   spool_status_writer_fn *write, void *ctx, int fresh,
+                                   Octstr **error);
 int spool_sync_data(Spool *spool, Octstr **error);
 /* A staged status written where its job is going, not where it is: it is
  * installed only if no file has that name (one there is another job's). */
@@ -196,6 +206,9 @@ void spool_sync_deferred(Spool *spool);
  * Returns how many were removed.
  */
 long spool_remove_stale_temps(Spool *spool, long max_age);
+
+/* write() all of content to fd: 0, or -1 with errno set. */
+int spool_write_all(int fd, Octstr *content);
 
 /* Durable write helper (temp, fsync, rename, fsync dir), for any file. */
 int spool_write_file_atomic(Octstr *path, Octstr *content, Octstr **error);

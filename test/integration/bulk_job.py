@@ -9,7 +9,10 @@ fakesmsc. While it runs and once it is done:
   * every recipient's record agrees with fakesmsc: each of the 50,000 got
     its message exactly as recorded (delivered, parts=1 acked=1
     delivered=1), and nobody else got anything;
-  * every check in the file verifies, and nothing was found torn.
+  * every check in the file verifies, and nothing was found torn;
+  * a USERPINMAC job of 1,500 recipients (big enough for its status to be
+    written at the claim, with 256-byte slots) gets each recipient's
+    Entry-Code line into that recipient's slot.
 
 BULK_RECIPIENTS overrides the number.
 """
@@ -97,6 +100,25 @@ def main(t):
         t.eq(set(got), set(says), "fakesmsc got messages for exactly the recorded recipients")
         t.eq(sorted(set(got.values())), [1], "each recipient got its message once")
         t.ok("torn" not in lab.provbox_log("pb-bulk"), "no record was found torn")
+        check_entry_codes(t, lab, spool)
+
+
+def check_entry_codes(t, lab, spool):
+    name, n = "campaign-mac", 1500
+    spool.drop(name, [("Sec", "USERPINMAC"), ("Pin", "482913")]
+               + [("To", "4798%06d" % i) for i in range(n)], DOC)
+    wait_for(lambda: spool.state_of(name) == "done", timeout=120, what="the USERPINMAC job done")
+    path = os.path.join(spool.path, "done", name + ".status")
+    with open(path, errors="surrogateescape") as f:
+        text = logical_status(f.read())
+    lines = text.splitlines()
+    codes = [l.split() for l in lines if l.startswith("Entry-Code: ")]
+    paired = all(lines[i + 1].startswith("Entry-Code: %s " % lines[i].split()[1])
+                 for i in range(len(lines) - 1) if lines[i].startswith("Recipient: "))
+    t.eq(os.path.getsize(path), 1024 + n * 256, "a USERPINMAC status has 256-byte slots")
+    t.ok(len(codes) == n and paired and all(c[2].startswith("482913") for c in codes),
+         "every recipient's slot holds its Entry-Code line (the PIN and its check digits)",
+         text[:600])
 
 
 run(main)
