@@ -754,6 +754,8 @@ def ratios(res):
         g("bulk_1000_dlr", "cpu_s_per_1000_recipients"))
     put("ratio_bulk_20000_nodlr_vs_ceiling", g("bulk_20000_nodlr", "segments_per_s"),
         g("ceiling_nodlr", "segments_per_s"))
+    put("ratio_bulk_20000_dlr_vs_ceiling", g("bulk_20000_dlr", "segments_per_s"),
+        g("ceiling_dlr", "segments_per_s"))
     return r
 
 
@@ -900,6 +902,7 @@ def main():
             one("bulk_big_dlr", bench.bulk, big, 1, True)
             if "ceiling" in parts:
                 one("bulk_20000_nodlr", bench.bulk, 20000, 1, False)
+                one("bulk_20000_dlr", bench.bulk, 20000, 1, True)
     res = {k: median_of(v) for k, v in runs.items()}
     budget = cpu_budgets(res)
     if budget:

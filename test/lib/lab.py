@@ -246,6 +246,27 @@ class Lab:
         """wrapper: a command to run provbox under, e.g. ["valgrind", ...]."""
         return self.spawn(list(wrapper) + [PROVBOX, "-v", "4"] + list(args) + [conf], log_name)
 
+    def restart_provbox(self, conf, provbox_id, n):
+        """A provbox started (again, after a kill) with its n-th console log;
+        returns once bearerbox lists it (or it died)."""
+        proc = self.start_provbox(conf, log_name="provbox-%d.out" % n)
+        wait_for(lambda: provbox_id in self.box_ids() or proc.poll() is not None,
+                 timeout=30, what="provbox identified")
+        return proc
+
+    def settled_count(self):
+        """fakesmsc's message count once what a killed provbox handed to
+        bearerbox has arrived (no new line for 0.5 s), so that every later
+        copy is charged to the restart that sent it."""
+        count, stable_since = len(self.received_lines()), time.time()
+        deadline = time.time() + 15
+        while time.time() - stable_since < 0.5 and time.time() < deadline:
+            time.sleep(0.05)
+            now = len(self.received_lines())
+            if now != count:
+                count, stable_since = now, time.time()
+        return count
+
     def stop(self):
         for proc in reversed(self.procs):
             if proc.poll() is None:

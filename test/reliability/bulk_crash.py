@@ -37,23 +37,6 @@ def receiver(i):
     return "4797%06d" % i
 
 
-def start_provbox(lab, conf, n):
-    proc = lab.start_provbox(conf, log_name="provbox-%d.out" % n)
-    wait_for(lambda: "pb-bulk-crash" in lab.box_ids() or proc.poll() is not None,
-             timeout=30, what="provbox identified")
-    return proc
-
-
-def settled_count(lab):
-    """fakesmsc's count once what the dead provbox handed over has arrived."""
-    count, since = len(lab.received_lines()), time.time()
-    deadline = time.time() + 15
-    while time.time() - since < 0.5 and time.time() < deadline:
-        time.sleep(0.05)
-        now = len(lab.received_lines())
-        if now != count:
-            count, since = now, time.time()
-    return count
 
 
 def duplicates_per_kill(lines, kill_at):
@@ -93,7 +76,7 @@ def main(t):
         conf = lab.provbox_conf(provbox_id="pb-bulk-crash", spool_dir=spool.path,
                                 max_pending=MAX_PENDING, rescan_interval=1,
                                 max_job_size=4 * 1024 * 1024)
-        proc = start_provbox(lab, conf, 0)
+        proc = lab.restart_provbox(conf, "pb-bulk-crash", 0)
         spool.drop(NAME, [("Sec", "USERPIN"), ("Pin", "1234")]
                    + [("To", receiver(i)) for i in range(RECIPIENTS)], DOC)
         kill_at = []
@@ -101,9 +84,9 @@ def main(t):
             wait_for(lambda: len(lab.received_lines()) >= point, timeout=300, step=0.01,
                      what="%d messages at the SMSC" % point)
             lab.kill(proc)
-            kill_at.append(settled_count(lab))
+            kill_at.append(lab.settled_count())
             t.diag("kill -9 provbox #%d with %d messages at the SMSC" % (n, kill_at[-1]))
-            proc = start_provbox(lab, conf, n)
+            proc = lab.restart_provbox(conf, "pb-bulk-crash", n)
         wait_for(lambda: spool.state_of(NAME) == "done", timeout=600, what="the job done")
         try:
             wait_for(lambda: list(records(spool).values()).count("delivered") >= RECIPIENTS,

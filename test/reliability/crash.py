@@ -62,12 +62,6 @@ def stale_temp_files(spool):
                for n in os.listdir(os.path.join(spool.path, state)) if n.startswith(".tmp."))
 
 
-def start_provbox(lab, conf, n):
-    proc = lab.start_provbox(conf, log_name="provbox-%d.out" % n)
-    wait_for(lambda: "pb-crash" in lab.box_ids() or proc.poll() is not None,
-             timeout=30, what="provbox identified")
-    return proc
-
 
 def segment_key(line):
     """(receiver, parts, part) of one fakesmsc line. Each receiver has one
@@ -140,19 +134,6 @@ def check_statuses(t, spool, got):
     return len(lost)
 
 
-def settled_count(lab):
-    """fakesmsc's message count once what the dead provbox handed to
-    bearerbox has arrived (no new line for 0.5 s), so that every later
-    copy is charged to the restart that sent it."""
-    count, stable_since = len(lab.received_lines()), time.time()
-    deadline = time.time() + 15
-    while time.time() - stable_since < 0.5 and time.time() < deadline:
-        time.sleep(0.05)
-        now = len(lab.received_lines())
-        if now != count:
-            count, stable_since = now, time.time()
-    return count
-
 
 def kill_points(rng):
     """Random moments, as numbers of finished jobs: KILLS provbox kills and
@@ -165,7 +146,7 @@ def kill_points(rng):
 
 def crash_run(t, lab, spool, conf, rng):
     events = []
-    proc = start_provbox(lab, conf, 0)
+    proc = lab.restart_provbox(conf, "pb-crash", 0)
     kills = 0
     for point, what in kill_points(rng):
         wait_for(lambda: finished(spool) >= point, timeout=120, what="%d jobs finished" % point)
@@ -180,9 +161,9 @@ def crash_run(t, lab, spool, conf, rng):
             continue
         lab.kill(proc)
         kills += 1
-        events.append((settled_count(lab), "provbox kill %d" % kills))
+        events.append((lab.settled_count(), "provbox kill %d" % kills))
         t.diag("kill -9 provbox #%d with %d/%d jobs finished" % (kills, finished(spool), JOBS))
-        proc = start_provbox(lab, conf, kills)
+        proc = lab.restart_provbox(conf, "pb-crash", kills)
     wait_for(lambda: finished(spool) >= JOBS, timeout=240, what="every job finished")
     return kills, events, proc
 

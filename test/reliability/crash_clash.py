@@ -52,12 +52,6 @@ def missing(lab, tos):
     return [r for r in tos if per[r] == 0]
 
 
-def start_provbox(lab, conf, n):
-    proc = lab.start_provbox(conf, log_name="provbox-%d.out" % n)
-    wait_for(lambda: "pb-crash-clash" in lab.box_ids() or proc.poll() is not None,
-             timeout=30, what="provbox identified")
-    return proc
-
 
 def main(t):
     seed = int(os.environ.get("CRASH_SEED", str(int(time.time()))))
@@ -69,7 +63,7 @@ def main(t):
         spool = Spool(os.path.join(lab.dir, "spool"))
         conf = lab.provbox_conf(provbox_id="pb-crash-clash", max_pending=20,
                                 rescan_interval=1, spool_dir=spool.path, log_level=1)
-        proc = start_provbox(lab, conf, 0)
+        proc = lab.restart_provbox(conf, "pb-crash-clash", 0)
         drop(spool, first)
         wait_for(lambda: len(lab.received_lines()) >= 200, timeout=60, what="200 messages")
         t.ok(spool.state_of("same") == "active", "the first `same` is sending")
@@ -79,7 +73,7 @@ def main(t):
             lab.kill(proc)
             t.diag("kill -9 provbox #%d, %d messages at the SMSC, active/: %s"
                    % (n, len(lab.received_lines()), spool.jobs_in("active")))
-            proc = start_provbox(lab, conf, n)
+            proc = lab.restart_provbox(conf, "pb-crash-clash", n)
             time.sleep(rng.uniform(0.2, 1.5))
         try:
             wait_for(lambda: spool.state_of("same") == "done" and renamed(spool)
