@@ -196,12 +196,28 @@ static void format_field(Octstr *out, const char *name, Octstr *value)
 
 static unsigned long fnv1a(const Octstr *text, long len)
 {
+    const unsigned char *p = (const unsigned char *) octstr_get_cstr(text);
     unsigned long h = 2166136261u;
     long i;
 
     for (i = 0; i < len; i++)
-        h = ((h ^ (unsigned char) octstr_get_char(text, i)) * 16777619u) & 0xffffffffu;
+        h = ((h ^ p[i]) * 16777619u) & 0xffffffffu;
     return h;
+}
+
+/* Blanks up to length `to` (every status file is mostly padding: one
+ * append, not one a byte). */
+static void append_blanks(Octstr *out, long to)
+{
+    static const char blanks[] =
+        "                                                                ";
+    long n = to - octstr_len(out), most = (long) sizeof(blanks) - 1;
+
+    while (n > 0) {
+        long piece = n < most ? n : most;
+        octstr_append_data(out, blanks, piece);
+        n -= piece;
+    }
 }
 
 /* content, blanks up to width - CHECK_LEN (none for width 0), its check. */
@@ -210,8 +226,7 @@ static void append_checked_line(Octstr *out, Octstr *content, long width)
     Octstr *line = octstr_duplicate(content);
     char check[CHECK_LEN + 1];
 
-    while (octstr_len(line) < width - CHECK_LEN)
-        octstr_append_char(line, ' ');
+    append_blanks(line, width - CHECK_LEN);
     snprintf(check, sizeof(check), " ~%08lx\n", fnv1a(line, octstr_len(line)));
     octstr_append_cstr(line, check);
     octstr_append(out, line);
@@ -222,8 +237,7 @@ static void append_checked_line(Octstr *out, Octstr *content, long width)
 static void append_pad(Octstr *out, long to)
 {
     octstr_append_char(out, '#');
-    while (octstr_len(out) < to - 1)
-        octstr_append_char(out, ' ');
+    append_blanks(out, to - 1);
     octstr_append_char(out, '\n');
 }
 
