@@ -13,6 +13,7 @@ import sys
 import time
 
 from lab import Lab, PROVCTL, SRCDIR, wait_for
+from spool_view import logical_status
 
 EXAMPLES = os.path.join(SRCDIR, "doc", "examples")
 
@@ -41,8 +42,8 @@ def find_status(spool, name):
     for state in ("done", "failed", "active", "deferred"):
         path = os.path.join(spool, state, name + ".status")
         if os.path.exists(path):
-            with open(path) as f:
-                return state, f.read()
+            with open(path, errors="surrogateescape") as f:
+                return state, logical_status(f.read())
     return None, ""
 
 
@@ -85,7 +86,8 @@ def main():
                  timeout=60, what="jobs delivered")
         for job in jobs:
             state, text = find_status(spool, job)
-            say("\n-- %s/%s.status --" % (state, job))
+            say("\n-- %s/%s.status (as sed -e '/^#/d' -e 's/ *~[0-9a-f]\\{8\\}$//' shows it) --"
+                % (state, job))
             say(text.rstrip())
 
         say("\n== What the SMSC received, decoded by provctl inspect ==")
