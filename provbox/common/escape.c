@@ -39,10 +39,10 @@ static long utf8_length(const unsigned char *s, long left)
     return n;
 }
 
-long escape_plain_length(Octstr *value, long pos)
+/* escape_plain_length() on raw bytes: left of them from s on. */
+static long plain_length(const unsigned char *s, long left)
 {
-    const unsigned char *s = (const unsigned char *) octstr_get_cstr(value) + pos;
-    long n = utf8_length(s, octstr_len(value) - pos);
+    long n = utf8_length(s, left);
 
     if (n == 1 && (s[0] < 0x20 || s[0] == 0x7F))
         return 0;           /* C0, DEL */
@@ -53,22 +53,35 @@ long escape_plain_length(Octstr *value, long pos)
     return n;
 }
 
+long escape_plain_length(Octstr *value, long pos)
+{
+    return plain_length((const unsigned char *) octstr_get_cstr(value) + pos,
+                        octstr_len(value) - pos);
+}
+
+/* Runs of text shown as it is go out in one append each (log lines pass
+ * through here: most of them have nothing to escape). */
 void escape_append_text(Octstr *out, Octstr *value)
 {
-    long i, n;
-    int c;
+    const unsigned char *s = (const unsigned char *) octstr_get_cstr(value);
+    long len = octstr_len(value), i = 0, run = 0, n;
 
-    for (i = 0; i < octstr_len(value); i += n) {
-        c = octstr_get_char(value, i);
-        n = escape_plain_length(value, i);
+    while (i < len) {
+        n = plain_length(s + i, len - i);
+        if (n > 0 && s[i] != '\\') {
+            i += n;
+            continue;
+        }
+        octstr_append_data(out, (const char *) s + run, i - run);
         if (n == 0) {
-            octstr_format_append(out, "\\x%02X", c);
+            octstr_format_append(out, "\\x%02X", s[i]);
             n = 1;
-        } else if (c == '\\')
+        } else
             octstr_append_cstr(out, "\\\\");
-        else
-            octstr_append_data(out, octstr_get_cstr(value) + i, n);
+        i += n;
+        run = i;
     }
+    octstr_append_data(out, (const char *) s + run, i - run);
 }
 
 Octstr *escape_text(Octstr *value)
