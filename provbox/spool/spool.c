@@ -875,6 +875,33 @@ Octstr *spool_peek_status(Spool *spool, SpoolState state, Octstr *name)
     return text;
 }
 
+Octstr *spool_status_where(Spool *spool, SpoolState state, Octstr *name)
+{
+    Octstr *path;
+    int stray;
+
+    if (!spool_name_ok(name))
+        return NULL;
+    path = spool_status_path(spool, state, name);
+    if (exists(path))
+        return path;
+    octstr_destroy(path);
+    stray = find_stray_status(spool, state, name);
+    return stray >= 0 ? spool_status_path(spool, (SpoolState) stray, name) : NULL;
+}
+
+void spool_fetch_status(Spool *spool, SpoolState state, Octstr *name)
+{
+    Octstr *path;
+
+    if (!spool_name_ok(name))
+        return;
+    path = spool_status_path(spool, state, name);
+    if (!exists(path))
+        adopt_stray_status(spool, state, name);
+    octstr_destroy(path);
+}
+
 /* ---- moving and finding ---- */
 
 static void sync_moved(Spool *spool, SpoolState from, SpoolState to)
