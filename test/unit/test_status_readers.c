@@ -18,6 +18,7 @@
 #include "spool/status_file.h"
 #include "spool/status_view.h"
 #include "spool/requeue.h"
+#include "spool/name_clash.h"
 #include "intake/intake_status.h"
 #include "../lib/tap.h"
 
@@ -292,9 +293,38 @@ static void test_view_big(Spool *spool)
     ok(spool_peek_status(spool, SPOOL_FAILED, octstr_imm("BIG")) == NULL,
        "(which spool_peek_status() cannot read: over its 64 MB)");
     status_view_close(v);
-    unlink(octstr_get_cstr(path));
     octstr_destroy(error);
     octstr_destroy(path);
+}
+
+/* A job claimed from new/ whose name is taken (in done/ here) goes on
+ * under a new name, its status rewritten whole: a status too large for
+ * that refuses the claim, and is never replaced by an empty one (which
+ * would send every recipient again). */
+static void test_big_name_clash(Spool *spool)
+{
+    Octstr *stray = spool_status_path(spool, SPOOL_DONE, octstr_imm("BIG"));
+    Octstr *kept = spool_status_path(spool, SPOOL_NEW, octstr_imm("BIG"));
+    Octstr *from = spool_path(spool, SPOOL_FAILED, octstr_imm("BIG"));
+    Octstr *to = spool_path(spool, SPOOL_NEW, octstr_imm("BIG"));
+    Octstr *moved_as = NULL, *error = NULL;
+    struct stat st;
+
+    rename(octstr_get_cstr(stray), octstr_get_cstr(kept));
+    rename(octstr_get_cstr(from), octstr_get_cstr(to));
+    make_job(spool, SPOOL_DONE, "BIG");
+    ok(name_clash_claim(spool, octstr_imm("BIG"), SPOOL_NEW, &moved_as, &error) == -1
+       && error != NULL && strstr(octstr_get_cstr(error), "too large") != NULL,
+       "a 68 MB status whose job's name is taken: the claim under a new name is refused");
+    ok(stat(octstr_get_cstr(kept), &st) == 0 && st.st_size == 2 * STATUS_SECTOR
+       + 530000L * STATUS_SLOT, "and its record stays whole in new/");
+    unlink(octstr_get_cstr(kept));
+    octstr_destroy(moved_as);
+    octstr_destroy(error);
+    octstr_destroy(stray);
+    octstr_destroy(kept);
+    octstr_destroy(from);
+    octstr_destroy(to);
 }
 
 /* ---- requeue in place ---- */
@@ -491,6 +521,7 @@ int main(void)
     spool = open_spool("spool");
     test_view_legacy(spool);
     test_view_big(spool);
+    test_big_name_clash(spool);
     test_requeue_in_place(spool);
     test_requeue_refused(spool);
     test_job_status(spool);
