@@ -221,11 +221,11 @@ StatusFile *status_file_open_read(Octstr *path, int *result, Octstr **error)
     file->fd = open(octstr_get_cstr(path), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
     opened = file->fd >= 0 && fstat(file->fd, &st) == 0;
     *result = !opened && errno == ENOENT ? STATUS_FILE_MISSING : -1;
-    if (opened && S_ISREG(st.st_mode))
+    if (opened && S_ISREG(st.st_mode) && st.st_nlink == 1)
         *result = read_head(file, st.st_size, error);
-    else if (*result == -1)
-        *error = octstr_format("cannot open %S: %s", path,
-                               opened ? "not a regular file" : strerror(errno));
+    else if (*result == -1)     /* a hard link is refused, as spool.c reads */
+        *error = octstr_format("cannot open %S: %s", path, opened
+                               ? "not a regular file with one link" : strerror(errno));
     if (*result == 1) {
         *result = 0;
         return file;

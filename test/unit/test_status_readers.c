@@ -210,6 +210,7 @@ static void test_cursor(void)
 static void test_open_read(void)
 {
     Octstr *path = in_scratch("R"), *old = in_scratch("OLD"), *error = NULL;
+    Octstr *linked = in_scratch("R.linked");
     RecipientStatus r;
     StatusFile *f;
     int result;
@@ -220,12 +221,19 @@ static void test_open_read(void)
     ok(f != NULL && result == 0 && status_file_write(f, 0, &r, &error) == -1,
        "status_file_open_read opens read-only: a write fails");
     status_file_close(f);
+    octstr_destroy(error);
+    error = NULL;
+    link(octstr_get_cstr(path), octstr_get_cstr(linked));
+    f = status_file_open_read(linked, &result, &error);
+    ok(f == NULL && result == -1 && strstr(octstr_get_cstr(error), "one link") != NULL,
+       "it refuses a hard-linked status, as spool.c's reads do");
     put_at(old, 0, "Job: OLD\nState: done\n", 21);
     f = status_file_open_read(old, &result, &error);
     ok(f == NULL && result == STATUS_FILE_LEGACY, "a 1.x status says so");
     octstr_destroy(r.msisdn);
     octstr_destroy(error);
     octstr_destroy(old);
+    octstr_destroy(linked);
     octstr_destroy(path);
 }
 
