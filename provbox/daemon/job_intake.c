@@ -152,9 +152,10 @@ static StatusFile *open_status(Spool *spool, Octstr *name, int claimed, int *res
     Octstr *path = spool_status_path(spool, SPOOL_ACTIVE, name), *why = NULL;
     StatusFile *file = status_file_open(path, result, &why);
 
-    if (file == NULL && *result == STATUS_FILE_MISSING && !claimed
-        && spool_adopt_stray_status(spool, SPOOL_ACTIVE, name) == 0)
+    if (file == NULL && *result == STATUS_FILE_MISSING && !claimed) {
+        spool_fetch_status(spool, SPOOL_ACTIVE, name);
         file = status_file_open(path, result, &why);
+    }
     octstr_destroy(why);
     octstr_destroy(path);
     return file;

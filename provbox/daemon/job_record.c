@@ -253,13 +253,12 @@ static int write_in_place(JobRecord *rec, Octstr **why)
  * reader that does not own the job first finishes an interrupted move. */
 static StatusFile *open_in_place(Spool *spool, int state, Octstr *name, int owner)
 {
-    Octstr *path = spool_status_path(spool, state, name), *why = NULL, *text;
-    int result, unreadable;
+    Octstr *path = spool_status_path(spool, state, name), *why = NULL;
+    int result;
     StatusFile *file = status_file_open(path, &result, &why);
 
-    if (file == NULL && result == STATUS_FILE_MISSING && !owner
-        && (text = spool_read_status(spool, state, name, &unreadable)) != NULL) {
-        octstr_destroy(text);
+    if (file == NULL && result == STATUS_FILE_MISSING && !owner) {
+        spool_fetch_status(spool, state, name);
         file = status_file_open(path, &result, &why);
     }
     octstr_destroy(why);

@@ -3,10 +3,14 @@
  */
 #include "gwlib/gwlib.h"
 #include "spool/job_status.h"
+#include "spool/status_view.h"
 #include "intake/intake_status.h"
 #include "common/escape.h"
 
 typedef enum { VIEW_TXT, VIEW_XML, VIEW_JSON } View;
+
+/* Recipients listed at most; the counts by state always cover them all. */
+#define LIST_MAX 1000
 
 static void append_txt(Octstr *out, const char *before, Octstr *value, const char *after)
 {
@@ -81,7 +85,6 @@ static void render_head(Octstr *out, View view, Octstr *job, Octstr *state,
         append_xml(out, "state", state);
         if (reason != NULL)
             append_xml(out, "reason", reason);
-        octstr_append_cstr(out, "<recipients>");
     } else {
         octstr_append_char(out, '{');
         append_json(out, "job", job);
@@ -91,25 +94,77 @@ static void render_head(Octstr *out, View view, Octstr *job, Octstr *state,
             octstr_append_char(out, ',');
             append_json(out, "reason", reason);
         }
-        octstr_append_cstr(out, ",\"recipients\":[");
     }
 }
 
-static Octstr *render(View view, Octstr *job, Octstr *state, const JobStatus *status)
+/* The recipients by state: "Counts: total=N queued=N ..." and the like. */
+static void render_counts(Octstr *out, View view, const StatusTally *t)
 {
-    Octstr *out = octstr_create("");
-    long i, n = status != NULL ? gwlist_len(status->recipients) : 0;
+    const char *open[] = { "Counts: total=%ld", "<counts><total>%ld</total>",
+                           ",\"counts\":{\"total\":%ld" };
+    const char *each[] = { " %s=%ld", "<%s>%ld</%s>", ",\"%s\":%ld" };
+    const char *close[] = { "\n", "</counts>", "}" };
+    const char *name;
+    int s;
 
-    render_head(out, view, job, state, status);
-    for (i = 0; i < n; i++) {
-        if (view == VIEW_JSON && i > 0)
-            octstr_append_char(out, ',');
-        render_recipient(out, view, gwlist_get(status->recipients, i));
+    octstr_format_append(out, open[view], t->total);
+    for (s = RCPT_QUEUED; s <= RCPT_EXPIRED; s++) {
+        name = recipient_state_name((RecipientState) s);
+        octstr_format_append(out, each[view], name, t->by_state[s], name);
     }
+    octstr_append_cstr(out, close[view]);
+}
+
+/* Up to LIST_MAX recipients, in order; returns how many were listed. */
+static long render_list(Octstr *out, View view, StatusView *status)
+{
+    const RecipientStatus *r;
+    Octstr *why = NULL;
+    long listed = 0;
+
+    octstr_append_cstr(out, view == VIEW_XML ? "<recipients>"
+                            : view == VIEW_JSON ? ",\"recipients\":[" : "");
+    while (listed < LIST_MAX && (r = status_view_next(status, &why)) != NULL) {
+        if (view == VIEW_JSON && listed > 0)
+            octstr_append_char(out, ',');
+        render_recipient(out, view, r);
+        listed++;
+    }
+    octstr_append_cstr(out, view == VIEW_XML ? "</recipients>"
+                            : view == VIEW_JSON ? "]" : "");
+    octstr_destroy(why);
+    return listed;
+}
+
+static void render_not_listed(Octstr *out, View view, long more)
+{
+    const char *line[] = { "Not-Listed: %ld\n", "<not-listed>%ld</not-listed>",
+                           ",\"not_listed\":%ld" };
+
+    if (more > 0)
+        octstr_format_append(out, line[view], more);
+}
+
+static Octstr *render(View view, Octstr *job, Octstr *state, StatusView *status)
+{
+    Octstr *out = octstr_create(""), *why = NULL;
+    StatusTally counts;
+    int counted = status != NULL && status_view_tally(status, &counts, &why) == 0;
+    long listed;
+
+    render_head(out, view, job, state, status != NULL ? status_view_head(status) : NULL);
+    if (counted) {
+        render_counts(out, view, &counts);
+        listed = render_list(out, view, status);
+        render_not_listed(out, view, counts.total - listed);
+    } else
+        octstr_append_cstr(out, view == VIEW_XML ? "<recipients></recipients>"
+                                : view == VIEW_JSON ? ",\"recipients\":[]" : "");
     if (view == VIEW_XML)
-        octstr_append_cstr(out, "</recipients></job-status>\n");
+        octstr_append_cstr(out, "</job-status>\n");
     else if (view == VIEW_JSON)
-        octstr_append_cstr(out, "]}\n");
+        octstr_append_cstr(out, "}\n");
+    octstr_destroy(why);
     return out;
 }
 
@@ -132,8 +187,8 @@ static int view_parse(Octstr *format, View *view, const char **content_type)
 int intake_status_render(Spool *spool, Octstr *job, Octstr *format, Octstr **answer,
                          const char **content_type)
 {
-    JobStatus *status = NULL;
-    Octstr *text, *why = NULL;
+    StatusView *status;
+    Octstr *why = NULL;
     View view;
     int state;
 
@@ -152,11 +207,9 @@ int intake_status_render(Spool *spool, Octstr *job, Octstr *format, Octstr **ans
         append_txt(*answer, "no job ", job, "\n");
         return HTTP_NOT_FOUND;
     }
-    text = spool_peek_status(spool, (SpoolState) state, job);
-    if (text != NULL && (status = job_status_parse(text, &why)) == NULL)
-        octstr_destroy(why);
+    status = status_view_open(spool, (SpoolState) state, job, &why);
     *answer = render(view, job, octstr_imm(spool_state_name((SpoolState) state)), status);
-    job_status_destroy(status);
-    octstr_destroy(text);
+    status_view_close(status);
+    octstr_destroy(why);
     return HTTP_OK;
 }

@@ -1,7 +1,9 @@
 /*
  * intake_status.h - the answer to /job-status?job=NAME: where a job is in
- * the spool and what its status file says about each recipient, as text,
- * XML or JSON. Never shows an entry code (the submitter got it in the
+ * the spool and what its status file says: its recipients counted by
+ * state, and each recipient, the first 1,000 of them (then how many were
+ * not listed), as text, XML or JSON. A job of a million recipients is
+ * read in order with O(1) memory (status_view.h). Never shows an entry code (the submitter got it in the
  * sendota answer) and never reads outside the spool (names are checked
  * with spool_name_ok()). Names and reasons are shown escaped
  * (common/escape.h) in every format. Symbol prefix: intake_status_.

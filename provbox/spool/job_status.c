@@ -21,6 +21,7 @@
  * `new` is the state of a job that `provctl requeue` put back into new/
  * with the record of what was already sent.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "gwlib/gwlib.h"
@@ -194,15 +195,20 @@ static void format_field(Octstr *out, const char *name, Octstr *value)
 
 #define CHECK_LEN 11            /* " ~XXXXXXXX\n" */
 
-static unsigned long fnv1a(const Octstr *text, long len)
+static unsigned long fnv1a_bytes(const char *bytes, long len)
 {
-    const unsigned char *p = (const unsigned char *) octstr_get_cstr(text);
+    const unsigned char *p = (const unsigned char *) bytes;
     unsigned long h = 2166136261u;
     long i;
 
     for (i = 0; i < len; i++)
         h = ((h ^ p[i]) * 16777619u) & 0xffffffffu;
     return h;
+}
+
+static unsigned long fnv1a(const Octstr *text, long len)
+{
+    return fnv1a_bytes(octstr_get_cstr(text), len);
 }
 
 /* Blanks up to length `to` (every status file is mostly padding: one
@@ -917,4 +923,58 @@ JobStatus *job_status_parse(Octstr *text, Octstr **error)
     job_status_destroy(status);
     fail(error, why);
     return NULL;
+}
+
+/* ---- counting slots without parsing them whole ---- */
+
+/* 1 when a line (without its LF) ends in a check that matches. */
+static int raw_line_intact(const char *line, long len)
+{
+    long body = len - (CHECK_LEN - 1);
+    char hex[9];
+
+    if (body < 0 || line[body] != ' ' || line[body + 1] != '~')
+        return 0;
+    memcpy(hex, line + body + 2, 8);
+    hex[8] = '\0';
+    return strspn(hex, "0123456789abcdef") == 8
+           && fnv1a_bytes(line, body) == strtoul(hex, NULL, 16);
+}
+
+static int raw_slot_intact(const char *slot, long size)
+{
+    const char *p = slot, *end = slot + size, *eol;
+
+    for (; p < end; p = eol + 1) {
+        eol = memchr(p, '\n', end - p);
+        if (eol == NULL)
+            eol = end;
+        if (eol > p && !raw_line_intact(p, eol - p))
+            return 0;
+    }
+    return 1;
+}
+
+int job_status_slot_state(const char *slot, long size, RecipientState *state)
+{
+    const char *msisdn_end, *word, *word_end;
+    int i;
+
+    *state = RCPT_QUEUED;
+    if (size <= 11 || memcmp(slot, "Recipient: ", 11) != 0
+        || (msisdn_end = memchr(slot + 11, ' ', size - 11)) == NULL
+        || msisdn_end == slot + 11)
+        return -1;
+    if (!raw_slot_intact(slot, size))
+        return 0;
+    word = msisdn_end + 1;
+    word_end = memchr(word, ' ', slot + size - word);
+    for (i = 0; word_end != NULL && i < RECIPIENT_STATES; i++) {
+        if ((size_t) (word_end - word) == strlen(recipient_state_names[i])
+            && memcmp(word, recipient_state_names[i], word_end - word) == 0) {
+            *state = (RecipientState) i;
+            return 1;
+        }
+    }
+    return 0;                   /* intact, but no state a parse accepts */
 }

@@ -11,11 +11,24 @@
  * take it. Neither loses a job or gives one another's record.
  */
 #include <errno.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "gwlib/gwlib.h"
 #include "spool/job_status.h"
 #include "spool/name_clash.h"
+
+/* A regular file is there that spool_read_status() would not read whole
+ * (over its size limit, or hard-linked): a record all the same. */
+static int record_held_back(Spool *spool, Octstr *name, SpoolState from)
+{
+    Octstr *path = spool_status_path(spool, from, name);
+    struct stat st;
+    int there = lstat(octstr_get_cstr(path), &st) == 0 && S_ISREG(st.st_mode);
+
+    octstr_destroy(path);
+    return there;
+}
 
 /* The job's status as it goes on as new_name; NULL + *error when it cannot
  * be read now (writing a new one would lose the record). */
@@ -26,6 +39,8 @@ static JobStatus *renamed_status(Spool *spool, Octstr *name, SpoolState from,
     Octstr *text = spool_read_status(spool, from, name, &unreadable), *why = NULL;
     JobStatus *status = text != NULL ? job_status_parse(text, &why) : NULL;
 
+    if (text == NULL && !unreadable && record_held_back(spool, name, from))
+        why = octstr_create("it is too large to be rewritten whole, or hard-linked");
     octstr_destroy(text);
     if (unreadable || why != NULL) {
         *error = octstr_format("job %S: its name is taken in %s/, and its status "

@@ -1,6 +1,7 @@
 /*
  * requeue.c - a failed job back into new/, keeping what was sent
- * (see requeue.h).
+ * (see requeue.h): a slotted status is changed in place, slot by slot; one
+ * of provbox 1.x is rewritten whole.
  */
 #include <errno.h>
 #include <string.h>
@@ -8,6 +9,7 @@
 
 #include "gwlib/gwlib.h"
 #include "spool/job_status.h"
+#include "spool/status_file.h"
 #include "spool/requeue.h"
 #include "spool/job_lock.h"
 #include "spool/name_clash.h"
@@ -68,9 +70,9 @@ static long reset_for_retry(JobStatus *status)
     return queued;
 }
 
-/* Rewrites failed/NAME.status for the retry; fills *summary. 0 or -1. */
-static int keep_record(Spool *spool, Octstr *name, Octstr **summary,
-                       Octstr **error)
+/* A 1.x status: rewritten whole for the retry; fills *summary. 0 or -1. */
+static int keep_record_whole(Spool *spool, Octstr *name, Octstr **summary,
+                             Octstr **error)
 {
     Octstr *why = NULL, *text;
     JobStatus *status;
@@ -103,6 +105,95 @@ static int keep_record(Spool *spool, Octstr *name, Octstr **summary,
     octstr_destroy(text);
     job_status_destroy(status);
     return result;
+}
+
+static int sent_already(RecipientState state)
+{
+    return state == RCPT_SENT || state == RCPT_DELIVERED;
+}
+
+/* The cursor's slot back to queued with nothing else, unless it is so. */
+static int reset_slot(StatusFile *file, StatusCursor *cursor, Octstr **error)
+{
+    int torn;
+    const RecipientStatus *r = status_cursor_recipient(cursor, &torn, error);
+    RecipientStatus reset;
+
+    if (r == NULL)
+        return -1;
+    if (!torn && r->state == RCPT_QUEUED && r->parts == 0 && r->acked == 0
+        && r->delivered == 0 && r->undelivered == 0 && r->reason == NULL
+        && r->entry_code == NULL)
+        return 0;
+    memset(&reset, 0, sizeof(reset));
+    reset.msisdn = r->msisdn;
+    reset.state = RCPT_QUEUED;
+    return status_file_write(file, status_cursor_index(cursor), &reset, error);
+}
+
+/* Every slot neither sent nor delivered (torn ones too) reset in place. */
+static int reset_slots(StatusFile *file, Octstr **error)
+{
+    StatusCursor *cursor = status_cursor_create(file);
+    RecipientState state;
+    int more, ret = 0;
+
+    while (ret == 0 && (more = status_cursor_next(cursor, error)) == 1)
+        if (status_cursor_state(cursor, &state) != 1 || !sent_already(state))
+            ret = reset_slot(file, cursor, error);
+    status_cursor_destroy(cursor);
+    return ret < 0 || more < 0 ? -1 : 0;
+}
+
+/*
+ * A slotted status: counted first (a slot holding no recipient refuses
+ * the requeue before anything is written), then only the slots that
+ * change are rewritten, then the state sector (State: new, no Reason),
+ * synced before the move. Interrupted, it leaves the job in failed/ with
+ * some recipients already queued: requeueing again finishes it.
+ */
+static int keep_record_in_place(StatusFile *file, Octstr *name, Octstr **summary,
+                                Octstr **error)
+{
+    StatusTally counts;
+    Octstr *why = NULL;
+    long queued;
+
+    if (status_file_tally(file, &counts, &why) < 0) {
+        *error = octstr_format("job %S: its status file is unreadable (%S); "
+                               "use --all to start over", name, why);
+        octstr_destroy(why);
+        return -1;
+    }
+    if (reset_slots(file, &why) < 0
+        || status_file_write_state(file, octstr_imm("new"), NULL, &why) < 0
+        || status_file_sync(file, &why) < 0) {
+        *error = octstr_format("job %S: %S", name, why);
+        octstr_destroy(why);
+        return -1;
+    }
+    queued = counts.total - counts.by_state[RCPT_SENT] - counts.by_state[RCPT_DELIVERED];
+    *summary = octstr_format("%ld of %ld recipient(s) to send", queued, counts.total);
+    return 0;
+}
+
+/* Keeps failed/NAME.status as the record for the retry; fills *summary. */
+static int keep_record(Spool *spool, Octstr *name, Octstr **summary, Octstr **error)
+{
+    Octstr *path, *why = NULL;
+    StatusFile *file;
+    int result, ret;
+
+    spool_fetch_status(spool, SPOOL_FAILED, name);
+    path = spool_status_path(spool, SPOOL_FAILED, name);
+    file = status_file_open(path, &result, &why);
+    octstr_destroy(path);
+    octstr_destroy(why);
+    if (file == NULL)           /* 1.x, none, or not readable: as it always was */
+        return keep_record_whole(spool, name, summary, error);
+    ret = keep_record_in_place(file, name, summary, error);
+    status_file_close(file);
+    return ret;
 }
 
 static int forget_record(Spool *spool, Octstr *name, Octstr **summary,

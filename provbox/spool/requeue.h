@@ -7,7 +7,10 @@
  * The status file is kept as the record of what was already sent: every
  * recipient that is neither sent nor delivered goes back to queued
  * (counters, reason and entry code cleared), State becomes new, Reason is
- * dropped; then the job and its status are renamed into new/, and provbox
+ * dropped (a slotted status is changed in place: only the slots that
+ * change and the state sector are written, synced, with O(1) memory; one
+ * of provbox 1.x is rewritten whole); then the job and its status are
+ * renamed into new/, and provbox
  * resumes from that record so phones that got the message do not get it
  * again. With `all`, the status is removed instead and every recipient is
  * sent again. The status is rewritten before the move, so provbox never

@@ -801,7 +801,7 @@ static int find_stray_status(Spool *spool, SpoolState state, Octstr *name)
 }
 
 /* Finishes such a move: brings the stray status to the job. 0 when it did. */
-int spool_adopt_stray_status(Spool *spool, SpoolState state, Octstr *name)
+static int adopt_stray_status(Spool *spool, SpoolState state, Octstr *name)
 {
     int s = find_stray_status(spool, state, name), adopted = -1;
     Octstr *here, *there, *dir;
@@ -854,7 +854,8 @@ Octstr *spool_read_status(Spool *spool, SpoolState state, Octstr *name, int *unr
 
     if (spool_name_ok(name)) {
         text = read_status_in(spool, state, name, &failure);
-        if (text == NULL && failure == READ_MISSING && spool_adopt_stray_status(spool, state, name) == 0)
+        if (text == NULL && failure == READ_MISSING
+            && adopt_stray_status(spool, state, name) == 0)
             text = read_status_in(spool, state, name, &failure);
     }
     set_unreadable(unreadable, text, failure);
@@ -885,6 +886,33 @@ Octstr *spool_peek_status(Spool *spool, SpoolState state, Octstr *name)
         && (stray = find_stray_status(spool, state, name)) >= 0)
         text = read_status_in(spool, (SpoolState) stray, name, &failure);
     return text;
+}
+
+Octstr *spool_status_where(Spool *spool, SpoolState state, Octstr *name)
+{
+    Octstr *path;
+    int stray;
+
+    if (!spool_name_ok(name))
+        return NULL;
+    path = spool_status_path(spool, state, name);
+    if (exists(path))
+        return path;
+    octstr_destroy(path);
+    stray = find_stray_status(spool, state, name);
+    return stray >= 0 ? spool_status_path(spool, (SpoolState) stray, name) : NULL;
+}
+
+void spool_fetch_status(Spool *spool, SpoolState state, Octstr *name)
+{
+    Octstr *path;
+
+    if (!spool_name_ok(name))
+        return;
+    path = spool_status_path(spool, state, name);
+    if (!exists(path))
+        adopt_stray_status(spool, state, name);
+    octstr_destroy(path);
 }
 
 /* ---- moving and finding ---- */

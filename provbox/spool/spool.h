@@ -160,10 +160,15 @@ int spool_write_status(Spool *spool, SpoolState state, Octstr *name,
 Octstr *spool_read_status(Spool *spool, SpoolState state, Octstr *name, int *unreadable);
 Octstr *spool_read_status_at(Spool *spool, SpoolState state, Octstr *name, int *unreadable);
 Octstr *spool_peek_status(Spool *spool, SpoolState state, Octstr *name);
-/* Finish a move that a crash cut short, without reading anything: bring a
- * stray NAME.status into `state`, where its job is. 0 when it did. Call it
- * holding the job's status lock. */
-int spool_adopt_stray_status(Spool *spool, SpoolState state, Octstr *name);
+/*
+ * For readers that stream a status instead of reading it whole (status
+ * files have no size limit then; see status_file.h): where the status of
+ * a job in `state` is, next to the job or where an interrupted move left
+ * it (spool_peek_status()'s rule), or NULL. spool_fetch_status() finishes
+ * such a move first, as spool_read_status() does (hold the status lock).
+ */
+Octstr *spool_status_where(Spool *spool, SpoolState state, Octstr *name);
+void spool_fetch_status(Spool *spool, SpoolState state, Octstr *name);
 
 /* Where is this job now? Returns the state or -1. */
 int spool_find(Spool *spool, Octstr *name);

@@ -204,3 +204,156 @@ int status_file_sync(StatusFile *file, Octstr **error)
     *error = octstr_format("cannot sync %S: %s", file->path, strerror(errno));
     return -1;
 }
+
+/* ---- reading in order, O(1) memory (status_file_open_read, tally, cursor) ---- */
+
+/* Slots are read this many bytes at a time (a multiple of both slot sizes). */
+#define CHUNK (1024L * 1024)
+
+StatusFile *status_file_open_read(Octstr *path, int *result, Octstr **error)
+{
+    StatusFile *file = gw_malloc(sizeof(*file));
+    struct stat st;
+    int opened;
+
+    memset(file, 0, sizeof(*file));
+    file->path = octstr_duplicate(path);
+    file->fd = open(octstr_get_cstr(path), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    opened = file->fd >= 0 && fstat(file->fd, &st) == 0;
+    *result = !opened && errno == ENOENT ? STATUS_FILE_MISSING : -1;
+    if (opened && S_ISREG(st.st_mode) && st.st_nlink == 1)
+        *result = read_head(file, st.st_size, error);
+    else if (*result == -1)     /* a hard link is refused, as spool.c reads */
+        *error = octstr_format("cannot open %S: %s", path, opened
+                               ? "not a regular file with one link" : strerror(errno));
+    if (*result == 1) {
+        *result = 0;
+        return file;
+    }
+    if (*result == 0)
+        *result = STATUS_FILE_LEGACY;
+    status_file_close(file);
+    return NULL;
+}
+
+struct StatusCursor {
+    StatusFile *file;
+    char *chunk;            /* CHUNK bytes: slots [first, first + held) */
+    long first, held, at;   /* at: the current slot, -1 before the first */
+    RecipientStatus *parsed;    /* the current slot's, once asked for */
+    int torn;
+};
+
+StatusCursor *status_cursor_create(StatusFile *file)
+{
+    StatusCursor *c = gw_malloc(sizeof(*c));
+
+    c->file = file;
+    c->chunk = gw_malloc(CHUNK);
+    c->first = c->held = 0;
+    c->at = -1;
+    c->parsed = NULL;
+    c->torn = 0;
+    return c;
+}
+
+void status_cursor_destroy(StatusCursor *cursor)
+{
+    if (cursor == NULL)
+        return;
+    job_status_recipient_destroy(cursor->parsed);
+    gw_free(cursor->chunk);
+    gw_free(cursor);
+}
+
+/* Reads the slots from `first` on into the chunk. 0, or -1 + *error. */
+static int fill_chunk(StatusCursor *c, long first, Octstr **error)
+{
+    StatusFile *file = c->file;
+    long slots = CHUNK / file->layout.slot, want, done = 0;
+    ssize_t got;
+
+    if (slots > file->layout.count - first)
+        slots = file->layout.count - first;
+    want = slots * file->layout.slot;
+    while (done < want) {
+        got = pread(file->fd, c->chunk + done, want - done,
+                    slot_offset(file, first) + done);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got <= 0) {
+            *error = octstr_format("cannot read %S: %s", file->path,
+                                   got < 0 ? strerror(errno) : "it ends before its last slot");
+            return -1;
+        }
+        done += got;
+    }
+    c->first = first;
+    c->held = slots;
+    return 0;
+}
+
+int status_cursor_next(StatusCursor *cursor, Octstr **error)
+{
+    job_status_recipient_destroy(cursor->parsed);
+    cursor->parsed = NULL;
+    if (cursor->at + 1 >= cursor->file->layout.count)
+        return 0;
+    cursor->at++;
+    if (cursor->at >= cursor->first + cursor->held
+        && fill_chunk(cursor, cursor->at, error) < 0)
+        return -1;
+    return 1;
+}
+
+long status_cursor_index(const StatusCursor *cursor)
+{
+    return cursor->at;
+}
+
+static const char *cursor_slot(const StatusCursor *cursor)
+{
+    return cursor->chunk + (cursor->at - cursor->first) * cursor->file->layout.slot;
+}
+
+int status_cursor_state(const StatusCursor *cursor, RecipientState *state)
+{
+    return job_status_slot_state(cursor_slot(cursor), cursor->file->layout.slot, state);
+}
+
+const RecipientStatus *status_cursor_recipient(StatusCursor *cursor, int *torn,
+                                               Octstr **error)
+{
+    Octstr *slot;
+
+    if (cursor->parsed == NULL) {
+        slot = octstr_create_from_data(cursor_slot(cursor), cursor->file->layout.slot);
+        cursor->parsed = job_status_parse_slot(slot, &cursor->torn);
+        octstr_destroy(slot);
+    }
+    if (cursor->parsed == NULL)
+        *error = octstr_format("%S: slot %ld holds no recipient", cursor->file->path,
+                               cursor->at + 1);
+    *torn = cursor->torn;
+    return cursor->parsed;
+}
+
+int status_file_tally(StatusFile *file, StatusTally *tally, Octstr **error)
+{
+    StatusCursor *c = status_cursor_create(file);
+    RecipientState state;
+    int more, found = 1;
+
+    memset(tally, 0, sizeof(*tally));
+    while (found >= 0 && (more = status_cursor_next(c, error)) == 1) {
+        found = status_cursor_state(c, &state);
+        tally->total++;
+        tally->by_state[state]++;
+        tally->torn += found == 0;
+    }
+    if (found < 0)
+        *error = octstr_format("%S: slot %ld holds no recipient", file->path,
+                               status_cursor_index(c) + 1);
+    status_cursor_destroy(c);
+    return found < 0 || more < 0 ? -1 : 0;
+}

@@ -52,4 +52,48 @@ int status_file_write_state(StatusFile *file, Octstr *state, Octstr *reason,
 /* fdatasync(): for a lone change that must be durable at once. */
 int status_file_sync(StatusFile *file, Octstr **error);
 
+/*
+ * Reading a status of any size with O(1) memory: the slots are read in
+ * order, a large chunk at a time (never the whole file), for provctl
+ * status, requeue and /job-status on a job of a million recipients.
+ *
+ * status_file_open_read() opens read-only (readers that may not write:
+ * provctl runs as a member of provbox's group) and needs no lock; the
+ * results and errors are status_file_open()'s, and like spool.c's reads it
+ * refuses a file with more than one link. status_file_write*() on such a
+ * file fail.
+ */
+StatusFile *status_file_open_read(Octstr *path, int *result, Octstr **error);
+
+/* Recipients by state; a torn slot counts as queued (as it reads) and in
+ * torn too. */
+typedef struct StatusTally {
+    long total;
+    long by_state[RCPT_EXPIRED + 1];
+    long torn;
+} StatusTally;
+
+/* 0 with *tally filled, or -1 + *error (I/O error, a slot that holds no
+ * recipient). States are read with job_status_slot_state(). */
+int status_file_tally(StatusFile *file, StatusTally *tally, Octstr **error);
+
+/*
+ * A cursor over the slots, in order. status_cursor_next() moves to the
+ * next slot: 1, 0 after the last, -1 + *error. Then status_cursor_index()
+ * is its number (from 0), status_cursor_state() its state as
+ * job_status_slot_state() reads it (quick), status_cursor_recipient() the
+ * recipient parsed whole (NULL + *error when the slot holds none; valid
+ * until the next move). Writing the slot the cursor is on
+ * (status_file_write()) does not disturb it.
+ */
+typedef struct StatusCursor StatusCursor;
+
+StatusCursor *status_cursor_create(StatusFile *file);
+void status_cursor_destroy(StatusCursor *cursor);
+int status_cursor_next(StatusCursor *cursor, Octstr **error);
+long status_cursor_index(const StatusCursor *cursor);
+int status_cursor_state(const StatusCursor *cursor, RecipientState *state);
+const RecipientStatus *status_cursor_recipient(StatusCursor *cursor, int *torn,
+                                               Octstr **error);
+
 #endif

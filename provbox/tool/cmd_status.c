@@ -17,6 +17,7 @@
 #include "gwlib/gwlib.h"
 #include "spool/spool.h"
 #include "spool/job_status.h"
+#include "spool/status_view.h"
 #include "common/escape.h"
 #include "tool/cmdline.h"
 #include "tool/commands.h"
@@ -117,21 +118,16 @@ typedef struct Tally {
     long total, sent, delivered, failed, queued;
 } Tally;
 
-static Tally tally(const JobStatus *status)
+/* The progress bar's counts from the status's counts by state. */
+static Tally tally(const StatusTally *counts)
 {
-    Tally t = { 0, 0, 0, 0, 0 };
-    long i;
+    Tally t;
 
-    for (i = 0; i < gwlist_len(status->recipients); i++) {
-        RecipientStatus *r = gwlist_get(status->recipients, i);
-        t.total++;
-        switch (r->state) {
-        case RCPT_QUEUED: t.queued++; break;
-        case RCPT_SENT: t.sent++; break;
-        case RCPT_DELIVERED: t.sent++; t.delivered++; break;
-        default: t.failed++; break;
-        }
-    }
+    t.total = counts->total;
+    t.queued = counts->by_state[RCPT_QUEUED];
+    t.delivered = counts->by_state[RCPT_DELIVERED];
+    t.sent = counts->by_state[RCPT_SENT] + t.delivered;
+    t.failed = t.total - t.sent - t.queued;
     return t;
 }
 
@@ -150,26 +146,26 @@ static void print_progress(Octstr *name, const char *state, const Tally *t)
     octstr_destroy(shown);
 }
 
-/* One look at the job; 1 when it is finished, -1 when it is not there. */
+/* One look at the job; 1 when it is finished, -1 when it is not there. A
+ * slotted status is counted in order, never read whole (status_view.h). */
 static int show_job(Spool *spool, Octstr *name, int *failed)
 {
     int state = spool_find(spool, name);
-    Octstr *text, *why = NULL;
-    JobStatus *status;
+    Octstr *why = NULL;
+    StatusView *view;
+    StatusTally counts;
     Tally t = { 0, 0, 0, 0, 0 };
 
     if (state == -1)
         return -1;
-    text = spool_peek_status(spool, state, name);
-    status = text != NULL ? job_status_parse(text, &why) : NULL;
-    if (status != NULL)
-        t = tally(status);
+    view = status_view_open(spool, state, name, &why);
+    if (view != NULL && status_view_tally(view, &counts, &why) == 0)
+        t = tally(&counts);
     print_progress(name, spool_state_name(state), &t);
-    if (status != NULL && status->reason != NULL)
-        cmdline_print_shown(stdout, "  reason: ", status->reason);
+    if (view != NULL && status_view_head(view)->reason != NULL)
+        cmdline_print_shown(stdout, "  reason: ", status_view_head(view)->reason);
     *failed = state == SPOOL_FAILED;
-    job_status_destroy(status);
-    octstr_destroy(text);
+    status_view_close(view);
     octstr_destroy(why);
     return state == SPOOL_FAILED || (state == SPOOL_DONE && t.queued == 0);
 }

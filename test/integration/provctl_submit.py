@@ -7,6 +7,7 @@ import shutil
 import subprocess
 import tempfile
 
+import big_status
 from lab import PROVCTL
 from spool_view import logical_status
 from tap import run
@@ -196,6 +197,10 @@ def check_requeue(t, tmp, doc):
     name = out.stdout.strip()
     os.rename(os.path.join(spool, "new", name), os.path.join(spool, "failed", "J1"))
     write(os.path.join(spool, "failed", "J1.status"), FAILED_STATUS)
+    out = provctl("status", "--spool", spool, "--job", "J1")
+    t.eq((out.returncode, out.stdout),
+         (1, progress("J1", "failed", 2, 1, 2, 4) + "  reason: no route\n"),
+         "provctl status --job still reads a 1.x status", out.stderr)
 
     out = provctl("requeue", "--spool", spool, "J1")
     t.ok(out.returncode == 0 and "J1: back in new/; 2 of 4 recipient(s) to send" in out.stdout,
@@ -249,6 +254,69 @@ def check_requeue(t, tmp, doc):
          "requeue refuses a name with '/'", out.stderr)
 
 
+BIG = 100000
+
+
+def progress(name, state, sent, delivered, failed, total):
+    """provctl status --job's progress line."""
+    done = (sent + failed) * 40 // total
+    return "%s  %-8s [%s] %d/%d sent, %d delivered, %d failed\n" % (
+        name, state, "#" * done + "." * (40 - done), sent, total, delivered, failed)
+
+
+def big_counts():
+    counts = {s: 0 for s in big_status.STATES}
+    for i in range(BIG):
+        counts[big_status.state_of(i)] += 1
+    return counts
+
+
+def requeued_file(name):
+    """The status file requeue must leave, byte for byte."""
+    out = [big_status.head(name, BIG, state="new", reason=None)]
+    for i in range(BIG):
+        msisdn = "47%08d" % i
+        state = big_status.state_of(i)
+        out.append(big_status.slot(msisdn, state) if state in ("sent", "delivered")
+                   else big_status.requeued_slot(msisdn))
+    return b"".join(out)
+
+
+def check_big_status(t, tmp, doc):
+    """provctl status and requeue on a slotted status of 100,000
+    recipients, written by test/lib/big_status.py from doc/job-format.md."""
+    spool = fresh_spool(tmp, "big")
+    out = provctl("submit", "--spool", spool, "--to", "4790000001", "--sec", "NONE", doc)
+    os.rename(os.path.join(spool, "new", out.stdout.strip()), os.path.join(spool, "failed", "BIG"))
+    path = os.path.join(spool, "failed", "BIG.status")
+    big_status.write(path, "BIG", BIG)
+    c, before = big_counts(), os.stat(path)
+    sent, failed = c["sent"] + c["delivered"], c["failed"] + c["expired"] + c["undelivered"]
+    out = provctl("status", "--spool", spool, "--job", "BIG")
+    t.eq((out.returncode, out.stdout),
+         (1, progress("BIG", "failed", sent, c["delivered"], failed, BIG)
+          + "  reason: stopped by the operator\n"),
+         "provctl status --job counts a 100,000-recipient slotted status", out.stderr)
+    out = provctl("requeue", "--spool", spool, "BIG")
+    t.ok(out.returncode == 0 and "BIG: back in new/; %d of %d recipient(s) to send"
+         % (BIG - sent, BIG) in out.stdout, "provctl requeue of it says how many to send",
+         out.stdout + out.stderr)
+    after = os.stat(os.path.join(spool, "new", "BIG.status"))
+    t.eq((after.st_ino, after.st_size), (before.st_ino, before.st_size),
+         "requeue changed the status in place: same inode, same size, now in new/")
+    t.ok(read_bytes(os.path.join(spool, "new", "BIG.status")) == requeued_file("BIG"),
+         "byte for byte: sent and delivered slots kept, the others queued with "
+         "nothing else, State: new without Reason")
+    out = provctl("status", "--spool", spool, "--job", "BIG")
+    t.eq((out.returncode, out.stdout), (0, progress("BIG", "new", sent, c["delivered"], 0, BIG)),
+         "provctl status --job after the requeue", out.stderr)
+
+
+def read_bytes(path):
+    with open(path, "rb") as f:
+        return f.read()
+
+
 def main(t):
     tmp = tempfile.mkdtemp(prefix="provctl_submit.")
     try:
@@ -258,6 +326,7 @@ def main(t):
         check_rejections(t, tmp, doc)
         check_usage(t, tmp, doc)
         check_requeue(t, tmp, doc)
+        check_big_status(t, tmp, doc)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
