@@ -80,17 +80,17 @@ static int same(Octstr *a, Octstr *b)
 
 static int same_recipients(const Job *a, const Job *b)
 {
+    Recipient x, y;
     long i;
+    int alike = job_recipient_count(a) == job_recipient_count(b);
 
-    if (gwlist_len(a->recipients) != gwlist_len(b->recipients))
-        return 0;
-    for (i = 0; i < gwlist_len(a->recipients); i++) {
-        Recipient *x = gwlist_get(a->recipients, i), *y = gwlist_get(b->recipients, i);
-        if (!same(x->msisdn, y->msisdn) || !same(x->imsi, y->imsi)
-            || !same(x->pin, y->pin))
-            return 0;
+    for (i = 0; alike && i < job_recipient_count(a); i++) {
+        alike = job_recipient_get(a, i, &x) == 0 && job_recipient_get(b, i, &y) == 0
+                && same(x.msisdn, y.msisdn) && same(x.imsi, y.imsi) && same(x.pin, y.pin);
+        job_recipient_clear(&x);
+        job_recipient_clear(&y);
     }
-    return 1;
+    return alike;
 }
 
 static int same_job(const Job *a, const Job *b)
@@ -133,6 +133,15 @@ static int cstr_is(Octstr *s, const char *want)
     return s != NULL && octstr_str_compare(s, want) == 0;
 }
 
+/* cstr_is() for a new Octstr (job_recipient_*()), which it destroys. */
+static int new_is(Octstr *s, const char *want)
+{
+    int is = cstr_is(s, want);
+
+    octstr_destroy(s);
+    return is;
+}
+
 /* ---- accepted forms ---- */
 
 static void test_minimal(void)
@@ -141,8 +150,8 @@ static void test_minimal(void)
 
     if (job == NULL)
         return;
-    ok(cstr_is(job->name, "job-1") && gwlist_len(job->recipients) == 1
-       && cstr_is(((Recipient *) gwlist_get(job->recipients, 0))->msisdn, "4790000001")
+    ok(cstr_is(job->name, "job-1") && job_recipient_count(job) == 1
+       && new_is(job_recipient_msisdn(job, 0), "4790000001")
        && job->sec == SEC_NONE && job->pin == NULL && job->imsi == NULL,
        "minimal job: name, one recipient, Sec NONE, no credentials");
     ok(cstr_is(job->type, "oma-settings") && job->dlr == 1 && job->validity == -1
@@ -190,11 +199,11 @@ static void test_bulk_netwpin(void)
 
     if (job == NULL)
         return;
-    ok(gwlist_len(job->recipients) == 3
-       && cstr_is(job_recipient_imsi(job, 0), "242011234567890")
-       && cstr_is(job_recipient_imsi(job, 1), "242011234567891")
-       && cstr_is(job_recipient_imsi(job, 2), "24201123456")
-       && cstr_is(((Recipient *) gwlist_get(job->recipients, 2))->msisdn, "+4790000003"),
+    ok(job_recipient_count(job) == 3
+       && new_is(job_recipient_imsi(job, 0), "242011234567890")
+       && new_is(job_recipient_imsi(job, 1), "242011234567891")
+       && new_is(job_recipient_imsi(job, 2), "24201123456")
+       && new_is(job_recipient_msisdn(job, 2), "+4790000003"),
        "bulk: each recipient has its own IMSI, in file order, '+' kept");
     round_trips(job, "a bulk job with overrides");
     job_destroy(job);
@@ -212,14 +221,14 @@ static void test_overrides(void)
 
     if (job == NULL)
         return;
-    ok(cstr_is(job_recipient_pin(job, 0), "1234")
-       && cstr_is(job_recipient_imsi(job, 0), "242011234567890"),
+    ok(new_is(job_recipient_pin(job, 0), "1234")
+       && new_is(job_recipient_imsi(job, 0), "242011234567890"),
        "a recipient without overrides uses the job's Pin and IMSI");
-    ok(cstr_is(job_recipient_pin(job, 1), "5678")
-       && cstr_is(job_recipient_imsi(job, 1), "242011234567890"),
+    ok(new_is(job_recipient_pin(job, 1), "5678")
+       && new_is(job_recipient_imsi(job, 1), "242011234567890"),
        "pin= overrides the Pin only");
-    ok(cstr_is(job_recipient_pin(job, 2), "4321")
-       && cstr_is(job_recipient_imsi(job, 2), "242019999999999"),
+    ok(new_is(job_recipient_pin(job, 2), "4321")
+       && new_is(job_recipient_imsi(job, 2), "242019999999999"),
        "imsi= and pin= override both");
     round_trips(job, "USERNETWPIN with overrides");
     job_destroy(job);
@@ -231,7 +240,7 @@ static void test_userpinmac(void)
                        "a USERPINMAC job");
 
     if (job != NULL)
-        ok(job->sec == SEC_USERPINMAC && cstr_is(job_recipient_pin(job, 0), "123456"),
+        ok(job->sec == SEC_USERPINMAC && new_is(job_recipient_pin(job, 0), "123456"),
            "USERPINMAC with its PIN");
     job_destroy(job);
 }
