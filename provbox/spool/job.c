@@ -558,7 +558,7 @@ static Octstr *check_job_credentials(const Job *job, const Parser *p)
 
 /* ---- recipients in the text ---- */
 
-/* Recipient i's To: value, as job_parse() saw it (blanks stripped). */
+/* Recipient i's To: value, as job_parse() saw it (blanks and CR stripped). */
 static Octstr *to_value(const Job *job, long i)
 {
     long from = job->to_values[i];
@@ -567,8 +567,6 @@ static Octstr *to_value(const Job *job, long i)
 
     if (end < 0)
         end = octstr_len(job->text);
-    if (end > from && octstr_get_char(job->text, end - 1) == '\r')
-        end--;
     value = octstr_copy(job->text, from, end - from);
     octstr_strip_blanks(value);
     return value;
