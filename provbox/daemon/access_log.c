@@ -15,15 +15,16 @@ static const char *or_dash(Octstr *s)
 
 void access_log_recipient(const ActiveJob *aj, const ProvboxConfig *config, long i)
 {
-    const RecipientProgress *p = &aj->progress[i];
-    Recipient *r = gwlist_get(aj->job->recipients, i);
+    Octstr *reason = active_job_reason(aj, i);
+    Octstr *msisdn = job_recipient_msisdn(aj->job, i);
     Octstr *smsc = aj->job->smsc_id != NULL ? aj->job->smsc_id : config->smsc_id;
 
     log_escaped_access("%s OMA-CP [job:%s] [to:%s] [segments:%ld] [SMSC:%s] [sec:%s] [result:%s]",
-         p->reason == NULL ? "Sent" : "Failed", octstr_get_cstr(aj->name),
-         octstr_get_cstr(r->msisdn), p->parts, or_dash(smsc),
+         reason == NULL ? "Sent" : "Failed", octstr_get_cstr(aj->name),
+         octstr_get_cstr(msisdn), (long) aj->progress[i].parts, or_dash(smsc),
          sec_mode_name(aj->job->sec),
-         p->reason == NULL ? "handed to bearerbox" : octstr_get_cstr(p->reason));
+         reason == NULL ? "handed to bearerbox" : octstr_get_cstr(reason));
+    octstr_destroy(msisdn);
 }
 
 static const char *report_result(long mask)

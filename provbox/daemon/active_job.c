@@ -1,6 +1,9 @@
 /*
  * active_job.c - loading, encoding and progress of a claimed job
  * (see active_job.h).
+ *
+ * The Job owns the text read at the claim; the ClaimedFile borrows it, so
+ * a job's bytes are kept once.
  */
 #include "gwlib/gwlib.h"
 #include "gw/sms.h"
@@ -12,6 +15,54 @@
 #include "daemon/job_record.h"
 
 #define WSP_TID 1
+#define RARE_BUCKETS 1024
+
+/* The rare fields of one recipient, kept until recorded. */
+typedef struct RareProgress {
+    RecipientState failure;  /* RCPT_FAILED / RCPT_EXPIRED when failed */
+    Octstr *reason;          /* why it failed, or NULL */
+    Octstr *entry_code;      /* its own (USERPINMAC with overrides), or NULL */
+} RareProgress;
+
+static void rare_destroy(void *p)
+{
+    RareProgress *r = p;
+
+    octstr_destroy(r->reason);
+    octstr_destroy(r->entry_code);
+    gw_free(r);
+}
+
+/* Recipient i's rare fields, or NULL (created when create is set). */
+static RareProgress *rare_get(const ActiveJob *aj, long i, int create)
+{
+    Octstr *key;
+    RareProgress *r;
+
+    if (!create && dict_key_count(aj->rare) == 0)
+        return NULL;
+    key = octstr_format("%ld", i);
+    r = dict_get(aj->rare, key);
+    if (r == NULL && create) {
+        r = gw_malloc(sizeof(*r));
+        memset(r, 0, sizeof(*r));
+        dict_put(aj->rare, key, r);
+    }
+    octstr_destroy(key);
+    return r;
+}
+
+static void rare_forget(ActiveJob *aj, long i)
+{
+    Octstr *key;
+
+    if (dict_key_count(aj->rare) == 0)
+        return;
+    key = octstr_format("%ld", i);
+    if (dict_get(aj->rare, key) != NULL)
+        rare_destroy(dict_remove(aj->rare, key));
+    octstr_destroy(key);
+}
 
 static long effective_validity(const Job *job, const ProvboxConfig *config)
 {
@@ -27,13 +78,6 @@ static long concat_reference(Octstr *name, int ref_16bit)
     for (i = 0; i < octstr_len(name); i++)
         h = (h ^ (unsigned char) octstr_get_char(name, i)) * 16777619u;
     return ref_16bit ? (long) (h & 0xffff) : (long) (h & 0xff);
-}
-
-static int has_overrides(const Job *job, long i)
-{
-    Recipient *r = gwlist_get(job->recipients, i);
-
-    return r->pin != NULL || r->imsi != NULL;
 }
 
 /* The legacy OTA 7.0 types: unsigned, their own WSP header and ports. */
@@ -100,17 +144,16 @@ int active_job_parse_key(Octstr *key, Octstr **job, long *recipient, long *segme
     return ret;
 }
 
-static Msg *segment_msg(ActiveJob *aj, const ProvboxConfig *config, long i,
-                        long index, PushSegment *segment)
+static Msg *segment_msg(ActiveJob *aj, const ProvboxConfig *config, Octstr *msisdn,
+                        long i, long index, PushSegment *segment)
 {
     const Job *job = aj->job;
-    Recipient *r = gwlist_get(job->recipients, i);
     Msg *msg = msg_create(sms);
 
     msg->sms.sms_type = mt_push;
     msg->sms.coding = DC_8BIT;
     msg->sms.sender = octstr_duplicate(job->sender != NULL ? job->sender : config->sender);
-    msg->sms.receiver = octstr_duplicate(r->msisdn);
+    msg->sms.receiver = octstr_duplicate(msisdn);
     msg->sms.udhdata = octstr_duplicate(segment->udh);
     msg->sms.msgdata = octstr_duplicate(segment->payload);
     msg->sms.time = time(NULL);
@@ -126,28 +169,55 @@ static Msg *segment_msg(ActiveJob *aj, const ProvboxConfig *config, long i,
     return msg;
 }
 
+/* The segments of a recipient with credentials of its own. */
+static List *encode_own(ActiveJob *aj, const ProvboxConfig *config, long i,
+                        Octstr **entry_code, Octstr **error)
+{
+    Octstr *pin = job_recipient_pin(aj->job, i), *imsi = job_recipient_imsi(aj->job, i);
+    List *segments = encode_segments(aj, config, pin, imsi, entry_code, error);
+
+    octstr_destroy(pin);
+    octstr_destroy(imsi);
+    return segments;
+}
+
+/* Recipient i is encoded into parts segments, with its own entry code (or
+ * NULL: the shared one, if any). */
+static void set_encoded(ActiveJob *aj, long i, long parts, Octstr *entry_code)
+{
+    RecipientProgress *p = &aj->progress[i];
+    RareProgress *r;
+
+    p->parts = (unsigned char) parts;
+    p->state = PROGRESS_SENDING;
+    p->flags &= ~PROGRESS_F_SHARED_CODE;
+    if (entry_code != NULL) {
+        r = rare_get(aj, i, 1);
+        octstr_destroy(r->entry_code);
+        r->entry_code = entry_code;
+    } else if (aj->shared_entry_code != NULL)
+        p->flags |= PROGRESS_F_SHARED_CODE;
+}
+
 List *active_job_encode(ActiveJob *aj, const ProvboxConfig *config, long i,
                         Octstr **error)
 {
-    RecipientProgress *p = &aj->progress[i];
     List *segments, *msgs;
-    Octstr *entry_code = NULL;
+    Octstr *entry_code = NULL, *msisdn;
     long k;
 
-    if (has_overrides(aj->job, i))
-        segments = encode_segments(aj, config, job_recipient_pin(aj->job, i),
-                                   job_recipient_imsi(aj->job, i), &entry_code, error);
+    if (job_recipient_has_overrides(aj->job, i))
+        segments = encode_own(aj, config, i, &entry_code, error);
     else
         segments = aj->shared_segments;
     if (segments == NULL)
         return NULL;
+    msisdn = job_recipient_msisdn(aj->job, i);
     msgs = gwlist_create();
     for (k = 0; k < gwlist_len(segments); k++)
-        gwlist_append(msgs, segment_msg(aj, config, i, k, gwlist_get(segments, k)));
-    p->parts = gwlist_len(segments);
-    p->state = PROGRESS_SENDING;
-    octstr_destroy(p->entry_code);
-    p->entry_code = entry_code != NULL ? entry_code : octstr_duplicate(aj->shared_entry_code);
+        gwlist_append(msgs, segment_msg(aj, config, msisdn, i, k, gwlist_get(segments, k)));
+    octstr_destroy(msisdn);
+    set_encoded(aj, i, gwlist_len(segments), entry_code);
     if (segments != aj->shared_segments)
         gwlist_destroy(segments, push_segment_destroy);
     return msgs;
@@ -157,9 +227,9 @@ List *active_job_encode(ActiveJob *aj, const ProvboxConfig *config, long i,
 static void mark_changed(ActiveJob *aj, long i)
 {
     aj->dirty = 1;
-    if (aj->progress[i].changed)
+    if (aj->progress[i].flags & PROGRESS_F_CHANGED)
         return;
-    aj->progress[i].changed = 1;
+    aj->progress[i].flags |= PROGRESS_F_CHANGED;
     if (aj->changed_count == aj->changed_size) {
         aj->changed_size = aj->changed_size * 2 + 16;
         aj->changed = gw_realloc(aj->changed, aj->changed_size * sizeof(*aj->changed));
@@ -171,8 +241,10 @@ void active_job_recorded(ActiveJob *aj)
 {
     long k;
 
-    for (k = 0; k < aj->changed_count; k++)
-        aj->progress[aj->changed[k]].changed = 0;
+    for (k = 0; k < aj->changed_count; k++) {
+        aj->progress[aj->changed[k]].flags &= ~PROGRESS_F_CHANGED;
+        rare_forget(aj, aj->changed[k]);
+    }
     aj->changed_count = 0;
     aj->dirty = 0;
 }
@@ -190,13 +262,25 @@ void active_job_fail_recipient(ActiveJob *aj, long i, RecipientState failure,
                                Octstr *reason)
 {
     RecipientProgress *p = &aj->progress[i];
+    RareProgress *r;
 
     if (p->state == PROGRESS_FINISHED)
         return;
-    p->failure = failure;
-    octstr_destroy(p->reason);
-    p->reason = octstr_duplicate(reason);
+    r = rare_get(aj, i, 1);
+    r->failure = failure;
+    octstr_destroy(r->reason);
+    r->reason = octstr_duplicate(reason);
+    p->flags |= PROGRESS_F_FAILED;
+    if (i == 0 && aj->first_reason == NULL)
+        aj->first_reason = octstr_duplicate(reason);
     finish(aj, i);
+}
+
+Octstr *active_job_reason(const ActiveJob *aj, long i)
+{
+    RareProgress *r = rare_get(aj, i, 0);
+
+    return r != NULL ? r->reason : NULL;
 }
 
 void active_job_count_ack(ActiveJob *aj, long i)
@@ -213,12 +297,12 @@ void active_job_count_ack(ActiveJob *aj, long i)
 
 void active_job_resume_recipient(ActiveJob *aj, long i, RecipientState recorded)
 {
-    if (i < 0 || i >= gwlist_len(aj->job->recipients) || recorded == RCPT_QUEUED
+    if (i < 0 || i >= job_recipient_count(aj->job) || recorded == RCPT_QUEUED
         || aj->progress[i].state == PROGRESS_FINISHED)
         return;
     aj->progress[i].state = PROGRESS_FINISHED;
     aj->unfinished--;
-    while (aj->next_recipient < gwlist_len(aj->job->recipients)
+    while (aj->next_recipient < job_recipient_count(aj->job)
            && aj->progress[aj->next_recipient].state == PROGRESS_FINISHED)
         aj->next_recipient++;
 }
@@ -240,7 +324,7 @@ void active_job_resume_from(ActiveJob *aj, const JobStatus *status)
 static int encode_shared(ActiveJob *aj, const ProvboxConfig *config, Octstr **error)
 {
     const Job *job = aj->job;
-    Octstr *check_error = NULL, *code = NULL;
+    Octstr *check_error = NULL, *code = NULL, *pin, *imsi;
     List *probe;
 
     if (signer_check_credentials(job->sec, job->pin, job->imsi, &check_error) == 0) {
@@ -249,8 +333,11 @@ static int encode_shared(ActiveJob *aj, const ProvboxConfig *config, Octstr **er
         return aj->shared_segments != NULL ? 0 : -1;
     }
     octstr_destroy(check_error);
-    probe = encode_segments(aj, config, job_recipient_pin(job, 0),
-                            job_recipient_imsi(job, 0), &code, error);
+    pin = job_recipient_pin(job, 0);
+    imsi = job_recipient_imsi(job, 0);
+    probe = encode_segments(aj, config, pin, imsi, &code, error);
+    octstr_destroy(pin);
+    octstr_destroy(imsi);
     octstr_destroy(code);
     if (probe == NULL)
         return -1;
@@ -266,6 +353,7 @@ static ActiveJob *active_job_create(Octstr *name, int lock_fd, time_t started)
     aj->name = octstr_duplicate(name);
     aj->lock_fd = lock_fd;
     aj->started = started;
+    aj->rare = dict_create(RARE_BUCKETS, rare_destroy);
     return aj;
 }
 
@@ -276,23 +364,26 @@ static int fault(ActiveJobFault *where, ActiveJobFault what)
     return -1;
 }
 
-/* Parse, size-check and compile: the job and its WBXML, or -1 + *error. */
+/* Size-check, parse (taking text over) and compile: the job and its WBXML,
+ * or -1 + *error. */
 static int parse_and_compile(ActiveJob *aj, const ProvboxConfig *config, CompileCache *cache,
                              Octstr *text, ActiveJobFault *where, Octstr **error)
 {
     if (octstr_len(text) > config->max_job_size) {
         *error = octstr_format("the job file is %ld bytes, more than max-job-size (%ld bytes)",
                                octstr_len(text), config->max_job_size);
+        octstr_destroy(text);
         return fault(where, ACTIVE_JOB_TOO_LARGE);
     }
-    if ((aj->job = job_parse(aj->name, text, error)) == NULL)
+    if ((aj->job = job_parse_adopt(aj->name, text, error)) == NULL)
         return fault(where, ACTIVE_JOB_UNPARSABLE);
     if ((aj->wbxml = compile_cache_compile(cache, aj->job, error)) == NULL)
         return fault(where, ACTIVE_JOB_UNCOMPILABLE);
     return 0;
 }
 
-ActiveJob *active_job_from_text(const ProvboxConfig *config, CompileCache *cache, Octstr *name,
+/* active_job_from_text(), taking text over. */
+static ActiveJob *from_own_text(const ProvboxConfig *config, CompileCache *cache, Octstr *name,
                                 Octstr *text, time_t started, ActiveJobFault *where,
                                 Octstr **error)
 {
@@ -303,7 +394,7 @@ ActiveJob *active_job_from_text(const ProvboxConfig *config, CompileCache *cache
         active_job_destroy(aj);
         return NULL;
     }
-    n = gwlist_len(aj->job->recipients);
+    n = job_recipient_count(aj->job);
     aj->progress = gw_malloc(n * sizeof(*aj->progress));
     memset(aj->progress, 0, n * sizeof(*aj->progress));
     aj->unfinished = n;
@@ -318,6 +409,13 @@ ActiveJob *active_job_from_text(const ProvboxConfig *config, CompileCache *cache
     return aj;
 }
 
+ActiveJob *active_job_from_text(const ProvboxConfig *config, CompileCache *cache, Octstr *name,
+                                Octstr *text, time_t started, ActiveJobFault *where,
+                                Octstr **error)
+{
+    return from_own_text(config, cache, name, octstr_duplicate(text), started, where, error);
+}
+
 ActiveJob *active_job_load(const ProvboxConfig *config, CompileCache *cache, Octstr *name,
                            int lock_fd, time_t started, Octstr **error)
 {
@@ -326,28 +424,21 @@ ActiveJob *active_job_load(const ProvboxConfig *config, CompileCache *cache, Oct
 
     if (text == NULL)
         return NULL;
-    aj = active_job_from_text(config, cache, name, text, started, NULL, error);
-    if (aj == NULL) {
-        octstr_destroy(text);
+    aj = from_own_text(config, cache, name, text, started, NULL, error);
+    if (aj == NULL)
         return NULL;
-    }
     aj->lock_fd = lock_fd;
-    aj->claimed = claimed_file_create(lock_fd, text);     /* takes the text over */
+    aj->claimed = claimed_file_create(lock_fd, aj->job->text);
     return aj;
 }
 
 void active_job_destroy(ActiveJob *aj)
 {
-    long i, n;
-
     if (aj == NULL)
         return;
-    n = aj->job != NULL && aj->progress != NULL ? gwlist_len(aj->job->recipients) : 0;
-    for (i = 0; i < n; i++) {
-        octstr_destroy(aj->progress[i].reason);
-        octstr_destroy(aj->progress[i].entry_code);
-    }
     gw_free(aj->progress);
+    dict_destroy(aj->rare);
+    octstr_destroy(aj->first_reason);
     gw_free(aj->changed);
     if (aj->shared_segments != NULL)
         gwlist_destroy(aj->shared_segments, push_segment_destroy);
@@ -366,7 +457,9 @@ void active_job_destroy(ActiveJob *aj)
 static void ensure_recipients(JobRecord *record, const ActiveJob *aj)
 {
     JobStatus *head = job_record_head(record);
-    long i, n = gwlist_len(aj->job->recipients);
+    long i, n = job_recipient_count(aj->job);
+    Octstr *msisdn;
+    RecipientStatus *added;
 
     if (job_record_count(record) >= n)
         return;
@@ -375,24 +468,31 @@ static void ensure_recipients(JobRecord *record, const ActiveJob *aj)
     if (aj->job->sec == SEC_USERPINMAC)
         job_record_want_entry_codes(record);
     for (i = job_record_count(record); i < n; i++) {
-        Recipient *r = gwlist_get(aj->job->recipients, i);
-        if (job_record_add(record, r->msisdn) == NULL)
+        msisdn = job_recipient_msisdn(aj->job, i);
+        added = job_record_add(record, msisdn);
+        octstr_destroy(msisdn);
+        if (added == NULL)
             return;
     }
 }
 
-static void apply_one(RecipientStatus *rs, const RecipientProgress *p)
+static void apply_one(RecipientStatus *rs, const ActiveJob *aj, long i)
 {
+    const RecipientProgress *p = &aj->progress[i];
+    RareProgress *rare = rare_get(aj, i, 0);
+    Octstr *code = rare != NULL && rare->entry_code != NULL ? rare->entry_code
+                   : (p->flags & PROGRESS_F_SHARED_CODE) ? aj->shared_entry_code : NULL;
+
     if (p->parts > rs->parts)
         rs->parts = p->parts;
     if (p->acked > rs->acked)
         rs->acked = p->acked;
-    if (p->entry_code != NULL && rs->entry_code == NULL)
-        rs->entry_code = octstr_duplicate(p->entry_code);
-    if (p->reason != NULL) {
-        rs->state = p->failure;
+    if (code != NULL && rs->entry_code == NULL)
+        rs->entry_code = octstr_duplicate(code);
+    if (rare != NULL && rare->reason != NULL) {
+        rs->state = rare->failure;
         octstr_destroy(rs->reason);
-        rs->reason = octstr_duplicate(p->reason);
+        rs->reason = octstr_duplicate(rare->reason);
     }
     job_record_derive_state(rs);
 }
@@ -408,11 +508,11 @@ void active_job_apply_progress(JobRecord *record, void *ctx)
     if (aj->tampered != NULL && head->tampered == NULL)
         head->tampered = octstr_duplicate(aj->tampered);
     if (aj->unfinished == 0 && head->reason == NULL && active_job_all_failed(aj))
-        head->reason = octstr_format("no recipient could be sent: %S", aj->progress[0].reason);
+        head->reason = octstr_format("no recipient could be sent: %S", aj->first_reason);
     for (k = 0; k < aj->changed_count; k++) {
         long i = aj->changed[k];
         if ((rs = job_record_recipient(record, i)) != NULL)
-            apply_one(rs, &aj->progress[i]);
+            apply_one(rs, aj, i);
     }
 }
 
@@ -435,8 +535,8 @@ int active_job_all_failed(const ActiveJob *aj)
 {
     long i;
 
-    for (i = 0; i < gwlist_len(aj->job->recipients); i++)
-        if (aj->progress[i].reason == NULL)
+    for (i = 0; i < job_recipient_count(aj->job); i++)
+        if (!(aj->progress[i].flags & PROGRESS_F_FAILED))
             return 0;
     return 1;
 }

@@ -35,15 +35,22 @@ typedef enum {
     PROGRESS_FINISHED      /* every segment acked, or failed/expired */
 } ProgressState;
 
+/*
+ * What scheduling needs of one recipient: 4 bytes, so that a job of a
+ * million recipients keeps 4 MB of progress. The rare fields (why a
+ * recipient failed, an entry code of its own) are kept aside by index
+ * until recorded (active_job_reason()).
+ */
 typedef struct RecipientProgress {
-    ProgressState state;
-    long parts;            /* segments, once encoded */
-    long acked;            /* acks received in this process */
-    RecipientState failure;/* RCPT_FAILED / RCPT_EXPIRED when failed */
-    Octstr *reason;        /* why it failed, or NULL */
-    Octstr *entry_code;    /* USERPINMAC, until recorded */
-    int changed;           /* listed in ActiveJob.changed */
+    unsigned char state;   /* ProgressState */
+    unsigned char parts;   /* segments, once encoded (max-segments <= 255) */
+    unsigned char acked;   /* acks received in this process */
+    unsigned char flags;   /* PROGRESS_F_* */
 } RecipientProgress;
+
+#define PROGRESS_F_CHANGED 1     /* listed in ActiveJob.changed */
+#define PROGRESS_F_FAILED 2      /* failed or expired in this process */
+#define PROGRESS_F_SHARED_CODE 4 /* its entry code is shared_entry_code */
 
 typedef struct ActiveJob {
     Octstr *name;
@@ -57,6 +64,8 @@ typedef struct ActiveJob {
     long next_recipient;   /* first recipient still WAITING */
     long unfinished;       /* recipients not FINISHED */
     RecipientProgress *progress;
+    Dict *rare;            /* "index" -> its failure and own entry code, until recorded */
+    Octstr *first_reason;  /* why recipient 0 failed, or NULL */
     int dirty;             /* progress not yet recorded */
     long *changed;         /* recipients whose progress is not yet recorded */
     long changed_count, changed_size;
@@ -103,6 +112,8 @@ List *active_job_encode(ActiveJob *job, const ProvboxConfig *config, long i,
 /* Mark recipient i finished because of a failure. */
 void active_job_fail_recipient(ActiveJob *job, long i, RecipientState failure,
                                Octstr *reason);
+/* Why recipient i failed, while that is not yet recorded; else NULL. */
+Octstr *active_job_reason(const ActiveJob *job, long i);
 /* Count one ack for recipient i; finishes it when every segment is acked. */
 void active_job_count_ack(ActiveJob *job, long i);
 

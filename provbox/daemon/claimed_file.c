@@ -17,7 +17,7 @@
 
 struct ClaimedFile {
     struct stat st;     /* as it was at the claim */
-    Octstr *text;       /* what was read then, and so sent */
+    Octstr *text;       /* what was read then, and so sent (borrowed) */
 };
 
 ClaimedFile *claimed_file_create(int fd, Octstr *text)
@@ -34,7 +34,6 @@ void claimed_file_destroy(ClaimedFile *cf)
 {
     if (cf == NULL)
         return;
-    octstr_destroy(cf->text);
     gw_free(cf);
 }
 

@@ -23,7 +23,8 @@
 
 typedef struct ClaimedFile ClaimedFile;
 
-/* The file open on fd, whose bytes (read at the claim) are text (taken over). */
+/* The file open on fd, whose bytes (read at the claim) are text: borrowed,
+ * it must outlive the ClaimedFile (a claimed job's is its Job's text). */
 ClaimedFile *claimed_file_create(int fd, Octstr *text);
 void claimed_file_destroy(ClaimedFile *claimed);
 

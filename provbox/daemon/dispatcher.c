@@ -478,7 +478,7 @@ static void expire_recipient(Dispatcher *d, ActiveJob *aj, long i)
 /* Encode the next waiting recipient of aj into ready segments. 1 = did. */
 static int encode_next(Dispatcher *d, ActiveJob *aj)
 {
-    long n = gwlist_len(aj->job->recipients), i;
+    long n = job_recipient_count(aj->job), i;
     Octstr *why = NULL;
     List *msgs;
     Msg *msg;

@@ -249,7 +249,7 @@ typedef struct SlotWriter {
 static int write_slots(int fd, void *ctx)
 {
     const SlotWriter *w = ctx;
-    long i, n = gwlist_len(w->aj->job->recipients);
+    long i, n = job_recipient_count(w->aj->job);
     Octstr *out = job_status_format_head(w->head, w->slot, n), *slot;
     RecipientStatus r;
     int ret = 0;
@@ -257,8 +257,9 @@ static int write_slots(int fd, void *ctx)
     memset(&r, 0, sizeof(r));
     r.state = RCPT_QUEUED;
     for (i = 0; ret == 0 && i < n; i++) {
-        r.msisdn = ((Recipient *) gwlist_get(w->aj->job->recipients, i))->msisdn;
+        r.msisdn = job_recipient_msisdn(w->aj->job, i);
         slot = job_status_format_slot(&r, w->slot);
+        octstr_destroy(r.msisdn);
         octstr_append(out, slot);
         octstr_destroy(slot);
         if (octstr_len(out) >= WRITE_CHUNK || i == n - 1) {
@@ -295,7 +296,7 @@ static void status_at_claim(Spool *spool, ActiveJob *aj, JobStatus *head)
     Octstr *why = NULL;
     int fresh = head == NULL;
 
-    if (gwlist_len(aj->job->recipients) < STATUS_AT_CLAIM_MIN)
+    if (job_recipient_count(aj->job) < STATUS_AT_CLAIM_MIN)
         return;
     if (head == NULL)
         head = job_status_create(aj->name, NULL);
@@ -425,7 +426,7 @@ ActiveJob *intake_claim(Spool *spool, const ProvboxConfig *config, CompileCache 
     aj = defer_if_early(spool, aj, result);
     if (aj != NULL)
         log_escaped_info(0, "Job %S claimed: %ld recipient(s), %s.", aj->name,
-                         gwlist_len(aj->job->recipients), sec_mode_name(aj->job->sec));
+                         job_recipient_count(aj->job), sec_mode_name(aj->job->sec));
     return aj;
 }
 
@@ -437,7 +438,7 @@ ActiveJob *intake_adopt(Spool *spool, const ProvboxConfig *config, CompileCache 
     if (aj == NULL)
         return NULL;
     log_escaped_info(0, "Job %S resumed from active/: %ld of %ld recipient(s) still to send.",
-                     name, aj->unfinished, gwlist_len(aj->job->recipients));
+                     name, aj->unfinished, job_recipient_count(aj->job));
     return aj;
 }
 

@@ -88,11 +88,14 @@ static ActiveJob *check_job(Intake *intake, Octstr *text, int *status, Octstr **
 static Octstr *accepted_answer(const Job *job, Octstr *name, Octstr *entry_code)
 {
     Octstr *answer = octstr_format("Sent.\nJob: %S\n", name);
+    Octstr *msisdn;
     long i;
 
-    for (i = 0; entry_code != NULL && i < gwlist_len(job->recipients); i++)
-        octstr_format_append(answer, "Entry-Code: %S %S\n",
-                             ((Recipient *) gwlist_get(job->recipients, i))->msisdn, entry_code);
+    for (i = 0; entry_code != NULL && i < job_recipient_count(job); i++) {
+        msisdn = job_recipient_msisdn(job, i);
+        octstr_format_append(answer, "Entry-Code: %S %S\n", msisdn, entry_code);
+        octstr_destroy(msisdn);
+    }
     return answer;
 }
 
@@ -120,7 +123,7 @@ static int queue(Intake *intake, const SendotaRequest *req, const SendotaUser *u
     } else {
         log_escaped_info(0, "sendota: user '%S' from %S queued job %S (%S, %ld recipient(s)).",
                          user->username, ip, name, aj->job->type,
-                         gwlist_len(aj->job->recipients));
+                         job_recipient_count(aj->job));
         *answer = accepted_answer(aj->job, name, aj->shared_entry_code);
         status = HTTP_ACCEPTED;
     }

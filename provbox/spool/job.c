@@ -17,6 +17,12 @@
  * (NONE, USERPIN, USERPINMAC). The operator meant one kind of protection
  * and would silently get another. The same MSISDN on two To: lines is an
  * error too: every recipient has exactly one line in the status file.
+ *
+ * Recipients stay in the text: the Job keeps the offset of each To: value
+ * (job.h). Duplicates are found through a table of recipient indices keyed
+ * by a hash of the MSISDN's bytes (4 bytes a slot, two slots a recipient,
+ * freed after the parse); equal hashes are told apart by comparing the
+ * MSISDNs themselves. Line numbers for messages are counted when needed.
  */
 #include <ctype.h>
 #include <string.h>
@@ -47,9 +53,10 @@ typedef struct Parser {
     Octstr *text;
     long pos;              /* start of the next line */
     long line;             /* number of the line last read */
+    long line_start;       /* offset of the line last read */
+    long value_at;         /* offset of its value (after the colon) */
     long seen[H_COUNT];    /* line of each header's first use, 0 = absent */
-    long *to_lines;        /* line of each recipient's To: */
-    long to_size;
+    long to_size;          /* room in job->to_values */
 } Parser;
 
 static Octstr *at_line(long line, const char *fmt, ...)
@@ -95,24 +102,12 @@ static int parse_number(Octstr *s, long min, long max, long *out)
 
 /* ---- recipients ---- */
 
-static Recipient *recipient_create(Octstr *msisdn)
+void job_recipient_clear(Recipient *r)
 {
-    Recipient *r = gw_malloc(sizeof(*r));
-
-    r->msisdn = octstr_duplicate(msisdn);
-    r->imsi = NULL;
-    r->pin = NULL;
-    return r;
-}
-
-static void recipient_destroy(void *p)
-{
-    Recipient *r = p;
-
     octstr_destroy(r->msisdn);
     octstr_destroy(r->imsi);
     octstr_destroy(r->pin);
-    gw_free(r);
+    r->msisdn = r->imsi = r->pin = NULL;
 }
 
 static int letter(int c)
@@ -158,23 +153,34 @@ static Octstr *set_override(Recipient *r, Octstr *word)
 
 /* ---- header values ---- */
 
-static Octstr *set_to(Job *job, Octstr *value)
+/* A To: value into *r: NULL, or why it is wrong (and *r left empty). */
+static Octstr *parse_to_value(Octstr *value, Recipient *r)
 {
     List *words = octstr_split_words(value);
-    Recipient *r = recipient_create(gwlist_get(words, 0));
     Octstr *reason = NULL;
     long i;
 
-    if (!job_msisdn_ok(r->msisdn))
+    r->imsi = r->pin = NULL;
+    r->msisdn = gwlist_extract_first(words);
+    if (r->msisdn == NULL || !job_msisdn_ok(r->msisdn))
         reason = octstr_create("invalid number (expected an optional '+' "
                                "and 3 to 20 digits)");
-    for (i = 1; reason == NULL && i < gwlist_len(words); i++)
+    for (i = 0; reason == NULL && i < gwlist_len(words); i++)
         reason = set_override(r, gwlist_get(words, i));
     gwlist_destroy(words, octstr_destroy_item);
     if (reason != NULL)
-        recipient_destroy(r);
-    else
-        gwlist_append(job->recipients, r);
+        job_recipient_clear(r);
+    return reason;
+}
+
+/* Only checks the value: apply_header() notes where the recipient is. */
+static Octstr *set_to(Job *job, Octstr *value)
+{
+    Recipient r;
+    Octstr *reason = parse_to_value(value, &r);
+
+    (void) job;
+    job_recipient_clear(&r);
     return reason;
 }
 
@@ -407,6 +413,7 @@ static Octstr *next_line(Parser *p, Octstr **reason)
     if (len > 0 && octstr_get_char(p->text, end - 1) == '\r')
         len--;
     p->line++;
+    p->line_start = p->pos;
     why = check_header_bytes(p->text, p->pos, len > MAX_LINE ? MAX_LINE + 1 : len);
     if (why == NULL && len > MAX_LINE)
         why = octstr_format("header line longer than %d bytes", MAX_LINE);
@@ -430,13 +437,15 @@ static int only_blanks(Octstr *s)
     return 1;
 }
 
-static void record_to_line(Parser *p, long index)
+/* The To: line just read is the next recipient. */
+static void record_recipient(Parser *p, Job *job)
 {
-    if (index >= p->to_size) {
+    if (job->recipient_count == p->to_size) {
         p->to_size = p->to_size == 0 ? 64 : p->to_size * 2;
-        p->to_lines = gw_realloc(p->to_lines, p->to_size * sizeof(long));
+        job->to_values = gw_realloc(job->to_values,
+                                    p->to_size * sizeof(*job->to_values));
     }
-    p->to_lines[index] = p->line;
+    job->to_values[job->recipient_count++] = (uint32_t) p->value_at;
 }
 
 static Octstr *apply_header(Parser *p, Job *job, int h, Octstr *value)
@@ -458,7 +467,7 @@ static Octstr *apply_header(Parser *p, Job *job, int h, Octstr *value)
     if (p->seen[h] == 0)
         p->seen[h] = p->line;
     if (h == H_TO)
-        record_to_line(p, gwlist_len(job->recipients) - 1);
+        record_recipient(p, job);
     return NULL;
 }
 
@@ -488,6 +497,7 @@ static Octstr *parse_header_line(Parser *p, Job *job, Octstr *line)
     else {
         value = octstr_copy(line, colon + 1, octstr_len(line));
         octstr_strip_blanks(value);
+        p->value_at = p->line_start + colon + 1;
         reason = apply_header(p, job, h, value);
         octstr_destroy(value);
     }
@@ -546,6 +556,103 @@ static Octstr *check_job_credentials(const Job *job, const Parser *p)
     return NULL;
 }
 
+/* ---- recipients in the text ---- */
+
+/* Recipient i's To: value, as job_parse() saw it (blanks and CR stripped). */
+static Octstr *to_value(const Job *job, long i)
+{
+    long from = job->to_values[i];
+    long end = octstr_search_char(job->text, '\n', from);
+    Octstr *value;
+
+    if (end < 0)
+        end = octstr_len(job->text);
+    value = octstr_copy(job->text, from, end - from);
+    octstr_strip_blanks(value);
+    return value;
+}
+
+static int blank(int c)
+{
+    return c == ' ' || c == '\t';
+}
+
+/* Where recipient i's MSISDN starts in the text; *end where it ends. */
+static long msisdn_span(const Job *job, long i, long *end)
+{
+    long n = octstr_len(job->text), start = job->to_values[i];
+
+    while (start < n && blank(octstr_get_char(job->text, start)))
+        start++;
+    for (*end = start; *end < n && !isspace(octstr_get_char(job->text, *end)); (*end)++)
+        ;
+    return start;
+}
+
+/* The number of the line recipient i is on (counted: messages only). */
+static long line_of(const Job *job, long i)
+{
+    long line = 1, pos = 0, at = job->to_values[i];
+
+    while ((pos = octstr_search_char(job->text, '\n', pos)) >= 0 && pos < at) {
+        line++;
+        pos++;
+    }
+    return line;
+}
+
+/* ---- duplicate recipients ---- */
+
+typedef struct DupTable {
+    uint32_t *slots;       /* recipient index + 1, 0 = empty */
+    unsigned long mask;    /* slots - 1: a power of two, at least 2n */
+} DupTable;
+
+static unsigned long msisdn_hash(const Job *job, long i)
+{
+    uint64_t h = 14695981039346656037ULL;
+    long end, k = msisdn_span(job, i, &end);
+
+    for (; k < end; k++)
+        h = (h ^ (unsigned char) octstr_get_char(job->text, k)) * 1099511628211ULL;
+    return (unsigned long) (h ^ (h >> 32));
+}
+
+static int same_msisdn(const Job *job, long a, long b)
+{
+    long a_end, b_end, a_from = msisdn_span(job, a, &a_end);
+    long b_from = msisdn_span(job, b, &b_end);
+
+    return a_end - a_from == b_end - b_from
+           && memcmp(octstr_get_cstr(job->text) + a_from,
+                     octstr_get_cstr(job->text) + b_from, a_end - a_from) == 0;
+}
+
+static void dup_table_init(DupTable *t, long n)
+{
+    unsigned long size = 16;
+
+    while (size < 2 * (unsigned long) n)
+        size *= 2;
+    t->slots = gw_malloc(size * sizeof(*t->slots));
+    memset(t->slots, 0, size * sizeof(*t->slots));
+    t->mask = size - 1;
+}
+
+/* The first recipient before i with i's MSISDN, or -1 (and i is added). */
+static long dup_table_add(DupTable *t, const Job *job, long i)
+{
+    unsigned long k = msisdn_hash(job, i) & t->mask;
+
+    for (; t->slots[k] != 0; k = (k + 1) & t->mask)
+        if (same_msisdn(job, (long) t->slots[k] - 1, i))
+            return (long) t->slots[k] - 1;
+    t->slots[k] = (uint32_t) (i + 1);
+    return -1;
+}
+
+/* ---- recipients' credentials ---- */
+
 /* Where the job-wide credentials a recipient uses come from. */
 static Octstr *credential_sources(const Parser *p, const Recipient *r,
                                   SecMode sec)
@@ -561,55 +668,75 @@ static Octstr *credential_sources(const Parser *p, const Recipient *r,
     return note;
 }
 
-static Octstr *check_recipient(const Job *job, const Parser *p, long i)
+/* What is wrong with r's credentials under the job's mode, or NULL. */
+static Octstr *credential_problem(const Job *job, const Parser *p, const Recipient *r)
 {
-    Recipient *r = gwlist_get(job->recipients, i);
-    long line = p->to_lines[i];
     const char *mode = sec_mode_name(job->sec);
-    Octstr *pin = job_recipient_pin(job, i), *imsi = job_recipient_imsi(job, i);
+    Octstr *pin = r->pin != NULL ? r->pin : job->pin;
+    Octstr *imsi = r->imsi != NULL ? r->imsi : job->imsi;
     Octstr *why = NULL, *note, *reason;
 
     if (r->pin != NULL && !sec_mode_needs_pin(job->sec))
-        return at_line(line, "pin= given, but Sec: %s uses no PIN", mode);
+        return octstr_format("pin= given, but Sec: %s uses no PIN", mode);
     if (r->imsi != NULL && !sec_mode_needs_imsi(job->sec))
-        return at_line(line, "imsi= given, but Sec: %s uses no IMSI", mode);
+        return octstr_format("imsi= given, but Sec: %s uses no IMSI", mode);
     if (sec_mode_needs_pin(job->sec) && pin == NULL)
-        return at_line(line, "recipient %s has no PIN, which Sec: %s needs "
-                       "(add a Pin: header or pin= on this To: line)",
-                       octstr_get_cstr(r->msisdn), mode);
+        return octstr_format("recipient %S has no PIN, which Sec: %s needs (add a "
+                             "Pin: header or pin= on this To: line)", r->msisdn, mode);
     if (sec_mode_needs_imsi(job->sec) && imsi == NULL)
-        return at_line(line, "recipient %s has no IMSI, which Sec: %s needs "
-                       "(add an IMSI: header or imsi= on this To: line)",
-                       octstr_get_cstr(r->msisdn), mode);
+        return octstr_format("recipient %S has no IMSI, which Sec: %s needs (add an "
+                             "IMSI: header or imsi= on this To: line)", r->msisdn, mode);
     if (signer_check_credentials(job->sec, pin, imsi, &why) == 0)
         return NULL;
     note = credential_sources(p, r, job->sec);
-    reason = at_line(line, "recipient %s: %s%s", octstr_get_cstr(r->msisdn),
-                     octstr_get_cstr(why), octstr_get_cstr(note));
+    reason = octstr_format("recipient %S: %S%S", r->msisdn, why, note);
     octstr_destroy(why);
     octstr_destroy(note);
     return reason;
 }
 
+static Octstr *check_recipient(const Job *job, const Parser *p, long i)
+{
+    Recipient r;
+    Octstr *why, *reason = NULL;
+
+    job_recipient_get(job, i, &r);
+    why = credential_problem(job, p, &r);
+    if (why != NULL)
+        reason = at_line(line_of(job, i), "%s", octstr_get_cstr(why));
+    octstr_destroy(why);
+    job_recipient_clear(&r);
+    return reason;
+}
+
+/*
+ * In file order, the first recipient listed twice or with unusable
+ * credentials. Recipients without overrides all use the job's credentials:
+ * once those passed for one, they pass for all.
+ */
 static Octstr *check_recipients(const Job *job, const Parser *p)
 {
-    Dict *seen = dict_create(gwlist_len(job->recipients) + 1, NULL);
+    DupTable seen;
     Octstr *reason = NULL;
-    long i, *first;
+    Octstr *msisdn;
+    long i, first;
+    int shared_ok = 0;
 
-    for (i = 0; reason == NULL && i < gwlist_len(job->recipients); i++) {
-        Recipient *r = gwlist_get(job->recipients, i);
-        first = dict_get(seen, r->msisdn);
-        if (first != NULL)
-            reason = at_line(p->to_lines[i], "recipient %s is listed twice "
-                             "(first on line %ld)",
-                             octstr_get_cstr(r->msisdn), *first);
-        else {
-            dict_put(seen, r->msisdn, &p->to_lines[i]);
+    dup_table_init(&seen, job->recipient_count);
+    for (i = 0; reason == NULL && i < job->recipient_count; i++) {
+        int own = job_recipient_has_overrides(job, i);
+        if ((first = dup_table_add(&seen, job, i)) >= 0) {
+            msisdn = job_recipient_msisdn(job, i);
+            reason = at_line(line_of(job, i), "recipient %s is listed twice "
+                             "(first on line %ld)", octstr_get_cstr(msisdn),
+                             line_of(job, first));
+            octstr_destroy(msisdn);
+        } else if (own || !shared_ok) {
             reason = check_recipient(job, p, i);
+            shared_ok = shared_ok || (!own && reason == NULL);
         }
     }
-    dict_destroy(seen);
+    gw_free(seen.slots);
     return reason;
 }
 
@@ -623,7 +750,7 @@ static Octstr *check_job(const Job *job, const Parser *p)
                            "must be NONE or absent", octstr_get_cstr(job->type));
     } else if (p->seen[H_SEC] == 0)
         return octstr_create("no Sec: header (required for Type: " DEFAULT_TYPE ")");
-    if (gwlist_len(job->recipients) == 0)
+    if (job->recipient_count == 0)
         return octstr_create("no To: header; a job needs at least one recipient");
     reason = check_job_credentials(job, p);
     return reason != NULL ? reason : check_recipients(job, p);
@@ -631,13 +758,13 @@ static Octstr *check_job(const Job *job, const Parser *p)
 
 /* ---- public ---- */
 
-static Job *job_create(Octstr *name)
+static Job *job_create(Octstr *name, Octstr *text)
 {
     Job *job = gw_malloc(sizeof(*job));
 
     memset(job, 0, sizeof(*job));
     job->name = name != NULL ? octstr_duplicate(name) : NULL;
-    job->recipients = gwlist_create();
+    job->text = text;
     job->sec = SEC_NONE;
     job->type = octstr_create(DEFAULT_TYPE);
     job->dlr = 1;
@@ -646,29 +773,8 @@ static Job *job_create(Octstr *name)
     return job;
 }
 
-Job *job_parse(Octstr *name, Octstr *text, Octstr **error)
+static Job *refuse(Octstr *reason, Octstr **error)
 {
-    Parser p;
-    Job *job;
-    Octstr *reason;
-
-    if (octstr_len(text) == 0) {
-        if (error != NULL)
-            *error = octstr_create("empty file");
-        return NULL;
-    }
-    memset(&p, 0, sizeof(p));
-    p.text = text;
-    job = job_create(name);
-    reason = parse_headers(&p, job);
-    if (reason == NULL)
-        reason = take_document(&p, job);
-    if (reason == NULL)
-        reason = check_job(job, &p);
-    gw_free(p.to_lines);
-    if (reason == NULL)
-        return job;
-    job_destroy(job);
     if (error != NULL)
         *error = reason;
     else
@@ -676,12 +782,44 @@ Job *job_parse(Octstr *name, Octstr *text, Octstr **error)
     return NULL;
 }
 
+Job *job_parse(Octstr *name, Octstr *text, Octstr **error)
+{
+    return job_parse_adopt(name, octstr_duplicate(text), error);
+}
+
+Job *job_parse_adopt(Octstr *name, Octstr *text, Octstr **error)
+{
+    Parser p;
+    Job *job;
+    Octstr *reason;
+
+    if (octstr_len(text) == 0 || (unsigned long) octstr_len(text) > UINT32_MAX) {
+        reason = octstr_create(octstr_len(text) == 0 ? "empty file"
+                               : "larger than 4 GB (a job's offsets are 32-bit)");
+        octstr_destroy(text);
+        return refuse(reason, error);
+    }
+    memset(&p, 0, sizeof(p));
+    p.text = text;
+    job = job_create(name, text);
+    reason = parse_headers(&p, job);
+    if (reason == NULL)
+        reason = take_document(&p, job);
+    if (reason == NULL)
+        reason = check_job(job, &p);
+    if (reason == NULL)
+        return job;
+    job_destroy(job);
+    return refuse(reason, error);
+}
+
 void job_destroy(Job *job)
 {
     if (job == NULL)
         return;
     octstr_destroy(job->name);
-    gwlist_destroy(job->recipients, recipient_destroy);
+    octstr_destroy(job->text);
+    gw_free(job->to_values);
     octstr_destroy(job->pin);
     octstr_destroy(job->imsi);
     octstr_destroy(job->sender);
@@ -703,18 +841,78 @@ int job_legacy_type(const Job *job, OtaLegacyType *type)
     return 1;
 }
 
+long job_recipient_count(const Job *job)
+{
+    return job->recipient_count;
+}
+
+int job_recipient_get(const Job *job, long i, Recipient *out)
+{
+    Octstr *value, *reason;
+
+    out->msisdn = out->imsi = out->pin = NULL;
+    if (i < 0 || i >= job->recipient_count)
+        return -1;
+    value = to_value(job, i);
+    reason = parse_to_value(value, out);     /* job_parse() checked it */
+    octstr_destroy(value);
+    if (reason == NULL)
+        return 0;
+    octstr_destroy(reason);
+    return -1;
+}
+
+Octstr *job_recipient_msisdn(const Job *job, long i)
+{
+    long start, end;
+
+    if (i < 0 || i >= job->recipient_count)
+        return NULL;
+    start = msisdn_span(job, i, &end);
+    return octstr_copy(job->text, start, end - start);
+}
+
+int job_recipient_has_overrides(const Job *job, long i)
+{
+    long pos, n = octstr_len(job->text);
+    int c;
+
+    if (i < 0 || i >= job->recipient_count)
+        return 0;
+    msisdn_span(job, i, &pos);
+    while (pos < n && blank(octstr_get_char(job->text, pos)))
+        pos++;
+    c = octstr_get_char(job->text, pos);
+    return pos < n && c != '\r' && c != '\n';
+}
+
+/* Recipient i's own credential (pin or imsi), else the job's; new. */
+static Octstr *effective(const Job *job, long i, int want_pin)
+{
+    Recipient r;
+    Octstr *value;
+
+    if (!job_recipient_has_overrides(job, i))
+        return octstr_duplicate(want_pin ? job->pin : job->imsi);
+    if (job_recipient_get(job, i, &r) < 0)
+        return NULL;
+    value = want_pin ? r.pin : r.imsi;
+    if (want_pin)
+        r.pin = NULL;
+    else
+        r.imsi = NULL;
+    job_recipient_clear(&r);
+    return value != NULL ? value : octstr_duplicate(want_pin ? job->pin : job->imsi);
+}
+
 Octstr *job_recipient_pin(const Job *job, long i)
 {
-    Recipient *r = gwlist_get(job->recipients, i);
-
-    return r->pin != NULL ? r->pin : job->pin;
+    return effective(job, i, 1);
 }
 
 Octstr *job_recipient_imsi(const Job *job, long i)
 {
-    Recipient *r = gwlist_get(job->recipients, i);
-
-    return r->imsi != NULL ? r->imsi : job->imsi;
+    return effective(job, i, 0);
 }
 
 static void format_optional(Octstr *out, const char *name, Octstr *value)
@@ -738,10 +936,13 @@ Octstr *job_format(const Job *job)
     Octstr *out = octstr_create("");
     char when[32];
     struct tm tm;
+    Recipient r;
     long i;
 
-    for (i = 0; i < gwlist_len(job->recipients); i++)
-        format_recipient(out, gwlist_get(job->recipients, i));
+    for (i = 0; job_recipient_get(job, i, &r) == 0; i++) {
+        format_recipient(out, &r);
+        job_recipient_clear(&r);
+    }
     octstr_format_append(out, "Sec: %s\n", sec_mode_name(job->sec));
     format_optional(out, "Pin", job->pin);
     format_optional(out, "IMSI", job->imsi);

@@ -18,15 +18,22 @@
  * credentials for the security mode) and names the cause on failure;
  * messages never contain a PIN or an IMSI. job_format() writes the same
  * format back: job_parse(job_format(job)) gives the same job.
+ *
+ * Recipients are not kept as objects: a Job keeps the file's text and, per
+ * recipient, the offset of its To: value in it (4 bytes), so a job of a
+ * million recipients costs its text plus 4 MB. Each accessor below parses
+ * that one line again on demand (it was validated by job_parse()).
  */
 #ifndef PROVBOX_JOB_H
 #define PROVBOX_JOB_H
 
+#include <stdint.h>
 #include <time.h>
 #include "gwlib/gwlib.h"
 #include "encode/signer.h"
 #include "encode/ota_legacy.h"
 
+/* One recipient as read back from its To: line (job_recipient_get()). */
 typedef struct Recipient {
     Octstr *msisdn;
     Octstr *imsi;     /* per-recipient override, or NULL */
@@ -35,7 +42,9 @@ typedef struct Recipient {
 
 typedef struct Job {
     Octstr *name;          /* file name in the spool */
-    List *recipients;      /* Recipient*, in file order */
+    Octstr *text;          /* the file as parsed (owned); recipients live here */
+    uint32_t *to_values;   /* offset in text of each To: value, in file order */
+    long recipient_count;
     SecMode sec;
     Octstr *pin;           /* job-wide, or NULL */
     Octstr *imsi;          /* job-wide, or NULL */
@@ -50,14 +59,36 @@ typedef struct Job {
     Octstr *document;      /* the XML bytes, as in the file */
 } Job;
 
+/* The job in text (which stays the caller's: the Job keeps a copy), or
+ * NULL + *error. */
 Job *job_parse(Octstr *name, Octstr *text, Octstr **error);
+/* The same, taking text over: the Job owns it (job->text), and it is
+ * destroyed on failure. No copy: what a large job's loader uses. */
+Job *job_parse_adopt(Octstr *name, Octstr *text, Octstr **error);
 void job_destroy(Job *job);
 Octstr *job_format(const Job *job);
 
 /* True (and *type, when not NULL) for the legacy OTA 7.0 types. */
 int job_legacy_type(const Job *job, OtaLegacyType *type);
 
-/* The effective credentials of recipient i (its override or the job's). */
+long job_recipient_count(const Job *job);
+
+/*
+ * Recipient i (0 <= i < job_recipient_count()) read back from its To:
+ * line into *out, whose fields are then new Octstrs the caller owns:
+ * release them with job_recipient_clear(). 0, or -1 (and *out all NULL)
+ * when there is no recipient i.
+ */
+int job_recipient_get(const Job *job, long i, Recipient *out);
+void job_recipient_clear(Recipient *r);
+
+/* Recipient i's MSISDN: a new Octstr (the caller destroys it), or NULL. */
+Octstr *job_recipient_msisdn(const Job *job, long i);
+/* Does recipient i have a PIN or IMSI of its own (pin= or imsi=)? */
+int job_recipient_has_overrides(const Job *job, long i);
+
+/* The effective credentials of recipient i (its override or the job's):
+ * a new Octstr the caller destroys, or NULL when there is none. */
 Octstr *job_recipient_pin(const Job *job, long i);
 Octstr *job_recipient_imsi(const Job *job, long i);
 

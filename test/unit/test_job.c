@@ -80,17 +80,17 @@ static int same(Octstr *a, Octstr *b)
 
 static int same_recipients(const Job *a, const Job *b)
 {
+    Recipient x, y;
     long i;
+    int alike = job_recipient_count(a) == job_recipient_count(b);
 
-    if (gwlist_len(a->recipients) != gwlist_len(b->recipients))
-        return 0;
-    for (i = 0; i < gwlist_len(a->recipients); i++) {
-        Recipient *x = gwlist_get(a->recipients, i), *y = gwlist_get(b->recipients, i);
-        if (!same(x->msisdn, y->msisdn) || !same(x->imsi, y->imsi)
-            || !same(x->pin, y->pin))
-            return 0;
+    for (i = 0; alike && i < job_recipient_count(a); i++) {
+        alike = job_recipient_get(a, i, &x) == 0 && job_recipient_get(b, i, &y) == 0
+                && same(x.msisdn, y.msisdn) && same(x.imsi, y.imsi) && same(x.pin, y.pin);
+        job_recipient_clear(&x);
+        job_recipient_clear(&y);
     }
-    return 1;
+    return alike;
 }
 
 static int same_job(const Job *a, const Job *b)
@@ -133,6 +133,15 @@ static int cstr_is(Octstr *s, const char *want)
     return s != NULL && octstr_str_compare(s, want) == 0;
 }
 
+/* cstr_is() for a new Octstr (job_recipient_*()), which it destroys. */
+static int new_is(Octstr *s, const char *want)
+{
+    int is = cstr_is(s, want);
+
+    octstr_destroy(s);
+    return is;
+}
+
 /* ---- accepted forms ---- */
 
 static void test_minimal(void)
@@ -141,8 +150,8 @@ static void test_minimal(void)
 
     if (job == NULL)
         return;
-    ok(cstr_is(job->name, "job-1") && gwlist_len(job->recipients) == 1
-       && cstr_is(((Recipient *) gwlist_get(job->recipients, 0))->msisdn, "4790000001")
+    ok(cstr_is(job->name, "job-1") && job_recipient_count(job) == 1
+       && new_is(job_recipient_msisdn(job, 0), "4790000001")
        && job->sec == SEC_NONE && job->pin == NULL && job->imsi == NULL,
        "minimal job: name, one recipient, Sec NONE, no credentials");
     ok(cstr_is(job->type, "oma-settings") && job->dlr == 1 && job->validity == -1
@@ -190,11 +199,11 @@ static void test_bulk_netwpin(void)
 
     if (job == NULL)
         return;
-    ok(gwlist_len(job->recipients) == 3
-       && cstr_is(job_recipient_imsi(job, 0), "242011234567890")
-       && cstr_is(job_recipient_imsi(job, 1), "242011234567891")
-       && cstr_is(job_recipient_imsi(job, 2), "24201123456")
-       && cstr_is(((Recipient *) gwlist_get(job->recipients, 2))->msisdn, "+4790000003"),
+    ok(job_recipient_count(job) == 3
+       && new_is(job_recipient_imsi(job, 0), "242011234567890")
+       && new_is(job_recipient_imsi(job, 1), "242011234567891")
+       && new_is(job_recipient_imsi(job, 2), "24201123456")
+       && new_is(job_recipient_msisdn(job, 2), "+4790000003"),
        "bulk: each recipient has its own IMSI, in file order, '+' kept");
     round_trips(job, "a bulk job with overrides");
     job_destroy(job);
@@ -212,14 +221,14 @@ static void test_overrides(void)
 
     if (job == NULL)
         return;
-    ok(cstr_is(job_recipient_pin(job, 0), "1234")
-       && cstr_is(job_recipient_imsi(job, 0), "242011234567890"),
+    ok(new_is(job_recipient_pin(job, 0), "1234")
+       && new_is(job_recipient_imsi(job, 0), "242011234567890"),
        "a recipient without overrides uses the job's Pin and IMSI");
-    ok(cstr_is(job_recipient_pin(job, 1), "5678")
-       && cstr_is(job_recipient_imsi(job, 1), "242011234567890"),
+    ok(new_is(job_recipient_pin(job, 1), "5678")
+       && new_is(job_recipient_imsi(job, 1), "242011234567890"),
        "pin= overrides the Pin only");
-    ok(cstr_is(job_recipient_pin(job, 2), "4321")
-       && cstr_is(job_recipient_imsi(job, 2), "242019999999999"),
+    ok(new_is(job_recipient_pin(job, 2), "4321")
+       && new_is(job_recipient_imsi(job, 2), "242019999999999"),
        "imsi= and pin= override both");
     round_trips(job, "USERNETWPIN with overrides");
     job_destroy(job);
@@ -231,7 +240,7 @@ static void test_userpinmac(void)
                        "a USERPINMAC job");
 
     if (job != NULL)
-        ok(job->sec == SEC_USERPINMAC && cstr_is(job_recipient_pin(job, 0), "123456"),
+        ok(job->sec == SEC_USERPINMAC && new_is(job_recipient_pin(job, 0), "123456"),
            "USERPINMAC with its PIN");
     job_destroy(job);
 }
@@ -531,6 +540,124 @@ static void test_format_without_optional_fields(void)
     job_destroy(job);
 }
 
+/* ---- recipients read back on demand ---- */
+
+/* Recipient i as "MSISDN imsi pin" ('-' for no override), or "none". */
+static Octstr *recipient_text(const Job *job, long i)
+{
+    Recipient r;
+    Octstr *out;
+
+    if (job_recipient_get(job, i, &r) < 0)
+        return octstr_format("none%s", r.msisdn == NULL && r.imsi == NULL
+                             && r.pin == NULL ? "" : " (but fields set)");
+    out = octstr_format("%S %s %s", r.msisdn,
+                        r.imsi != NULL ? octstr_get_cstr(r.imsi) : "-",
+                        r.pin != NULL ? octstr_get_cstr(r.pin) : "-");
+    job_recipient_clear(&r);
+    return out;
+}
+
+static void recipient_is(const Job *job, long i, const char *want, const char *what)
+{
+    Octstr *got = recipient_text(job, i);
+
+    ok_str(octstr_get_cstr(got), want, what);
+    octstr_destroy(got);
+}
+
+static void test_recipient_access(void)
+{
+    const char *text =
+        "To: 4790000001 pin=1111\r\n"
+        "Sec: USERNETWPIN\nPin: 1234\nIMSI: 242011234567890\n"
+        "To:  \t4790000002  \r\n"
+        "To: +4790000003 IMSI=242019999999999 \n"
+        "To: 4790000004 imsi=242018888888888 pin=4444\r\n"
+        "\n" DOC;
+    Job *job = accepts(text, "recipients with and without overrides, blanks, CRLF");
+
+    if (job == NULL)
+        return;
+    ok(job_recipient_count(job) == 4, "four recipients");
+    recipient_is(job, 0, "4790000001 - 1111", "the first recipient, its pin= (CRLF line)");
+    recipient_is(job, 1, "4790000002 - -", "a middle recipient between blanks, no override (CRLF)");
+    recipient_is(job, 2, "+4790000003 242019999999999 -", "a middle recipient's IMSI=");
+    recipient_is(job, 3, "4790000004 242018888888888 4444", "the last recipient, both");
+    recipient_is(job, 4, "none", "no recipient 4: -1 and the fields NULL");
+    recipient_is(job, -1, "none", "no recipient -1");
+    ok(!job_recipient_has_overrides(job, 1) && job_recipient_has_overrides(job, 0)
+       && job_recipient_has_overrides(job, 2) && job_recipient_has_overrides(job, 3),
+       "has_overrides: only the lines with pin= or imsi=");
+    ok(new_is(job_recipient_pin(job, 1), "1234") && new_is(job_recipient_imsi(job, 1), "242011234567890")
+       && new_is(job_recipient_pin(job, 2), "1234")
+       && new_is(job_recipient_imsi(job, 2), "242019999999999")
+       && new_is(job_recipient_msisdn(job, 2), "+4790000003")
+       && job_recipient_msisdn(job, 4) == NULL,
+       "effective credentials: the override, else the job's");
+    job_destroy(job);
+}
+
+#define BIG 100000
+
+/* A NONE job of BIG recipients 4790000000 + i; recipient dup_of is listed
+ * again in place of recipient dup_at (none when dup_at < 0). */
+static Octstr *big_job(long dup_at, long dup_of)
+{
+    Octstr *text = octstr_create("Sec: NONE\nId: big\n");
+    long i;
+
+    for (i = 0; i < BIG; i++)
+        octstr_format_append(text, "To: %ld\n", 4790000000L + (i == dup_at ? dup_of : i));
+    octstr_append_cstr(text, "\n" DOC);
+    return text;
+}
+
+static void test_big_job(void)
+{
+    Octstr *text = big_job(-1, -1), *error = NULL;
+    Job *job = job_parse(octstr_imm("big"), text, &error);
+
+    ok(job != NULL && job_recipient_count(job) == BIG, "a job of %d recipients parses", BIG);
+    if (job != NULL) {
+        recipient_is(job, BIG - 1, "4790099999 - -", "its recipient 99,999 reads back");
+        recipient_is(job, BIG / 2, "4790050000 - -", "its recipient 50,000 reads back");
+    } else
+        tap_diag("error: %s", octstr_get_cstr(error));
+    job_destroy(job);
+    octstr_destroy(text);
+    octstr_destroy(error);
+}
+
+/* Recipient `of`'s number again as recipient `at`: the error is on the
+ * later of the two lines and names the earlier one (the header takes two
+ * lines, so recipient i is on line i + 3). */
+static void big_duplicate(long at, long of, const char *what)
+{
+    Octstr *text = big_job(at, of), *error = NULL;
+    long later = at > of ? at : of, earlier = at > of ? of : at;
+    Octstr *want = octstr_format("line %ld: recipient %ld is listed twice (first on line %ld)",
+                                 later + 3, 4790000000L + of, earlier + 3);
+    Job *job = job_parse(octstr_imm("big"), text, &error);
+
+    ok(job == NULL && error != NULL && octstr_compare(error, want) == 0, "%s", what);
+    if (job != NULL || error == NULL || octstr_compare(error, want) != 0)
+        tap_diag("got '%s', want '%s'", error != NULL ? octstr_get_cstr(error) : "(accepted)",
+                 octstr_get_cstr(want));
+    job_destroy(job);
+    octstr_destroy(text);
+    octstr_destroy(error);
+    octstr_destroy(want);
+}
+
+static void test_big_duplicates(void)
+{
+    big_duplicate(BIG - 1, 5, "a duplicate 99,994 lines apart is found, both lines named");
+    big_duplicate(1, 0, "a duplicate of the first recipient right after it");
+    big_duplicate(BIG / 2, BIG / 2 + 7, "a later recipient's number listed early: the "
+                  "error is on the later line");
+}
+
 int main(void)
 {
     gwlib_init();
@@ -541,6 +668,9 @@ int main(void)
     test_bulk_netwpin();
     test_overrides();
     test_userpinmac();
+    test_recipient_access();
+    test_big_job();
+    test_big_duplicates();
     test_all_optional_headers();
     test_number_limits();
     test_utf16_document();
