@@ -19,7 +19,7 @@ import pwd
 import time
 
 from lab import Lab, SRCDIR, wait_for
-from spool_view import Spool
+from spool_view import Spool, logical_status
 from tap import run
 
 HOSTILE = os.path.join(SRCDIR, "test", "hostile")
@@ -130,8 +130,9 @@ def check_leaks(t, lab, spool):
         d = os.path.join(spool.path, state)
         for n in os.listdir(d):
             if n.endswith(".status"):
-                with open(os.path.join(d, n), errors="replace") as f:
-                    texts.append((n, f.read()))
+                # checks (" ~" and 8 hex digits) dropped: their digits are not secrets
+                with open(os.path.join(d, n), errors="surrogateescape") as f:
+                    texts.append((n, logical_status(f.read())))
     for n in os.listdir(lab.dir):
         if n.endswith(".log") or n.endswith(".out"):
             if n.startswith("bearerbox") or n.startswith("fakesmsc"):
