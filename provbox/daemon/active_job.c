@@ -226,7 +226,6 @@ List *active_job_encode(ActiveJob *aj, const ProvboxConfig *config, long i,
 /* Recipient i's progress has changed: it goes into the next record. */
 static void mark_changed(ActiveJob *aj, long i)
 {
-    aj->dirty = 1;
     if (aj->progress[i].flags & PROGRESS_F_CHANGED)
         return;
     aj->progress[i].flags |= PROGRESS_F_CHANGED;
@@ -246,7 +245,6 @@ void active_job_recorded(ActiveJob *aj)
         rare_forget(aj, aj->changed[k]);
     }
     aj->changed_count = 0;
-    aj->dirty = 0;
 }
 
 static void finish(ActiveJob *aj, long i)

@@ -66,7 +66,6 @@ typedef struct ActiveJob {
     RecipientProgress *progress;
     Dict *rare;            /* "index" -> its failure and own entry code, until recorded */
     Octstr *first_reason;  /* why recipient 0 failed, or NULL */
-    int dirty;             /* progress not yet recorded */
     long *changed;         /* recipients whose progress is not yet recorded */
     long changed_count, changed_size;
     long unrecorded;       /* acked segments not yet recorded (window) */

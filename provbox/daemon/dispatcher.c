@@ -352,7 +352,7 @@ static int progress_due(Dispatcher *d, int stopping)
 
 static int needs_record(const ActiveJob *aj, int progress)
 {
-    return active_job_finished(aj) || (aj->dirty && progress);
+    return active_job_finished(aj) || (aj->changed_count > 0 && progress);
 }
 
 static void stage_progress(Dispatcher *d, JobRecordBatch *batch, int progress)

@@ -161,12 +161,16 @@ static StatusFile *open_status(Spool *spool, Octstr *name, int claimed, int *res
     return file;
 }
 
+/* The head of a status that lists no recipient yet, for the job's whole
+ * status: its Id, Renamed-From and Tampered kept, the job active. */
 static JobStatus *head_of(const JobStatus *status)
 {
-    JobStatus *head = job_status_create(status->job, status->id);
+    JobStatus *head = job_status_head_copy(status);
 
-    head->renamed_from = octstr_duplicate(status->renamed_from);
-    head->tampered = octstr_duplicate(status->tampered);
+    octstr_destroy(head->state);
+    head->state = octstr_create("active");
+    octstr_destroy(head->reason);
+    head->reason = NULL;
     return head;
 }
 

@@ -562,19 +562,6 @@ static int locate(Spool *spool, Octstr *name, int owned_in)
     return there ? owned_in : spool_find(spool, name);
 }
 
-static JobStatus *head_copy(const JobStatus *head)
-{
-    JobStatus *copy = job_status_create(head->job, head->id);
-
-    octstr_destroy(copy->state);
-    copy->state = octstr_duplicate(head->state);
-    copy->reason = octstr_duplicate(head->reason);
-    copy->renamed_from = octstr_duplicate(head->renamed_from);
-    copy->tampered = octstr_duplicate(head->tampered);
-    copy->entry_codes = head->entry_codes;
-    return copy;
-}
-
 /* The record of a job in `state`: in place when its status is slotted;
  * else read whole, with its text in *on_disk (a new one where there is
  * none). NULL when it cannot be read just now. */
@@ -586,7 +573,7 @@ static JobRecord *load_record(Spool *spool, int state, Octstr *name, int owner,
 
     *on_disk = NULL;
     if (file != NULL)
-        return record_create(name, head_copy(status_file_head(file)), file);
+        return record_create(name, job_status_head_copy(status_file_head(file)), file);
     status = load_status(spool, state, name, owner, on_disk);
     return status != NULL ? record_create(name, status, NULL) : NULL;
 }

@@ -122,6 +122,19 @@ void job_status_destroy(JobStatus *status)
     gw_free(status);
 }
 
+JobStatus *job_status_head_copy(const JobStatus *status)
+{
+    JobStatus *copy = job_status_create(status->job, status->id);
+
+    octstr_destroy(copy->state);
+    copy->state = octstr_duplicate(status->state);
+    copy->reason = octstr_duplicate(status->reason);
+    copy->renamed_from = octstr_duplicate(status->renamed_from);
+    copy->tampered = octstr_duplicate(status->tampered);
+    copy->entry_codes = status->entry_codes;
+    return copy;
+}
+
 static RecipientStatus *recipient_create(Octstr *msisdn);
 
 RecipientStatus *job_status_add_recipient(JobStatus *status, Octstr *msisdn)

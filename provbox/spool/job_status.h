@@ -92,6 +92,9 @@ int recipient_state_parse(Octstr *name, RecipientState *state);
 int recipient_state_is_final(RecipientState state);
 
 JobStatus *job_status_create(Octstr *job, Octstr *id);
+/* Everything but the recipients (Job, Id, State, Reason, Renamed-From,
+ * Tampered, entry_codes). */
+JobStatus *job_status_head_copy(const JobStatus *status);
 void job_status_destroy(JobStatus *status);
 RecipientStatus *job_status_add_recipient(JobStatus *status, Octstr *msisdn);
 /* The whole file, in the slotted layout. */

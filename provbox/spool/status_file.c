@@ -80,7 +80,10 @@ static int read_head(StatusFile *file, off_t size, Octstr **error)
     return found;
 }
 
-StatusFile *status_file_open(Octstr *path, int *result, Octstr **error)
+/* The open and the head read, for both kinds of open: a reader refuses a
+ * hard-linked status, as spool.c's reads do. */
+static StatusFile *open_status(Octstr *path, int flags, int one_link, int *result,
+                               Octstr **error)
 {
     StatusFile *file = gw_malloc(sizeof(*file));
     struct stat st;
@@ -88,21 +91,15 @@ StatusFile *status_file_open(Octstr *path, int *result, Octstr **error)
 
     memset(file, 0, sizeof(*file));
     file->path = octstr_duplicate(path);
-    file->fd = open(octstr_get_cstr(path), O_RDWR | O_NOFOLLOW | O_CLOEXEC);
+    file->fd = open(octstr_get_cstr(path), flags | O_NOFOLLOW | O_CLOEXEC);
     opened = file->fd >= 0 && fstat(file->fd, &st) == 0;
-    if (!opened && errno == ENOENT) {
-        *result = STATUS_FILE_MISSING;
-        status_file_close(file);
-        return NULL;
-    }
-    if (!opened || !S_ISREG(st.st_mode)) {
-        *error = octstr_format("cannot open %S: %s", path,
-                               opened ? "not a regular file" : strerror(errno));
-        *result = -1;
-        status_file_close(file);
-        return NULL;
-    }
-    *result = read_head(file, st.st_size, error);
+    *result = !opened && errno == ENOENT ? STATUS_FILE_MISSING : -1;
+    if (opened && S_ISREG(st.st_mode) && (!one_link || st.st_nlink == 1))
+        *result = read_head(file, st.st_size, error);
+    else if (*result == -1)
+        *error = octstr_format("cannot open %S: %s", path, !opened ? strerror(errno)
+                               : one_link ? "not a regular file with one link"
+                                          : "not a regular file");
     if (*result == 1) {
         *result = 0;
         return file;
@@ -111,6 +108,11 @@ StatusFile *status_file_open(Octstr *path, int *result, Octstr **error)
         *result = STATUS_FILE_LEGACY;
     status_file_close(file);
     return NULL;
+}
+
+StatusFile *status_file_open(Octstr *path, int *result, Octstr **error)
+{
+    return open_status(path, O_RDWR, 0, result, error);
 }
 
 void status_file_close(StatusFile *file)
@@ -212,28 +214,7 @@ int status_file_sync(StatusFile *file, Octstr **error)
 
 StatusFile *status_file_open_read(Octstr *path, int *result, Octstr **error)
 {
-    StatusFile *file = gw_malloc(sizeof(*file));
-    struct stat st;
-    int opened;
-
-    memset(file, 0, sizeof(*file));
-    file->path = octstr_duplicate(path);
-    file->fd = open(octstr_get_cstr(path), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-    opened = file->fd >= 0 && fstat(file->fd, &st) == 0;
-    *result = !opened && errno == ENOENT ? STATUS_FILE_MISSING : -1;
-    if (opened && S_ISREG(st.st_mode) && st.st_nlink == 1)
-        *result = read_head(file, st.st_size, error);
-    else if (*result == -1)     /* a hard link is refused, as spool.c reads */
-        *error = octstr_format("cannot open %S: %s", path, opened
-                               ? "not a regular file with one link" : strerror(errno));
-    if (*result == 1) {
-        *result = 0;
-        return file;
-    }
-    if (*result == 0)
-        *result = STATUS_FILE_LEGACY;
-    status_file_close(file);
-    return NULL;
+    return open_status(path, O_RDONLY | O_NONBLOCK, 1, result, error);
 }
 
 struct StatusCursor {

@@ -16,6 +16,7 @@
 #include "spool/job_status.h"
 #include "spool/status_file.h"
 #include "../lib/tap.h"
+#include "../lib/scratch.h"
 
 static char scratch[] = "/tmp/test_status_file.XXXXXX";
 
@@ -224,21 +225,15 @@ static void test_not_slotted(void)
 
 int main(void)
 {
-    Octstr *cmd;
-
     gwlib_init();
     log_set_output_level(GW_PANIC);
-    if (mkdtemp(scratch) == NULL)
-        panic(errno, "mkdtemp");
+    scratch_create(scratch);
     test_in_place();
     test_state_sector();
     test_entry_codes();
     test_torn_read();
     test_not_slotted();
-    cmd = octstr_format("rm -rf '%s'", scratch);
-    if (system(octstr_get_cstr(cmd)) != 0)
-        tap_diag("could not remove %s", scratch);
-    octstr_destroy(cmd);
+    scratch_remove(scratch);
     gwlib_shutdown();
     return tap_done();
 }

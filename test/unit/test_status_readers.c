@@ -21,6 +21,7 @@
 #include "spool/name_clash.h"
 #include "intake/intake_status.h"
 #include "../lib/tap.h"
+#include "../lib/scratch.h"
 
 static char scratch[] = "/tmp/test_status_readers.XXXXXX";
 
@@ -516,13 +517,11 @@ static void test_job_status(Spool *spool)
 
 int main(void)
 {
-    Octstr *cmd;
     Spool *spool;
 
     gwlib_init();
     log_set_output_level(GW_PANIC);
-    if (mkdtemp(scratch) == NULL)
-        panic(errno, "mkdtemp");
+    scratch_create(scratch);
     test_tally();
     test_cursor();
     test_open_read();
@@ -534,10 +533,7 @@ int main(void)
     test_requeue_refused(spool);
     test_job_status(spool);
     spool_close(spool);
-    cmd = octstr_format("rm -rf '%s'", scratch);
-    if (system(octstr_get_cstr(cmd)) != 0)
-        tap_diag("could not remove %s", scratch);
-    octstr_destroy(cmd);
+    scratch_remove(scratch);
     gwlib_shutdown();
     return tap_done();
 }
