@@ -21,6 +21,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.parse
 
@@ -28,6 +29,7 @@ SRC = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DOC = os.path.join(SRC, "doc", "examples", "wm-trust-bootstrap.xml")
 RECEIVER_BASE = 4790000000
 PIN = "1234"
+ADMIN_PASSWORD = "bench-admin"
 DEFAULT_DLR_MASK = 27
 CLAIM_CHUNK = 64        # provbox's loader hands jobs over 64 at a time
 FLOOR_MODES = ("renames", "status", "dlr")
@@ -171,6 +173,35 @@ class Meter:
                 raise TimeoutError("only %d of %d %r lines in %s" % (self.count, target, self.marker,
                                                                  self.path))
             time.sleep(step)
+
+
+class ReportsWatcher(threading.Thread):
+    """Polls provbox's /status.json every 0.1 s for traffic/reports-received:
+    last_arrival is when that total last grew, i.e. when the last delivery
+    report reached provbox (to within a poll)."""
+
+    def __init__(self, lab, port, password):
+        super().__init__(daemon=True)
+        self.lab, self.port, self.password = lab, port, password
+        self.received = 0
+        self.last_arrival = None
+        self.peak_waiting = 0
+        self.stopping = threading.Event()
+
+    def run(self):
+        while not self.stopping.wait(0.1):
+            body = self.lab.http_get("/status.json?password=" + self.password, port=self.port)
+            if body is None:
+                continue
+            status = json.loads(body)
+            received = status["traffic"]["reports-received"]
+            self.peak_waiting = max(self.peak_waiting, status["window"]["reports-waiting"])
+            if received > self.received:
+                self.received, self.last_arrival = received, time.time()
+
+    def stop(self):
+        self.stopping.set()
+        self.join()
 
 
 def rate_series(series, t0, bin_s=0.25):
@@ -381,12 +412,15 @@ class Bench:
         """`jobs` jobs of `recipients` recipients each, dropped at once:
         provbox's CPU per 1,000 recipients, segments/s at the SMSC, when
         every job is in done/, and (with DLRs) how long after the last
-        segment reached the SMSC every delivery report is recorded."""
+        delivery report reached provbox every recipient's slot said
+        delivered."""
         with self.new_lab() as lab:
             spool = self.spool_dir(lab)
             size = len(self.bulk_job_text(0, recipients, dlr)) + 4096
+            admin_port = self.labmod.free_port()
             proc = self.start_provbox(lab, self.provbox_conf(
-                lab, spool, max_job_size=max(size, 1048576)))
+                lab, spool, max_job_size=max(size, 1048576), admin_port=admin_port,
+                admin_interface="127.0.0.1", admin_password=ADMIN_PASSWORD))
             d = os.path.join(spool, "tmp")
             names = []
             for j in range(jobs):
@@ -396,13 +430,18 @@ class Bench:
             os.sync()
             meter = Meter(lab.fakesmsc_log)
             meter.poll()
+            watcher = ReportsWatcher(lab, admin_port, ADMIN_PASSWORD)
+            watcher.start()
             cpu0 = cpu_seconds(proc.pid)
             dropper, t0 = self.start_drop(spool, names)
             total = recipients * jobs
-            t1 = meter.wait_for(total * self.per_job, timeout=3600)
-            self.drop_finished(dropper)
-            t_done = self.wait_jobs(spool, "done", jobs, timeout=3600)
-            t_rec = self.wait_recorded(spool, names, recipients, 3600) if dlr else None
+            try:
+                t1 = meter.wait_for(total * self.per_job, timeout=3600)
+                self.drop_finished(dropper)
+                t_done = self.wait_jobs(spool, "done", jobs, timeout=3600)
+                t_rec = self.wait_recorded(spool, names, recipients, 3600) if dlr else None
+            finally:
+                watcher.stop()
             cpu = cpu_when_idle(proc.pid) - cpu0
             r = {"recipients": recipients, "jobs": jobs, "dlr": dlr,
                  "seconds": t1 - t0, "segments_per_s": total * self.per_job / (t1 - t0),
@@ -411,6 +450,9 @@ class Bench:
                  "vm_hwm_mb": vm_hwm_kb(proc.pid) / 1024.0}
             if dlr:
                 r["recorded_after_last_segment_s"] = t_rec - t1
+                r["recorded_after_last_report_s"] = t_rec - watcher.last_arrival
+                r["last_report_after_last_segment_s"] = watcher.last_arrival - t1
+                r["reports_waiting_peak"] = watcher.peak_waiting
             self.keep_series("bulk-%d-%s" % (recipients, "dlr" if dlr else "nodlr"), meter, t0)
             return r
 
@@ -699,6 +741,8 @@ TARGETS = [
     ("encoder docs/s vs Kannel", "ratio_encoder", 3.0),
     ("jobs done/s, 100k waiting vs 1k", "ratio_spool_throughput", 0.90),
     ("aggregate of 3 instances vs 1", "ratio_multi_vs_one", 1.0),
+    ("bulk 20,000 DLR: no, segments/s vs ceiling", "ratio_bulk_20000_nodlr_vs_ceiling", 0.90),
+    ("bulk 20,000 DLRs, segments/s vs ceiling", "ratio_bulk_20000_dlr_vs_ceiling", 0.90),
 ]
 
 
@@ -793,9 +837,27 @@ def print_results(res):
                     label, budget[key], os.cpu_count(),
                     fmt_or_dash(budget.get("%s_provbox_cpu_s_per_1000_jobs" % dlr)),
                     fmt_or_dash(budget.get("%s_floor_cpu_s_per_1000_jobs" % dlr))))
+    print_bulk_targets(res)
     if "multi" in res:
         log("several instances: %d duplicate segments, %d recipients without a recorded DLR"
             % (res["multi"]["duplicate_segments"], res["multi"]["recipients_not_delivered"]))
+
+
+def print_bulk_targets(res):
+    """Issue 20's targets that are upper bounds."""
+    ratio = res.get("ratios", {}).get("ratio_bulk_cpu_big_vs_1000")
+    if ratio is not None:
+        log("ratio  %-42s %.2f  (target <= 1.20: %s)" % (
+            "bulk CPU/recipient, big job vs 1,000s", ratio, "met" if ratio <= 1.2 else "NOT met"))
+    for key in ("bulk_1000_dlr", "bulk_big_dlr", "bulk_20000_dlr"):
+        lag = res.get(key, {}).get("recorded_after_last_report_s")
+        if lag is not None:
+            log("%s: recorded %.2f s after the last report reached provbox (target <= 5: %s)"
+                % (key, lag, "met" if lag <= 5 else "NOT met"))
+    big = res.get("bulk_big_dlr", {})
+    if big.get("recipients", 0) >= 1000000:
+        log("bulk peak RSS with %d recipients: %.1f MB (target <= 64: %s)" % (
+            big["recipients"], big["vm_hwm_mb"], "met" if big["vm_hwm_mb"] <= 64 else "NOT met"))
 
 
 def fields(r):

@@ -258,6 +258,7 @@ static void handle_sms(Dispatcher *d, Msg *msg)
 {
     if (msg->sms.sms_type == report_mo) {
         report_recorder_add(d->reports, msg);
+        COUNT(d, reports_received, 1);
         return;
     }
     log_escaped_info(0, "MO from %S to %S reached provbox; acknowledged and ignored.",
@@ -585,6 +586,7 @@ static void update_in_flight(Dispatcher *d)
 {
     mutex_lock(d->counters_lock);
     d->counters.in_flight = d->pending_count + d->unrecorded;
+    d->counters.reports_waiting = report_recorder_waiting(d->reports);
     d->counters.suspended = d->suspended;
     mutex_unlock(d->counters_lock);
 }

@@ -30,6 +30,7 @@ typedef struct DispatcherCounters {
     long jobs_claimed, jobs_done, jobs_failed, jobs_deferred;
     long recipients_sent, recipients_failed;
     long segments_sent, segments_acked, segments_failed, segments_retried;
+    long reports_received, reports_waiting;     /* waiting: received, not yet recorded */
     long reports_delivered, reports_undelivered, reports_other, mo_received;
     long in_flight, max_pending, active_jobs, max_active_jobs;
     int suspended;

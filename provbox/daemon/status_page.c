@@ -172,6 +172,7 @@ static void gather_traffic(List *sections, const StatusSources *src)
             field_add(s->fields, rate_names[k][m],
                       octstr_format("%.2f", stats_rate(src->stats, k, minutes[m])), 1, 0);
     }
+    add_number(s, "reports-received", now.reports_received, 0);
 }
 
 static void gather_window(List *sections, const StatusSources *src)
@@ -183,6 +184,7 @@ static void gather_window(List *sections, const StatusSources *src)
     add_number(s, "max-pending", c.max_pending, 0);
     add_number(s, "active-jobs", c.active_jobs, 0);
     add_number(s, "max-active-jobs", c.max_active_jobs, c.max_active_jobs < c.max_pending);
+    add_number(s, "reports-waiting", c.reports_waiting, 0);
     add_text(s, "intake", octstr_create(c.suspended ? "suspended" : "running"), c.suspended);
 }
 
