@@ -202,6 +202,10 @@ def main(t):
         t.eq(alog.count("Sent OMA-CP"), 5, "access log: one line per recipient handed to bearerbox")
         t.ok(alog.count("DLR OMA-CP") >= 5 and "[result:delivered]" in alog,
              "access log: delivery reports, with results")
+        status = json.loads(pages["json"])
+        t.eq(status["traffic"]["reports-received"], alog.count("DLR OMA-CP"),
+             "json: reports-received counts every report the access log recorded")
+        t.eq(status["window"]["reports-waiting"], 0, "json: no report waits once all are recorded")
         doc = open(os.path.join(SRCDIR, "doc", "examples", "apn-internet.xml"), "rb").read()
         check_suspend(t, port, spool, doc)
         check_requeue(t, port, spool)
