@@ -8,6 +8,14 @@
 #include "encode/signer.h"
 #include "common/log_escaped.h"
 
+static int opened;
+
+void access_log_open(Octstr *path)
+{
+    alog_open(octstr_get_cstr(path), 0, 1);
+    opened = 1;
+}
+
 static const char *or_dash(Octstr *s)
 {
     return s != NULL && octstr_len(s) > 0 ? octstr_get_cstr(s) : "-";
@@ -15,9 +23,13 @@ static const char *or_dash(Octstr *s)
 
 void access_log_recipient(const ActiveJob *aj, const ProvboxConfig *config, long i)
 {
-    Octstr *reason = active_job_reason(aj, i);
-    Octstr *msisdn = job_recipient_msisdn(aj->job, i);
-    Octstr *smsc = aj->job->smsc_id != NULL ? aj->job->smsc_id : config->smsc_id;
+    Octstr *reason, *msisdn, *smsc;
+
+    if (!opened)
+        return;
+    reason = active_job_reason(aj, i);
+    msisdn = job_recipient_msisdn(aj->job, i);
+    smsc = aj->job->smsc_id != NULL ? aj->job->smsc_id : config->smsc_id;
 
     log_escaped_access("%s OMA-CP [job:%s] [to:%s] [segments:%ld] [SMSC:%s] [sec:%s] [result:%s]",
          reason == NULL ? "Sent" : "Failed", octstr_get_cstr(aj->name),
@@ -43,6 +55,8 @@ static const char *report_result(long mask)
 void access_log_report(Msg *report, Octstr *job, long recipient, long segment)
 {
     (void) recipient;
+    if (!opened)
+        return;
     log_escaped_access("DLR OMA-CP [job:%s] [to:%s] [segment:%ld] [SMSC:%s] [type:%ld] [result:%s] [text:%s]",
          or_dash(job), or_dash(report->sms.receiver), segment + 1, or_dash(report->sms.smsc_id),
          report->sms.dlr_mask, report_result(report->sms.dlr_mask), or_dash(report->sms.msgdata));

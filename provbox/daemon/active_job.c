@@ -33,21 +33,36 @@ static void rare_destroy(void *p)
     gw_free(r);
 }
 
-/* Recipient i's rare fields, or NULL (created when create is set). */
-static RareProgress *rare_get(const ActiveJob *aj, long i, int create)
+/* Recipient i's rare fields, or NULL. */
+static RareProgress *rare_get(const ActiveJob *aj, long i)
 {
     Octstr *key;
     RareProgress *r;
 
-    if (!create && dict_key_count(aj->rare) == 0)
+    if (aj->rare == NULL || dict_key_count(aj->rare) == 0)
         return NULL;
     key = octstr_format("%ld", i);
     r = dict_get(aj->rare, key);
-    if (r == NULL && create) {
-        r = gw_malloc(sizeof(*r));
-        memset(r, 0, sizeof(*r));
-        dict_put(aj->rare, key, r);
-    }
+    octstr_destroy(key);
+    return r;
+}
+
+/* Recipient i's rare fields, made when it has none. The Dict is made on
+ * the first: most jobs never need one (its buckets cost more to make and
+ * destroy than a one-recipient job's other bookkeeping). */
+static RareProgress *rare_add(ActiveJob *aj, long i)
+{
+    RareProgress *r = rare_get(aj, i);
+    Octstr *key;
+
+    if (r != NULL)
+        return r;
+    if (aj->rare == NULL)
+        aj->rare = dict_create(RARE_BUCKETS, rare_destroy);
+    r = gw_malloc(sizeof(*r));
+    memset(r, 0, sizeof(*r));
+    key = octstr_format("%ld", i);
+    dict_put(aj->rare, key, r);
     octstr_destroy(key);
     return r;
 }
@@ -56,7 +71,7 @@ static void rare_forget(ActiveJob *aj, long i)
 {
     Octstr *key;
 
-    if (dict_key_count(aj->rare) == 0)
+    if (aj->rare == NULL || dict_key_count(aj->rare) == 0)
         return;
     key = octstr_format("%ld", i);
     if (dict_get(aj->rare, key) != NULL)
@@ -192,7 +207,7 @@ static void set_encoded(ActiveJob *aj, long i, long parts, Octstr *entry_code)
     p->state = PROGRESS_SENDING;
     p->flags &= ~PROGRESS_F_SHARED_CODE;
     if (entry_code != NULL) {
-        r = rare_get(aj, i, 1);
+        r = rare_add(aj, i);
         octstr_destroy(r->entry_code);
         r->entry_code = entry_code;
     } else if (aj->shared_entry_code != NULL)
@@ -264,7 +279,7 @@ void active_job_fail_recipient(ActiveJob *aj, long i, RecipientState failure,
 
     if (p->state == PROGRESS_FINISHED)
         return;
-    r = rare_get(aj, i, 1);
+    r = rare_add(aj, i);
     r->failure = failure;
     octstr_destroy(r->reason);
     r->reason = octstr_duplicate(reason);
@@ -276,7 +291,7 @@ void active_job_fail_recipient(ActiveJob *aj, long i, RecipientState failure,
 
 Octstr *active_job_reason(const ActiveJob *aj, long i)
 {
-    RareProgress *r = rare_get(aj, i, 0);
+    RareProgress *r = rare_get(aj, i);
 
     return r != NULL ? r->reason : NULL;
 }
@@ -351,7 +366,6 @@ static ActiveJob *active_job_create(Octstr *name, int lock_fd, time_t started)
     aj->name = octstr_duplicate(name);
     aj->lock_fd = lock_fd;
     aj->started = started;
-    aj->rare = dict_create(RARE_BUCKETS, rare_destroy);
     return aj;
 }
 
@@ -435,7 +449,8 @@ void active_job_destroy(ActiveJob *aj)
     if (aj == NULL)
         return;
     gw_free(aj->progress);
-    dict_destroy(aj->rare);
+    if (aj->rare != NULL)
+        dict_destroy(aj->rare);
     octstr_destroy(aj->first_reason);
     gw_free(aj->changed);
     if (aj->shared_segments != NULL)
@@ -477,7 +492,7 @@ static void ensure_recipients(JobRecord *record, const ActiveJob *aj)
 static void apply_one(RecipientStatus *rs, const ActiveJob *aj, long i)
 {
     const RecipientProgress *p = &aj->progress[i];
-    RareProgress *rare = rare_get(aj, i, 0);
+    RareProgress *rare = rare_get(aj, i);
     Octstr *code = rare != NULL && rare->entry_code != NULL ? rare->entry_code
                    : (p->flags & PROGRESS_F_SHARED_CODE) ? aj->shared_entry_code : NULL;
 

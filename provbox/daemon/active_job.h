@@ -64,7 +64,7 @@ typedef struct ActiveJob {
     long next_recipient;   /* first recipient still WAITING */
     long unfinished;       /* recipients not FINISHED */
     RecipientProgress *progress;
-    Dict *rare;            /* "index" -> its failure and own entry code, until recorded */
+    Dict *rare;            /* "index" -> its failure and own entry code, until recorded; NULL until the first */
     Octstr *first_reason;  /* why recipient 0 failed, or NULL */
     long *changed;         /* recipients whose progress is not yet recorded */
     long changed_count, changed_size;

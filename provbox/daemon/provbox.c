@@ -16,6 +16,7 @@
 
 #include "gw/shared.h"
 #include "daemon/config.h"
+#include "daemon/access_log.h"
 #include "daemon/box_link.h"
 #include "daemon/dispatcher.h"
 #include "daemon/admin_http.h"
@@ -74,7 +75,7 @@ static void open_logs(const ProvboxConfig *config)
     if (config->log_file != NULL)
         log_open(octstr_get_cstr(config->log_file), config->log_level, GW_NON_EXCL);
     if (config->access_log != NULL)
-        alog_open(octstr_get_cstr(config->access_log), 0, 1);
+        access_log_open(config->access_log);
 }
 
 static void request_stop(void)

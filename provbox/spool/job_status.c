@@ -199,9 +199,19 @@ static void format_field(Octstr *out, const char *name, Octstr *value)
 {
     if (value == NULL)
         return;
-    octstr_format_append(out, "%s: ", name);
+    octstr_append_cstr(out, name);
+    octstr_append_cstr(out, ": ");
     append_escaped(out, value, 0);
     octstr_append_char(out, '\n');
+}
+
+/* " NAME=N" (snprintf: octstr_format costs more than the rest of a slot). */
+static void append_number(Octstr *out, const char *name, long n)
+{
+    char text[48];
+
+    snprintf(text, sizeof(text), " %s=%ld", name, n);
+    octstr_append_cstr(out, text);
 }
 
 /* ---- checked lines ---- */
@@ -289,13 +299,16 @@ static int strip_check(Octstr *line)
 
 static Octstr *recipient_line(const RecipientStatus *r, long room)
 {
-    Octstr *line = octstr_format("Recipient: %S %s parts=%ld acked=%ld delivered=%ld",
-                                 r->msisdn, recipient_state_name(r->state), r->parts,
-                                 r->acked, r->delivered);
-    Octstr *reason;
+    Octstr *line = octstr_create("Recipient: "), *reason;
 
+    octstr_append(line, r->msisdn);
+    octstr_append_char(line, ' ');
+    octstr_append_cstr(line, recipient_state_name(r->state));
+    append_number(line, "parts", r->parts);
+    append_number(line, "acked", r->acked);
+    append_number(line, "delivered", r->delivered);
     if (r->undelivered != 0)
-        octstr_format_append(line, " undelivered=%ld", r->undelivered);
+        append_number(line, "undelivered", r->undelivered);
     if (r->reason != NULL) {
         octstr_append_cstr(line, " reason=\"");
         reason = escaped_within(r->reason, 1, room < 0 ? -1 : room - octstr_len(line) - 1);
@@ -326,9 +339,10 @@ Octstr *job_status_format_slot(const RecipientStatus *r, long slot)
 
 Octstr *job_status_format_state(const JobStatus *status)
 {
-    Octstr *out = octstr_create(""), *line = octstr_format("State: %S", status->state);
+    Octstr *out = octstr_create(""), *line = octstr_create("State: ");
     Octstr *reason;
 
+    octstr_append(line, status->state);
     append_checked_line(out, line, 0);
     octstr_destroy(line);
     if (status->reason != NULL) {
@@ -371,7 +385,10 @@ Octstr *job_status_format_head(const JobStatus *status, long slot, long count)
     format_field(out, "Id", status->id);
     format_field(out, "Renamed-From", status->renamed_from);
     format_field(out, "Tampered", status->tampered);
-    octstr_format_append(out, "Layout: slot=%ld count=%ld\n", slot, count);
+    octstr_append_cstr(out, "Layout:");
+    append_number(out, "slot", slot);
+    append_number(out, "count", count);
+    octstr_append_char(out, '\n');
     append_pad(out, state_sector_at(octstr_len(out)));
     sector = job_status_format_state(status);
     octstr_append(out, sector);

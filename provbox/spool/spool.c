@@ -181,20 +181,48 @@ int spool_name_ok(Octstr *name)
            && name_ok(octstr_get_cstr(name), (size_t) octstr_len(name));
 }
 
+/*
+ * DIR/STATE[/NAME[SUFFIX]], put together in one buffer: a job's claim,
+ * moves and checks build some twenty of these, where octstr_format's
+ * parsing, or an Octstr grown an append at a time, cost more than the
+ * system calls they are for.
+ */
+static Octstr *path_in(Spool *spool, SpoolState state, Octstr *name, const char *suffix)
+{
+    const char *parts[] = {
+        octstr_get_cstr(spool->dir), "/", state_names[state],
+        name != NULL ? "/" : "", name != NULL ? octstr_get_cstr(name) : "",
+        name != NULL ? suffix : ""
+    };
+    size_t lens[sizeof(parts) / sizeof(parts[0])], total = 0, at = 0, i;
+    char *buf;
+    Octstr *path;
+
+    for (i = 0; i < sizeof(parts) / sizeof(parts[0]); i++)
+        total += lens[i] = strlen(parts[i]);
+    buf = gw_malloc(total);
+    for (i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
+        memcpy(buf + at, parts[i], lens[i]);
+        at += lens[i];
+    }
+    path = octstr_create_from_data(buf, total);
+    gw_free(buf);
+    return path;
+}
+
 static Octstr *state_dir(Spool *spool, SpoolState state)
 {
-    return octstr_format("%S/%s", spool->dir, state_names[state]);
+    return path_in(spool, state, NULL, "");
 }
 
 Octstr *spool_path(Spool *spool, SpoolState state, Octstr *name)
 {
-    return octstr_format("%S/%s/%S", spool->dir, state_names[state], name);
+    return path_in(spool, state, name, "");
 }
 
 Octstr *spool_status_path(Spool *spool, SpoolState state, Octstr *name)
 {
-    return octstr_format("%S/%s/%S" STATUS_SUFFIX, spool->dir,
-                         state_names[state], name);
+    return path_in(spool, state, name, STATUS_SUFFIX);
 }
 
 static Octstr *short_host_name(void)
