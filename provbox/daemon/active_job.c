@@ -13,6 +13,7 @@
 #include "spool/spool.h"
 #include "daemon/active_job.h"
 #include "daemon/job_record.h"
+#include "common/escape.h"
 
 #define WSP_TID 1
 #define RARE_BUCKETS 1024
@@ -364,6 +365,7 @@ static ActiveJob *active_job_create(Octstr *name, int lock_fd, time_t started)
 
     memset(aj, 0, sizeof(*aj));
     aj->name = octstr_duplicate(name);
+    aj->shown_name = escape_text(name);
     aj->lock_fd = lock_fd;
     aj->started = started;
     return aj;
@@ -461,6 +463,7 @@ void active_job_destroy(ActiveJob *aj)
     octstr_destroy(aj->tampered);
     job_destroy(aj->job);
     octstr_destroy(aj->name);
+    octstr_destroy(aj->shown_name);
     gw_free(aj);
 }
 

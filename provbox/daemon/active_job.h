@@ -54,6 +54,7 @@ typedef struct RecipientProgress {
 
 typedef struct ActiveJob {
     Octstr *name;
+    Octstr *shown_name;    /* name as log lines show it (escape_text), made once */
     Job *job;
     Octstr *wbxml;
     int lock_fd;           /* holds the ownership lock */

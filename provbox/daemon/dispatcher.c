@@ -370,7 +370,7 @@ static void job_done(Dispatcher *d, long index)
     ActiveJob *aj = gwlist_get(d->jobs, index);
     int failed = active_job_all_failed(aj);
 
-    log_escaped_info(0, "Job %S finished: %s.", aj->name, failed ? "failed" : "done");
+    info(0, "Job %s finished: %s.", octstr_get_cstr(aj->shown_name), failed ? "failed" : "done");
     COUNT(d, jobs_done, !failed);
     COUNT(d, jobs_failed, failed);
     forget_job(d, index);

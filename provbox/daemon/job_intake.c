@@ -429,8 +429,8 @@ ActiveJob *intake_claim(Spool *spool, const ProvboxConfig *config, CompileCache 
         return NULL;
     aj = defer_if_early(spool, aj, result);
     if (aj != NULL)
-        log_escaped_info(0, "Job %S claimed: %ld recipient(s), %s.", aj->name,
-                         job_recipient_count(aj->job), sec_mode_name(aj->job->sec));
+        info(0, "Job %s claimed: %ld recipient(s), %s.", octstr_get_cstr(aj->shown_name),
+             job_recipient_count(aj->job), sec_mode_name(aj->job->sec));
     return aj;
 }
 
