@@ -130,7 +130,7 @@ int name_clash_move(Spool *spool, Octstr *name, SpoolState from, SpoolState to,
 int name_clash_claim(Spool *spool, Octstr *name, SpoolState from,
                      Octstr **moved_as, Octstr **error)
 {
-    int taken_in = spool_name_taken(spool, name, from);
+    int taken_in = spool_name_taken(spool, name, from, SPOOL_ACTIVE);
 
     if (taken_in < 0)
         return name_clash_move(spool, name, from, SPOOL_ACTIVE, moved_as, error);

@@ -1099,7 +1099,7 @@ int spool_name_free(Spool *spool, SpoolState state, Octstr *name)
     return free;
 }
 
-int spool_name_taken(Spool *spool, Octstr *name, SpoolState from)
+int spool_name_taken(Spool *spool, Octstr *name, SpoolState from, SpoolState to)
 {
     static const SpoolState kept[] = {
         SPOOL_ACTIVE, SPOOL_DEFERRED, SPOOL_DONE, SPOOL_FAILED
@@ -1109,7 +1109,7 @@ int spool_name_taken(Spool *spool, Octstr *name, SpoolState from)
     int found = -1;
 
     for (i = 0; i < sizeof(kept) / sizeof(kept[0]) && found < 0; i++) {
-        if (kept[i] == from)
+        if (kept[i] == from || kept[i] == to)
             continue;
         path = spool_path(spool, kept[i], name);
         if (exists(path))

@@ -122,9 +122,10 @@ int spool_move_job_as(Spool *spool, Octstr *name, SpoolState from, SpoolState to
 
 /* 1 when neither NAME nor NAME.status is in that state. */
 int spool_name_free(Spool *spool, SpoolState state, Octstr *name);
-/* A state (active, deferred, done or failed, other than `from`) that holds
- * a job of that name, or -1: a job claimed from `from` would clash there. */
-int spool_name_taken(Spool *spool, Octstr *name, SpoolState from);
+/* A state (active, deferred, done or failed, other than `from` and `to`)
+ * that holds a job of that name, or -1: a job moved from `from` to `to`
+ * would clash there (the move itself finds a job in `to`). */
+int spool_name_taken(Spool *spool, Octstr *name, SpoolState from, SpoolState to);
 /* NAME~<time>.<pid>.<counter>, NAME cut to fit: for a job whose name is taken. */
 Octstr *spool_unique_name(Octstr *name);
 
