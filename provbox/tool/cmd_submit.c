@@ -60,13 +60,30 @@ static const struct {
 
 #define HEADER_OPTIONS ((int) (sizeof(header_options) / sizeof(header_options[0])))
 
+/* The recipients one --to-file gave: job lines [first, first + count),
+ * and the file line each came from (a million recipients cost 8 MB here,
+ * not an Octstr each). */
+typedef struct FileSpan {
+    const char *path;
+    long first, count, room;
+    long *source_line;
+} FileSpan;
+
+/*
+ * The job's header, in the order compose() writes it: the --to lines, the
+ * --to-file recipients, the other headers, the empty line. Each line's
+ * origin (the option, or FILE:LINE) names it in a message.
+ */
 typedef struct Submit {
     const char *spool;
     const char *doc;
     List *to_files;        /* const char *, in order */
-    List *lines;           /* Octstr *: the To: lines, then (compose()) the rest */
-    List *origins;         /* Octstr *: the option or FILE:LINE of each line */
-    List *headers;         /* Octstr *: the other header lines, until compose() */
+    List *lines;           /* Octstr *: the --to lines */
+    List *origins;         /* Octstr *: the option of each */
+    Octstr *file_lines;    /* the --to-file recipients as To: lines */
+    List *file_spans;      /* FileSpan *, one a file */
+    long file_count;       /* lines in file_lines */
+    List *headers;         /* Octstr *: the other header lines */
     List *header_origins;
     int given[HEADER_OPTIONS];
 } Submit;
@@ -82,12 +99,19 @@ static int rejected(Octstr *message)
 }
 
 /* A value must stay on its header line. */
-static int has_control(const char *value)
+static int has_control_n(const char *value, long len)
 {
-    for (; *value != '\0'; value++)
-        if ((unsigned char) *value < 0x20 || *value == 0x7F)
+    long i;
+
+    for (i = 0; i < len; i++)
+        if ((unsigned char) value[i] < 0x20 || value[i] == 0x7F)
             return 1;
     return 0;
+}
+
+static int has_control(const char *value)
+{
+    return has_control_n(value, (long) strlen(value));
 }
 
 static void add_line(List *lines, List *origins, Octstr *line, Octstr *origin)
@@ -185,65 +209,158 @@ static int parse_arguments(int argc, char **argv, Submit *s)
     return GO_ON;
 }
 
-/* Appends a --to-file's recipients as To: lines; 0, or -1 + *error. */
+static FileSpan *file_span_create(Submit *s, const char *path)
+{
+    FileSpan *span = gw_malloc(sizeof(*span));
+
+    span->path = path;
+    span->first = s->file_count;
+    span->count = span->room = 0;
+    span->source_line = NULL;
+    gwlist_append(s->file_spans, span);
+    return span;
+}
+
+static void file_span_destroy(void *p)
+{
+    FileSpan *span = p;
+
+    gw_free(span->source_line);
+    gw_free(span);
+}
+
+static void file_span_add(Submit *s, FileSpan *span, const char *value, long len,
+                          long source_line)
+{
+    if (span->count == span->room) {
+        span->room = span->room * 2 + 1024;
+        span->source_line = gw_realloc(span->source_line,
+                                       span->room * sizeof(*span->source_line));
+    }
+    span->source_line[span->count++] = source_line;
+    octstr_append_cstr(s->file_lines, "To: ");
+    octstr_append_data(s->file_lines, value, len);
+    octstr_append_char(s->file_lines, '\n');
+    s->file_count++;
+}
+
+static int is_blank(int c)
+{
+    return c == ' ' || c == '\t' || c == '\r';
+}
+
+/* A line's value without the blanks around it: *start, and its length. */
+static long stripped(const char *line, long len, const char **start)
+{
+    while (len > 0 && is_blank(line[0])) {
+        line++;
+        len--;
+    }
+    while (len > 0 && is_blank(line[len - 1]))
+        len--;
+    *start = line;
+    return len;
+}
+
+/* Appends a --to-file's recipients as To: lines, a line at a time from the
+ * file's text; 0, or -1 + *error. */
 static int read_to_file(Submit *s, const char *path, Octstr **error)
 {
     Octstr *text = cmdline_read(path, error);
-    List *lines;
-    Octstr *line;
-    long i;
+    FileSpan *span;
+    const char *at, *value;
+    long pos = 0, end, number = 0, len;
 
     if (text == NULL)
         return -1;
-    lines = octstr_split(text, octstr_imm("\n"));
-    for (i = 0; i < gwlist_len(lines) && *error == NULL; i++) {
-        line = gwlist_get(lines, i);
-        octstr_strip_blanks(line);
-        if (octstr_len(line) == 0 || octstr_get_char(line, 0) == '#')
-            continue;
-        if (has_control(octstr_get_cstr(line)) || octstr_search_char(line, 0, 0) >= 0)
-            *error = octstr_format("%s:%ld: the line contains a control character",
-                                   cmdline_input_name(path), i + 1);
-        else
-            add_line(s->lines, s->origins, octstr_format("To: %S", line),
-                     octstr_format("%s:%ld", cmdline_input_name(path), i + 1));
+    span = file_span_create(s, path);
+    at = octstr_get_cstr(text);
+    while (pos < octstr_len(text) && *error == NULL) {
+        end = octstr_search_char(text, '\n', pos);
+        if (end < 0)
+            end = octstr_len(text);
+        number++;
+        len = stripped(at + pos, end - pos, &value);
+        if (len > 0 && value[0] != '#') {
+            if (has_control_n(value, len))
+                *error = octstr_format("%s:%ld: the line contains a control character",
+                                       cmdline_input_name(path), number);
+            else
+                file_span_add(s, span, value, len, number);
+        }
+        pos = end + 1;
     }
-    gwlist_destroy(lines, octstr_destroy_item);
     octstr_destroy(text);
     return *error == NULL ? 0 : -1;
 }
 
-/* To: lines, the other headers, the empty line (its origin: the document). */
+static void append_lines(Octstr *text, List *lines)
+{
+    long i;
+
+    for (i = 0; i < gwlist_len(lines); i++) {
+        octstr_append(text, gwlist_get(lines, i));
+        octstr_append_char(text, '\n');
+    }
+}
+
+/* The --to lines, the --to-file ones, the other headers, the empty line. */
 static Octstr *compose(Submit *s, Octstr *document)
 {
     Octstr *text = octstr_create("");
-    long i;
 
-    while (gwlist_len(s->headers) > 0)
-        add_line(s->lines, s->origins, gwlist_extract_first(s->headers),
-                 gwlist_extract_first(s->header_origins));
-    add_line(s->lines, s->origins, octstr_create(""),
-             octstr_create(cmdline_input_name(s->doc)));
-    for (i = 0; i < gwlist_len(s->lines); i++)
-        octstr_format_append(text, "%S\n", gwlist_get(s->lines, i));
+    append_lines(text, s->lines);
+    octstr_append(text, s->file_lines);
+    append_lines(text, s->headers);
+    octstr_append_char(text, '\n');
     octstr_append(text, document);
     return text;
+}
+
+/* Where job line k (from 0) came from: FILE:LINE of a --to-file. */
+static Octstr *file_origin(Submit *s, long k)
+{
+    long i;
+
+    for (i = 0; i < gwlist_len(s->file_spans); i++) {
+        FileSpan *span = gwlist_get(s->file_spans, i);
+        if (k >= span->first && k < span->first + span->count)
+            return octstr_format("%s:%ld", cmdline_input_name(span->path),
+                                 span->source_line[k - span->first]);
+    }
+    return octstr_create("?");
+}
+
+/* Where job line k (from 0) came from: an option, FILE:LINE or the document. */
+static Octstr *origin_of(Submit *s, long k)
+{
+    if (k < gwlist_len(s->lines))
+        return octstr_duplicate(gwlist_get(s->origins, k));
+    k -= gwlist_len(s->lines);
+    if (k < s->file_count)
+        return file_origin(s, k);
+    k -= s->file_count;
+    if (k < gwlist_len(s->headers))
+        return octstr_duplicate(gwlist_get(s->header_origins, k));
+    return octstr_create(cmdline_input_name(s->doc));
 }
 
 /* The parser's "line N: cause" as "ORIGIN: cause" (the option or file line). */
 static Octstr *locate(Submit *s, Octstr *message)
 {
-    long line, end;
-
-    Octstr *cause, *located;
+    long line, end, header_lines = gwlist_len(s->lines) + s->file_count
+                                   + gwlist_len(s->headers) + 1;
+    Octstr *cause, *origin, *located;
 
     if (octstr_str_ncompare(message, "line ", 5) != 0
         || (end = octstr_parse_long(&line, message, 5, 10)) <= 5
         || octstr_get_char(message, end) != ':'
-        || line < 1 || line > gwlist_len(s->origins))
+        || line < 1 || line > header_lines)
         return octstr_duplicate(message);
     cause = octstr_copy(message, end, octstr_len(message));
-    located = octstr_format("%S%S", gwlist_get(s->origins, line - 1), cause);
+    origin = origin_of(s, line - 1);
+    located = octstr_format("%S%S", origin, cause);
+    octstr_destroy(origin);
     octstr_destroy(cause);
     return located;
 }
@@ -296,6 +413,8 @@ static void submit_init(Submit *s)
     s->to_files = gwlist_create();
     s->lines = gwlist_create();
     s->origins = gwlist_create();
+    s->file_lines = octstr_create("");
+    s->file_spans = gwlist_create();
     s->headers = gwlist_create();
     s->header_origins = gwlist_create();
 }
@@ -305,6 +424,8 @@ static void submit_destroy(Submit *s)
     gwlist_destroy(s->to_files, NULL);
     gwlist_destroy(s->lines, octstr_destroy_item);
     gwlist_destroy(s->origins, octstr_destroy_item);
+    octstr_destroy(s->file_lines);
+    gwlist_destroy(s->file_spans, file_span_destroy);
     gwlist_destroy(s->headers, octstr_destroy_item);
     gwlist_destroy(s->header_origins, octstr_destroy_item);
 }

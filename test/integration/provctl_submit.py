@@ -147,6 +147,16 @@ def check_rejections(t, tmp, doc):
     rejected(t, tmp, doc, ["--to-file", bad_list, "--sec", "USERPIN", "--pin", "8642", "DOC"],
              "bad-list.txt:2: imsi= given, but Sec: USERPIN uses no IMSI",
              "a bad --to-file line, named by file and line")
+    first = write(os.path.join(tmp, "first.txt"), "# wave 1\n4790000002\n\n4790000003\n")
+    second = write(os.path.join(tmp, "second.txt"),
+                   "4790000004\n# wave 2\n\n4790000005\n4790000006 pin=97531 imsi=1\n")
+    rejected(t, tmp, doc, ["--to", "4790000001", "--to-file", first, "--to-file", second,
+                           "--sec", "USERPIN", "--pin", "8642", "DOC"],
+             "second.txt:5: imsi= given, but Sec: USERPIN uses no IMSI",
+             "a bad line in a second --to-file, after comments and blanks")
+    rejected(t, tmp, doc, ["--to-file", first, "--sec", "NONE", "--validity", "0", "DOC"],
+             "--validity: Validity: must be whole minutes",
+             "a bad option after --to-file recipients, named by its option")
     empty_doc = write(os.path.join(tmp, "empty.xml"), "")
     rejected(t, tmp, empty_doc, base + ["--sec", "NONE", "DOC"],
              "empty.xml: nothing after the empty line", "an empty document")
