@@ -331,6 +331,18 @@ static const char *key_source(SecMode mode)
     }
 }
 
+/* Firefox OS / KaiOS pad an IMSI of under 15 digits with 0 where the SIM
+ * form has F (doc/security-modes.md): their NETWPIN check then fails. */
+static void explain_short_imsi(Octstr *out, const Options *o)
+{
+    if (!sec_mode_needs_imsi(o->sec) || octstr_len(o->imsi) >= 15)
+        return;
+    octstr_format_append(out, "warning: the IMSI has %ld digits: Firefox OS / KaiOS phones "
+                         "pad an IMSI shorter than 15 digits with 0 instead of F, so their "
+                         "NETWPIN check fails (and they do not check USERNETWPIN at all); "
+                         "see doc/security-modes.md\n", octstr_len(o->imsi));
+}
+
 static void explain_key(Octstr *out, const Options *o)
 {
     Octstr *error = NULL;
@@ -349,6 +361,7 @@ static void explain_key(Octstr *out, const Options *o)
                              key_source(o->sec));
     octstr_destroy(shown);
     octstr_destroy(key);
+    explain_short_imsi(out, o);
 }
 
 static void explain_entry_code(Octstr *out, const Options *o,

@@ -220,6 +220,10 @@ def check_explain(t, doc, mode, body):
          and not any(s in security.group(0) for s in secrets),
          "%s: explain's security section shows no PIN or IMSI" % name,
          security.group(0) if security else text[-800:])
+    if "imsi" in creds:
+        short = len(creds["imsi"]) < 15
+        t.eq("warning: the IMSI has %d digits" % len(creds["imsi"]) in text, short,
+             "%s: explain warns of a %d-digit IMSI: %s" % (name, len(creds["imsi"]), short))
     if mode == "USERPINMAC":
         code = entry_code(creds["pin"], body)
         masked = "*" * len(creds["pin"]) + code[len(creds["pin"]):]
