@@ -6,9 +6,9 @@
 Parts (--only picks some): ceiling, e2e, sendota, encoder, spool, latency,
 multi, floor, bulk, and (only when asked for) million. Each starts its own
 throw-away lab (test/lib/lab.py: bearerbox + fakesmsc on free 127.0.0.1
-ports) and stops what it started. Segments are
-counted where they arrive: the "Got message" lines fakesmsc writes into its
-log (-v 0 -F file -V 0), polled every few milliseconds. Every figure is
+ports) and stops what it started. Segments are counted where they arrive:
+the "Got message" lines fakesmsc writes into its log (-v 0 -F file -V 0),
+polled every few milliseconds. Every figure is
 printed; medians of --runs runs go to OUT/results.json, the time series to
 OUT/*.dat and, when gnuplot is installed (bench/deps.sh), OUT/*.png.
 """
