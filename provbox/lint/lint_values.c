@@ -88,14 +88,21 @@ int lint_fits_addrtype(Octstr *value, const char *type)
     return 1;
 }
 
-Octstr *lint_quoted(Octstr *value)
+void lint_append_shown(Octstr *out, Octstr *value)
 {
-    Octstr *cut = octstr_copy(value, 0, QUOTE_MAX), *out = octstr_create("\"");
+    Octstr *cut = octstr_copy(value, 0, QUOTE_MAX);
 
     escape_append_text(out, cut);
     if (octstr_len(value) > QUOTE_MAX)
         octstr_append_cstr(out, "...");
-    octstr_append_char(out, '"');
     octstr_destroy(cut);
+}
+
+Octstr *lint_quoted(Octstr *value)
+{
+    Octstr *out = octstr_create("\"");
+
+    lint_append_shown(out, value);
+    octstr_append_char(out, '"');
     return out;
 }

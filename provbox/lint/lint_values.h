@@ -19,7 +19,10 @@ int lint_is_apn(Octstr *value);             /* letters, digits, '-' and '.' */
  * form to check (ALPHA, SCODE, MAN, TETRA-ITSI) fit anything. */
 int lint_fits_addrtype(Octstr *value, const char *type);
 
-/* The value in quotes, its shown form (escape.h), cut to 64 characters. */
+/* Append the value's shown form (escape.h), cut to 64 characters. */
+void lint_append_shown(Octstr *out, Octstr *value);
+
+/* The same in double quotes, a new Octstr. */
 Octstr *lint_quoted(Octstr *value);
 
 #endif

@@ -479,18 +479,35 @@ static const LintAppRule *application_of(LintWalk *walk, List *parms)
     return NULL;
 }
 
+/* "PXLOGICAL, PXPHYSICAL" or "the top level", from a type list. */
+static Octstr *places_of(const char *types)
+{
+    Octstr *out;
+
+    if (strcmp(types, "-") == 0)
+        return octstr_create("the top level");
+    out = octstr_create(types);
+    octstr_replace(out, octstr_imm(" "), octstr_imm(", "));
+    return out;
+}
+
 static void check_place(LintWalk *walk, const LintCharRule *rule, const Place *parent,
                         long line)
 {
+    Octstr *belongs;
+
     if (lint_list_find(rule->parents, parent->type, NULL) == 0)
         return;
+    if (parent->rule == NULL && strcmp(parent->type, "-") != 0)
+        return;
+    belongs = places_of(rule->parents);
     if (strcmp(parent->type, "-") == 0)
         lint_walk_report(walk, line, LINT_ERROR, "characteristic %s is not allowed at the top "
-                         "level (it belongs in %s)", rule->type, rule->parents);
-    else if (parent->rule != NULL
-             && lint_list_find(parent->rule->children, rule->type, NULL) != 0)
+                         "level (it belongs in %S)", rule->type, belongs);
+    else
         lint_walk_report(walk, line, LINT_ERROR, "characteristic %s is not allowed in %s "
-                         "(it belongs in %s)", rule->type, parent->type, rule->parents);
+                         "(it belongs in %S)", rule->type, parent->type, belongs);
+    octstr_destroy(belongs);
 }
 
 static void check_required_children(LintWalk *walk, xmlNodePtr node, const Place *place)
@@ -610,13 +627,13 @@ static const Mention *find_mention(List *list, Octstr *value, long before)
 /* "A, B" (shown, at most 8), or "none". */
 static Octstr *list_of(List *defs)
 {
-    Octstr *out = octstr_create(""), *shown;
+    Octstr *out = octstr_create("");
     long i;
 
     for (i = 0; i < gwlist_len(defs) && i < 8; i++) {
-        shown = lint_quoted(((Mention *) gwlist_get(defs, i))->value);
-        octstr_format_append(out, "%s%S", i > 0 ? ", " : "", shown);
-        octstr_destroy(shown);
+        if (i > 0)
+            octstr_append_cstr(out, ", ");
+        lint_append_shown(out, ((Mention *) gwlist_get(defs, i))->value);
     }
     if (gwlist_len(defs) > 8)
         octstr_append_cstr(out, ", ...");
