@@ -2,7 +2,7 @@
  * lint_walk.c - one pass of lint over one document (see lint_walk.h):
  * each characteristic against its ProvCont rule (place, parms, values,
  * mandatory parms) or, inside APPLICATION, against the APPID's OMNA rule;
- * ids and references collected on the way and matched at the end.
+ * ids and references handed to lint_refs.c on the way.
  */
 #include <stdarg.h>
 #include <string.h>
@@ -11,33 +11,15 @@
 
 #include "gwlib/gwlib.h"
 #include "encode/wbxml_xml.h"
+#include "lint/lint_refs.h"
 #include "lint/lint_rules.h"
 #include "lint/lint_values.h"
 #include "lint/lint_walk.h"
 
-/* An id a document defines, or a reference to one. */
-typedef struct Mention {
-    Octstr *value;
-    long line;
-} Mention;
-
-/* What an id kind is called, where it is defined and referenced. */
-typedef struct IdKind {
-    const char *defined_by;   /* parm that defines it */
-    const char *holder;       /* characteristic that holds that parm */
-    const char *referenced_by;/* parm that names it */
-    const char *plural;       /* "NAPIDs" */
-    List *defs;               /* Mention*, in document order */
-    List *refs;
-} IdKind;
-
-enum { ID_NAPID, ID_PROXY, ID_APPREF, ID_KINDS };
-
 struct LintWalk {
     LintOptions options;
     List *findings;           /* LintFinding*, sorted by line */
-    IdKind ids[ID_KINDS];
-    List *napdef_names;       /* Mention*: NAME of every NAPDEF */
+    LintRefs *refs;
     long password_line;       /* first secret parm with a value, or 0 */
 };
 
@@ -79,60 +61,23 @@ List *lint_walk_findings(LintWalk *walk)
 
 /* ---- the walk's state ---- */
 
-static void mention_destroy(void *item)
-{
-    Mention *m = item;
-
-    octstr_destroy(m->value);
-    gw_free(m);
-}
-
-static void mention_add(List *list, Octstr *value, long line)
-{
-    Mention *m = gw_malloc(sizeof(*m));
-
-    m->value = octstr_duplicate(value);
-    m->line = line;
-    gwlist_append(list, m);
-}
-
-static void id_kind_init(IdKind *kind, const char *defined_by, const char *holder,
-                         const char *referenced_by, const char *plural)
-{
-    kind->defined_by = defined_by;
-    kind->holder = holder;
-    kind->referenced_by = referenced_by;
-    kind->plural = plural;
-    kind->defs = gwlist_create();
-    kind->refs = gwlist_create();
-}
-
 LintWalk *lint_walk_create(const LintOptions *options)
 {
     LintWalk *walk = gw_malloc(sizeof(*walk));
 
     walk->options = *options;
     walk->findings = gwlist_create();
-    id_kind_init(&walk->ids[ID_NAPID], "NAPID", "NAPDEF", "TO-NAPID", "NAPIDs");
-    id_kind_init(&walk->ids[ID_PROXY], "PROXY-ID", "PXLOGICAL", "TO-PROXY", "PROXY-IDs");
-    id_kind_init(&walk->ids[ID_APPREF], "APPREF", "APPLICATION", "TO-APPREF", "APPREFs");
-    walk->napdef_names = gwlist_create();
+    walk->refs = lint_refs_create();
     walk->password_line = 0;
     return walk;
 }
 
 void lint_walk_destroy(LintWalk *walk)
 {
-    int i;
-
     if (walk == NULL)
         return;
     lint_findings_destroy(walk->findings);
-    for (i = 0; i < ID_KINDS; i++) {
-        gwlist_destroy(walk->ids[i].defs, mention_destroy);
-        gwlist_destroy(walk->ids[i].refs, mention_destroy);
-    }
-    gwlist_destroy(walk->napdef_names, mention_destroy);
+    lint_refs_destroy(walk->refs);
     gw_free(walk);
 }
 
@@ -397,27 +342,17 @@ static void check_secret(LintWalk *walk, const Parm *p)
         walk->password_line = p->line;
 }
 
-/* Ids this characteristic defines and references it makes. */
+/* Ids this characteristic defines, references it makes, secrets it holds. */
 static void collect_ids(LintWalk *walk, const Place *place, List *parms)
 {
-    long i, k;
+    long i;
     Parm *p;
-    IdKind *kind;
 
     for (i = 0; i < gwlist_len(parms); i++) {
         p = gwlist_get(parms, i);
         check_secret(walk, p);
-        if (p->value == NULL)
-            continue;
-        for (k = 0; k < ID_KINDS; k++) {
-            kind = &walk->ids[k];
-            if (strcmp(p->name, kind->defined_by) == 0 && strcmp(place->type, kind->holder) == 0)
-                mention_add(kind->defs, p->value, p->line);
-            else if (strcmp(p->name, kind->referenced_by) == 0)
-                mention_add(kind->refs, p->value, p->line);
-        }
-        if (strcmp(place->type, "NAPDEF") == 0 && strcmp(p->name, "NAME") == 0)
-            mention_add(walk->napdef_names, p->value, p->line);
+        if (p->value != NULL)
+            lint_refs_note(walk->refs, place->type, p->name, p->value, p->line);
     }
 }
 
@@ -611,94 +546,9 @@ static void check_children(LintWalk *walk, xmlNodePtr parent, const Place *place
     }
 }
 
-/* ---- ids and references ---- */
-
-static const Mention *find_mention(List *list, Octstr *value, long before)
-{
-    long i;
-    Mention *m;
-
-    for (i = 0; i < before && i < gwlist_len(list); i++)
-        if (octstr_compare((m = gwlist_get(list, i))->value, value) == 0)
-            return m;
-    return NULL;
-}
-
-/* "A, B" (shown, at most 8), or "none". */
-static Octstr *list_of(List *defs)
-{
-    Octstr *out = octstr_create("");
-    long i;
-
-    for (i = 0; i < gwlist_len(defs) && i < 8; i++) {
-        if (i > 0)
-            octstr_append_cstr(out, ", ");
-        lint_append_shown(out, ((Mention *) gwlist_get(defs, i))->value);
-    }
-    if (gwlist_len(defs) > 8)
-        octstr_append_cstr(out, ", ...");
-    if (gwlist_len(defs) == 0)
-        octstr_append_cstr(out, "none");
-    return out;
-}
-
-static void check_id_kind(LintWalk *walk, const IdKind *kind)
-{
-    long i;
-    Mention *m;
-    const Mention *first;
-    Octstr *shown, *here;
-
-    for (i = 0; i < gwlist_len(kind->defs); i++) {
-        m = gwlist_get(kind->defs, i);
-        if ((first = find_mention(kind->defs, m->value, i)) == NULL)
-            continue;
-        shown = lint_quoted(m->value);
-        lint_walk_report(walk, m->line, LINT_ERROR, "%s %S is defined twice (first on line %ld)",
-                         kind->defined_by, shown, first->line);
-        octstr_destroy(shown);
-    }
-    for (i = 0; i < gwlist_len(kind->refs); i++) {
-        m = gwlist_get(kind->refs, i);
-        if (find_mention(kind->defs, m->value, gwlist_len(kind->defs)) != NULL
-            || (strcmp(kind->referenced_by, "TO-NAPID") == 0
-                && octstr_str_compare(m->value, "INTERNET") == 0))
-            continue;
-        shown = lint_quoted(m->value);
-        here = list_of(kind->defs);
-        lint_walk_report(walk, m->line, LINT_ERROR, "%s %S names no %s (%s here: %S)",
-                         kind->referenced_by, shown, kind->holder, kind->plural, here);
-        octstr_destroy(here);
-        octstr_destroy(shown);
-    }
-}
-
-static void check_napdef_names(LintWalk *walk)
-{
-    long i;
-    Mention *m;
-    const Mention *first;
-    Octstr *shown;
-
-    for (i = 0; i < gwlist_len(walk->napdef_names); i++) {
-        m = gwlist_get(walk->napdef_names, i);
-        if ((first = find_mention(walk->napdef_names, m->value, i)) == NULL)
-            continue;
-        shown = lint_quoted(m->value);
-        lint_walk_report(walk, m->line, LINT_WARNING, "NAME %S is used by two NAPDEFs (first "
-                         "on line %ld); phones show two entries the user cannot tell apart",
-                         shown, first->line);
-        octstr_destroy(shown);
-    }
-}
-
 static void check_document_wide(LintWalk *walk)
 {
-    int k;
-
-    for (k = 0; k < ID_KINDS; k++)
-        check_id_kind(walk, &walk->ids[k]);
-    check_napdef_names(walk);
+    lint_refs_check(walk->refs, walk);
     if (walk->options.sec_known && walk->options.sec == SEC_NONE && walk->password_line > 0)
         lint_walk_report(walk, walk->password_line, LINT_WARNING, "a password is sent under "
                          "Sec: NONE: anyone can read it, and phones may reject the settings");
