@@ -322,6 +322,30 @@ static Octstr *recipient_line(const RecipientStatus *r, long room)
     return line;
 }
 
+/* Copies text to *p (moved past it) if it fits before end: 0, or -1. */
+static int put_text(char **p, const char *end, const char *text, long len)
+{
+    if (end - *p < len)
+        return -1;
+    memcpy(*p, text, len);
+    *p += len;
+    return 0;
+}
+
+/* " NAME=N" the same way. */
+static int put_count(char **p, const char *end, const char *name, long n)
+{
+    char digits[24];
+    int k = sizeof(digits);
+
+    do
+        digits[--k] = '0' + n % 10;
+    while ((n /= 10) > 0 && k > 0);
+    return put_text(p, end, " ", 1) == 0 && put_text(p, end, name, strlen(name)) == 0
+           && put_text(p, end, "=", 1) == 0
+           && put_text(p, end, digits + k, sizeof(digits) - k) == 0 ? 0 : -1;
+}
+
 /*
  * The common slot, a recipient line without a reason or an entry code,
  * written straight into the slot's bytes: the same bytes as the general
@@ -330,22 +354,30 @@ static Octstr *recipient_line(const RecipientStatus *r, long room)
  */
 static Octstr *format_plain_slot(const RecipientStatus *r, long slot)
 {
-    char buf[STATUS_SLOT_CODES + 1];
-    long room = slot - CHECK_LEN;
-    int n;
+    static const char hex[] = "0123456789abcdef";
+    char buf[STATUS_SLOT_CODES], *p = buf, *end = buf + slot - CHECK_LEN;
+    const char *state = recipient_state_name(r->state);
+    unsigned long check;
+    int i;
 
     if (r->reason != NULL || (r->entry_code != NULL && slot >= STATUS_SLOT_CODES)
-        || slot > STATUS_SLOT_CODES || octstr_search_char(r->msisdn, '\0', 0) >= 0)
+        || slot > STATUS_SLOT_CODES || r->parts < 0 || r->acked < 0 || r->delivered < 0
+        || r->undelivered < 0 || octstr_search_char(r->msisdn, '\0', 0) >= 0
+        || put_text(&p, end, "Recipient: ", 11) < 0
+        || put_text(&p, end, octstr_get_cstr(r->msisdn), octstr_len(r->msisdn)) < 0
+        || put_text(&p, end, " ", 1) < 0 || put_text(&p, end, state, strlen(state)) < 0
+        || put_count(&p, end, "parts", r->parts) < 0 || put_count(&p, end, "acked", r->acked) < 0
+        || put_count(&p, end, "delivered", r->delivered) < 0
+        || (r->undelivered != 0 && put_count(&p, end, "undelivered", r->undelivered) < 0))
         return NULL;
-    n = snprintf(buf, sizeof(buf), "Recipient: %s %s parts=%ld acked=%ld delivered=%ld",
-                 octstr_get_cstr(r->msisdn), recipient_state_name(r->state), r->parts,
-                 r->acked, r->delivered);
-    if (n > 0 && n < (int) sizeof(buf) && r->undelivered != 0)
-        n += snprintf(buf + n, sizeof(buf) - n, " undelivered=%ld", r->undelivered);
-    if (n <= 0 || n > room)
-        return NULL;
-    memset(buf + n, ' ', room - n);
-    snprintf(buf + room, sizeof(buf) - room, " ~%08lx\n", fnv1a_bytes(buf, room));
+    memset(p, ' ', end - p);
+    check = fnv1a_bytes(buf, end - buf);
+    p = end;
+    *p++ = ' ';
+    *p++ = '~';
+    for (i = 7; i >= 0; i--)
+        *p++ = hex[(check >> (4 * i)) & 0xf];
+    *p = '\n';
     return octstr_create_from_data(buf, slot);
 }
 
