@@ -1,11 +1,13 @@
 /*
- * wbxml_compile.c - provisioning XML -> WBXML (wbxml_compile).
+ * wbxml_compile.c - provisioning XML -> WBXML (wbxml_compile), and the
+ * walk a template is compiled with (wbxml_compile.h).
  *
  * Owns the mapping of a wap-provisioningdoc tree onto tokens: where each
- * element may appear, which elements carry the content flag, the attribute
- * code-page state, and the choice between a token, a string and a LITERAL
- * for every attribute. Parsing is wbxml_xml.c's job, byte layout and the
- * string table are wbxml_writer.c's.
+ * element may appear, which elements carry the content flag, and which
+ * attributes are holes. Parsing is wbxml_xml.c's job; the choice between a
+ * token, a string and a LITERAL for an attribute, and its code page, are
+ * wbxml_attr.c's; byte layout and the string table are wbxml_writer.c's;
+ * the placeholder syntax is placeholder.c's.
  *
  * Rules (doc/encoding.md, "WBXML choices"):
  *   - wap-provisioningdoc and characteristic always carry the content flag,
@@ -26,6 +28,7 @@
 #include <libxml/tree.h>
 
 #include "encode/wbxml.h"
+#include "encode/wbxml_compile.h"
 #include "encode/wbxml_tokens.h"
 #include "encode/wbxml_writer.h"
 #include "encode/wbxml_xml.h"
@@ -41,7 +44,7 @@ typedef enum {
 typedef struct {
     xmlDocPtr doc;
     WbxmlWriter *writer;
-    int attr_page;
+    Placeholders *placeholders;   /* template mode, else NULL */
     Octstr *error;
 } Compiler;
 
@@ -139,103 +142,36 @@ static int has_content_flag(xmlNodePtr node, ElementKind kind)
     return kind == ELEMENT_ROOT || kind == ELEMENT_CHARACTERISTIC;
 }
 
-static void switch_attr_page(Compiler *c, int page)
-{
-    if (page == c->attr_page)
-        return;
-    wbxml_writer_byte(c->writer, WBXML_SWITCH_PAGE);
-    wbxml_writer_byte(c->writer, page);
-    c->attr_page = page;
-}
-
-/* The current attribute page first, then the other one. */
-static int page_by_preference(Compiler *c, int i)
-{
-    return i == 0 ? c->attr_page : 1 - c->attr_page;
-}
-
-/* name="NAME", type="PXLOGICAL", version="1.0": one token for both. */
-static int emit_exact_start(Compiler *c, const char *name, const char *value)
-{
-    int i;
-
-    for (i = 0; i < WBXML_PAGES; i++) {
-        int page = page_by_preference(c, i);
-        const WbxmlAttrStart *start = wbxml_token_attr_start(page, name, value);
-        if (start != NULL) {
-            switch_attr_page(c, page);
-            wbxml_writer_byte(c->writer, start->token);
-            return 1;
-        }
-    }
-    return 0;
-}
-
-/* value="IPV4": the generic start 06 and the value token of one page. */
-static int emit_value_token(Compiler *c, const char *name, const char *value)
-{
-    int i;
-
-    if (strcmp(name, "value") != 0)
-        return 0;
-    for (i = 0; i < WBXML_PAGES; i++) {
-        int page = page_by_preference(c, i);
-        const WbxmlAttrValue *token = wbxml_token_attr_value(page, value);
-        const WbxmlAttrStart *start = wbxml_token_attr_start(page, name, NULL);
-        if (token != NULL && start != NULL) {
-            switch_attr_page(c, page);
-            wbxml_writer_byte(c->writer, start->token);
-            wbxml_writer_byte(c->writer, token->token);
-            return 1;
-        }
-    }
-    return 0;
-}
-
-/* name="MY-NAME": the generic start token, then the value as a string. */
-static int emit_generic_start(Compiler *c, const char *name, Octstr *value)
-{
-    int i;
-
-    for (i = 0; i < WBXML_PAGES; i++) {
-        int page = page_by_preference(c, i);
-        const WbxmlAttrStart *start = wbxml_token_attr_start(page, name, NULL);
-        if (start != NULL) {
-            switch_attr_page(c, page);
-            wbxml_writer_byte(c->writer, start->token);
-            wbxml_writer_string(c->writer, value);
-            return 1;
-        }
-    }
-    return 0;
-}
-
-static void compile_attribute(Compiler *c, xmlAttrPtr attr)
+/* A placeholder's value is filled in per recipient (template mode):
+ * the attribute becomes a hole. */
+static int compile_attribute(Compiler *c, xmlAttrPtr attr)
 {
     xmlChar *raw = xmlNodeListGetString(c->doc, attr->children, 1);
     Octstr *value = octstr_create(raw != NULL ? (const char *) raw : "");
     Octstr *name = qualified_name(attr->name, attr->ns);
-    const char *name_cstr = octstr_get_cstr(name);
-    const char *value_cstr = octstr_get_cstr(value);
+    int holes = 0;
 
-    if (!emit_exact_start(c, name_cstr, value_cstr)
-        && !emit_value_token(c, name_cstr, value_cstr)
-        && !emit_generic_start(c, name_cstr, value)) {
-        wbxml_writer_literal(c->writer, WBXML_LITERAL, name);
-        wbxml_writer_string(c->writer, value);
-    }
+    if (c->placeholders != NULL)
+        holes = placeholders_scan(c->placeholders, value, line_of(attr->parent), &c->error);
+    if (holes == 0)
+        wbxml_writer_attribute(c->writer, name, value);
+    else if (holes > 0)
+        wbxml_writer_hole(c->writer, name, value);
     octstr_destroy(name);
     octstr_destroy(value);
     xmlFree(raw);
+    return holes < 0 ? -1 : 0;
 }
 
-static void compile_attributes(Compiler *c, xmlNodePtr node)
+static int compile_attributes(Compiler *c, xmlNodePtr node)
 {
     xmlAttrPtr attr;
 
     for (attr = node->properties; attr != NULL; attr = attr->next)
-        compile_attribute(c, attr);
+        if (compile_attribute(c, attr) < 0)
+            return -1;
     wbxml_writer_byte(c->writer, WBXML_END);
+    return 0;
 }
 
 static int check_placement(Compiler *c, xmlNodePtr node, ElementKind kind,
@@ -285,8 +221,19 @@ static void emit_tag(Compiler *c, xmlNodePtr node, ElementKind kind,
     octstr_destroy(name);
 }
 
-/* Elements are compiled; comments, PIs and whitespace are dropped; text is
- * an error (its content is not quoted: it may be a misplaced secret). */
+/* Text is an error (its content is not quoted: it may be a misplaced
+ * secret), with a message of its own for a placeholder in template mode. */
+static int refuse_text(Compiler *c, xmlNodePtr node, xmlNodePtr text)
+{
+    if (c->placeholders != NULL && placeholder_in_text((const char *) text->content))
+        return fail_text(c, text, "placeholder in the text of '%s' (placeholders are "
+                         "filled in attribute values only)", (const char *) node->name);
+    return fail_text(c, text, "unexpected text in '%s' (values belong in attributes)",
+                     (const char *) node->name);
+}
+
+/* Elements are compiled; comments (placeholders in them too), PIs and
+ * whitespace are dropped; text is an error. */
 static int compile_children(Compiler *c, xmlNodePtr node, ElementKind kind)
 {
     xmlNodePtr child;
@@ -300,8 +247,7 @@ static int compile_children(Compiler *c, xmlNodePtr node, ElementKind kind)
         case XML_TEXT_NODE:
         case XML_CDATA_SECTION_NODE:
             if (!xmlIsBlankNode(child))
-                return fail_text(c, child, "unexpected text in '%s' (values "
-                            "belong in attributes)", (const char *) node->name);
+                return refuse_text(c, node, child);
             break;
         case XML_ENTITY_REF_NODE:
             return fail(c, child, "entity reference '&%s;' where no text is "
@@ -322,8 +268,8 @@ static int compile_element(Compiler *c, xmlNodePtr node, ElementKind parent)
         || check_required_attribute(c, node, kind) < 0)
         return -1;
     emit_tag(c, node, kind, content);
-    if (node->properties != NULL)
-        compile_attributes(c, node);
+    if (node->properties != NULL && compile_attributes(c, node) < 0)
+        return -1;
     if (compile_children(c, node, kind) < 0)
         return -1;
     if (content)
@@ -331,22 +277,33 @@ static int compile_element(Compiler *c, xmlNodePtr node, ElementKind parent)
     return 0;
 }
 
-Octstr *wbxml_compile(Octstr *xml, Octstr **error)
+WbxmlWriter *wbxml_compile_writer(Octstr *xml, Placeholders *placeholders, Octstr **error)
 {
     Compiler c;
-    Octstr *wbxml = NULL;
 
     c.doc = wbxml_xml_parse(xml, error);
     if (c.doc == NULL)
         return NULL;
     c.writer = wbxml_writer_create();
-    c.attr_page = WBXML_PAGE_CONNECTIVITY;
+    c.placeholders = placeholders;
     c.error = NULL;
-    if (compile_element(&c, xmlDocGetRootElement(c.doc), ELEMENT_DOCUMENT) == 0)
-        wbxml = wbxml_writer_document(c.writer);
-    else
+    if (compile_element(&c, xmlDocGetRootElement(c.doc), ELEMENT_DOCUMENT) < 0) {
         *error = c.error;
-    wbxml_writer_destroy(c.writer);
+        wbxml_writer_destroy(c.writer);
+        c.writer = NULL;
+    }
     xmlFreeDoc(c.doc);
+    return c.writer;
+}
+
+Octstr *wbxml_compile(Octstr *xml, Octstr **error)
+{
+    WbxmlWriter *writer = wbxml_compile_writer(xml, NULL, error);
+    Octstr *wbxml;
+
+    if (writer == NULL)
+        return NULL;
+    wbxml = wbxml_writer_document(writer, NULL);
+    wbxml_writer_destroy(writer);
     return wbxml;
 }
