@@ -18,6 +18,10 @@
  * and would silently get another. The same MSISDN on two To: lines is an
  * error too: every recipient has exactly one line in the status file.
  *
+ * Variables (var.NAME=VALUE on a To: line, Var: NAME=VALUE headers) are
+ * read here with job_vars.c's syntax; whether they fit the document's
+ * placeholders is job_vars_check()'s, once the document is compiled.
+ *
  * Recipients stay in the text: the Job keeps the offset of each To: value
  * (job.h). Duplicates are found through a table of recipient indices keyed
  * by a hash of the MSISDN's bytes (4 bytes a slot, two slots a recipient,
@@ -26,6 +30,7 @@
  */
 #include <ctype.h>
 #include <string.h>
+#include <strings.h>
 
 #include "gwlib/gwlib.h"
 #include "spool/job.h"
@@ -43,7 +48,7 @@
 
 enum {
     H_TO, H_SEC, H_PIN, H_IMSI, H_FROM, H_TYPE, H_SMSC, H_DLR,
-    H_VALIDITY, H_PRIORITY, H_NOT_BEFORE, H_ID, H_COUNT
+    H_VALIDITY, H_PRIORITY, H_NOT_BEFORE, H_ID, H_VAR, H_COUNT
 };
 
 /* A header's value setter: NULL on success, else why the value is wrong. */
@@ -107,7 +112,10 @@ void job_recipient_clear(Recipient *r)
     octstr_destroy(r->msisdn);
     octstr_destroy(r->imsi);
     octstr_destroy(r->pin);
+    if (r->vars != NULL)
+        gwlist_destroy(r->vars, job_var_destroy);
     r->msisdn = r->imsi = r->pin = NULL;
+    r->vars = NULL;
 }
 
 static int letter(int c)
@@ -120,8 +128,33 @@ static Octstr *unknown_option(Octstr *key)
 {
     if (octstr_len(key) > 0 && octstr_len(key) <= 16
         && octstr_check_range(key, 0, octstr_len(key), letter))
-        return octstr_format("unknown option '%S=' (expected imsi= or pin=)", key);
-    return octstr_create("unknown option (expected imsi= or pin=)");
+        return octstr_format("unknown option '%S=' (expected imsi=, pin= or var.NAME=)",
+                             key);
+    return octstr_create("unknown option (expected imsi=, pin= or var.NAME=)");
+}
+
+/* A `var.NAME=VALUE` word (after its "var."), added to r->vars. */
+static Octstr *add_var(Recipient *r, Octstr *text)
+{
+    JobVar *var;
+    Octstr *reason = job_var_parse("var.", text, &var);
+
+    if (reason != NULL)
+        return reason;
+    if (job_var_find(r->vars, var->name) != NULL) {
+        reason = octstr_format("var.%S= given twice", var->name);
+        job_var_destroy(var);
+        return reason;
+    }
+    if (r->vars == NULL)
+        r->vars = gwlist_create();
+    gwlist_append(r->vars, var);
+    return NULL;
+}
+
+static int is_var_word(Octstr *word)
+{
+    return octstr_len(word) >= 4 && strncasecmp(octstr_get_cstr(word), "var.", 4) == 0;
 }
 
 /* One `imsi=...` or `pin=...` word after the MSISDN of a To: line. */
@@ -131,9 +164,15 @@ static Octstr *set_override(Recipient *r, Octstr *word)
     Octstr *key, **slot = NULL, *reason = NULL;
     const char *option;
 
+    if (is_var_word(word)) {
+        key = octstr_copy(word, 4, octstr_len(word));
+        reason = add_var(r, key);
+        octstr_destroy(key);
+        return reason;
+    }
     if (eq < 0)
         return octstr_create("unexpected text after the number "
-                             "(expected imsi=... or pin=...)");
+                             "(expected imsi=..., pin=... or var.NAME=...)");
     key = octstr_copy(word, 0, eq);
     option = octstr_str_case_compare(key, "imsi") == 0 ? "imsi"
              : octstr_str_case_compare(key, "pin") == 0 ? "pin" : NULL;
@@ -161,6 +200,7 @@ static Octstr *parse_to_value(Octstr *value, Recipient *r)
     long i;
 
     r->imsi = r->pin = NULL;
+    r->vars = NULL;
     r->msisdn = gwlist_extract_first(words);
     if (r->msisdn == NULL || !job_msisdn_ok(r->msisdn))
         reason = octstr_create("invalid number (expected an optional '+' "
@@ -337,6 +377,27 @@ static Octstr *set_id(Job *job, Octstr *value)
     return NULL;
 }
 
+/* A Var: header: its line is noted by apply_header(). */
+static Octstr *set_var(Job *job, Octstr *value)
+{
+    JobVar *var, *first;
+    Octstr *reason;
+
+    if (octstr_search_char(value, ' ', 0) >= 0 || octstr_search_char(value, '\t', 0) >= 0)
+        return octstr_create("one NAME=VALUE only (a blank in a value is written %20)");
+    if ((reason = job_var_parse("", value, &var)) != NULL)
+        return reason;
+    if ((first = job_var_find(job->vars, var->name)) != NULL) {
+        reason = octstr_format("%S= given twice (first on line %ld)", var->name, first->line);
+        job_var_destroy(var);
+        return reason;
+    }
+    if (job->vars == NULL)
+        job->vars = gwlist_create();
+    gwlist_append(job->vars, var);
+    return NULL;
+}
+
 static const struct {
     const char *name;
     int repeatable;
@@ -354,6 +415,7 @@ static const struct {
     [H_PRIORITY] = { "Priority", 0, set_priority },
     [H_NOT_BEFORE] = { "Not-Before", 0, set_not_before },
     [H_ID] = { "Id", 0, set_id },
+    [H_VAR] = { "Var", 1, set_var },
 };
 
 static int find_header(Octstr *name)
@@ -468,6 +530,8 @@ static Octstr *apply_header(Parser *p, Job *job, int h, Octstr *value)
         p->seen[h] = p->line;
     if (h == H_TO)
         record_recipient(p, job);
+    if (h == H_VAR)
+        ((JobVar *) gwlist_get(job->vars, gwlist_len(job->vars) - 1))->line = p->line;
     return NULL;
 }
 
@@ -826,6 +890,8 @@ void job_destroy(Job *job)
     octstr_destroy(job->type);
     octstr_destroy(job->smsc_id);
     octstr_destroy(job->operator_id);
+    if (job->vars != NULL)
+        gwlist_destroy(job->vars, job_var_destroy);
     octstr_destroy(job->document);
     gw_free(job);
 }
@@ -874,16 +940,31 @@ Octstr *job_recipient_msisdn(const Job *job, long i)
 
 int job_recipient_has_overrides(const Job *job, long i)
 {
-    long pos, n = octstr_len(job->text);
-    int c;
+    long end;
 
     if (i < 0 || i >= job->recipient_count)
         return 0;
+    return job_recipient_options(job, i, &end) < end;
+}
+
+long job_recipient_options(const Job *job, long i, long *end)
+{
+    long pos, n = octstr_len(job->text);
+    const char *text = octstr_get_cstr(job->text);
+
     msisdn_span(job, i, &pos);
-    while (pos < n && blank(octstr_get_char(job->text, pos)))
+    while (pos < n && blank(text[pos]))
         pos++;
-    c = octstr_get_char(job->text, pos);
-    return pos < n && c != '\r' && c != '\n';
+    for (*end = pos; *end < n && text[*end] != '\r' && text[*end] != '\n'; (*end)++)
+        ;
+    while (*end > pos && blank(text[*end - 1]))
+        (*end)--;
+    return pos;
+}
+
+long job_recipient_line(const Job *job, long i)
+{
+    return line_of(job, i);
 }
 
 /* Recipient i's own credential (pin or imsi), else the job's; new. */
@@ -921,6 +1002,21 @@ static void format_optional(Octstr *out, const char *name, Octstr *value)
         octstr_format_append(out, "%s: %S\n", name, value);
 }
 
+/* Each variable as PREFIX NAME=VALUE (percent-encoded) SUFFIX. */
+static void format_vars(Octstr *out, List *vars, const char *prefix, const char *suffix)
+{
+    JobVar *var;
+    Octstr *value;
+    long i;
+
+    for (i = 0; vars != NULL && i < gwlist_len(vars); i++) {
+        var = gwlist_get(vars, i);
+        value = job_var_encode(var->value);
+        octstr_format_append(out, "%s%S=%S%s", prefix, var->name, value, suffix);
+        octstr_destroy(value);
+    }
+}
+
 static void format_recipient(Octstr *out, const Recipient *r)
 {
     octstr_format_append(out, "To: %S", r->msisdn);
@@ -928,6 +1024,7 @@ static void format_recipient(Octstr *out, const Recipient *r)
         octstr_format_append(out, " imsi=%S", r->imsi);
     if (r->pin != NULL)
         octstr_format_append(out, " pin=%S", r->pin);
+    format_vars(out, r->vars, " var.", "");
     octstr_append_char(out, '\n');
 }
 
@@ -960,6 +1057,7 @@ Octstr *job_format(const Job *job)
         octstr_format_append(out, "Not-Before: %s\n", when);
     }
     format_optional(out, "Id", job->operator_id);
+    format_vars(out, job->vars, "Var: ", "\n");
     octstr_append_char(out, '\n');
     if (job->document != NULL)
         octstr_append(out, job->document);

@@ -6,6 +6,8 @@
  *
  *   To: 4790000001                       (repeat for a bulk job)
  *   To: 4790000002 imsi=242011234567890 pin=5678
+ *   To: 4790000003 var.LOGIN=alice var.SECRET=s%20cr3t   (job_vars.h)
+ *   Var: LOGIN=guest    (repeatable: a default for {{LOGIN}})
  *   Sec: USERPIN        Pin: 1234        IMSI: ...
  *   From: ...  Type: oma-settings  SMSC: ...  DLR: yes|no
  *   (Type: settings, bookmarks or syncsettings are the unsigned OTA 7.0
@@ -16,7 +18,9 @@
  * job_parse() checks everything that can be checked without compiling the
  * document (unknown, duplicate, missing and conflicting headers, numbers,
  * credentials for the security mode) and names the cause on failure;
- * messages never contain a PIN or an IMSI. job_format() writes the same
+ * messages never contain a PIN, an IMSI or a variable's value (whether
+ * the variables fit the document's placeholders is checked once it is
+ * compiled: job_vars_check()). job_format() writes the same
  * format back: job_parse(job_format(job)) gives the same job.
  *
  * Recipients are not kept as objects: a Job keeps the file's text and, per
@@ -32,12 +36,14 @@
 #include "gwlib/gwlib.h"
 #include "encode/signer.h"
 #include "encode/ota_legacy.h"
+#include "spool/job_vars.h"
 
 /* One recipient as read back from its To: line (job_recipient_get()). */
 typedef struct Recipient {
     Octstr *msisdn;
     Octstr *imsi;     /* per-recipient override, or NULL */
     Octstr *pin;      /* per-recipient override, or NULL */
+    List *vars;       /* its var.NAME=VALUE (JobVar*), or NULL when none */
 } Recipient;
 
 typedef struct Job {
@@ -56,6 +62,7 @@ typedef struct Job {
     long priority;         /* 0-3, -1 = unset */
     time_t not_before;     /* 0 = unset */
     Octstr *operator_id;   /* Id:, or NULL */
+    List *vars;            /* Var: headers (JobVar*), in order, or NULL */
     Octstr *document;      /* the XML bytes, as in the file */
 } Job;
 
@@ -84,13 +91,21 @@ void job_recipient_clear(Recipient *r);
 
 /* Recipient i's MSISDN: a new Octstr (the caller destroys it), or NULL. */
 Octstr *job_recipient_msisdn(const Job *job, long i);
-/* Does recipient i have a PIN or IMSI of its own (pin= or imsi=)? */
+/* Does recipient i have options of its own (pin=, imsi= or var.)? */
 int job_recipient_has_overrides(const Job *job, long i);
 
 /* The effective credentials of recipient i (its override or the job's):
  * a new Octstr the caller destroys, or NULL when there is none. */
 Octstr *job_recipient_pin(const Job *job, long i);
 Octstr *job_recipient_imsi(const Job *job, long i);
+
+/* Where recipient i's options (what follows its MSISDN on its To: line)
+ * are in job->text: from the return value to *end (blanks around them and
+ * the line end excluded; an empty span when there are none). */
+long job_recipient_options(const Job *job, long i, long *end);
+
+/* The line of the job file recipient i is on (counted: for messages). */
+long job_recipient_line(const Job *job, long i);
 
 /* True when s is a plausible MSISDN: optional '+', then 3 to 20 digits. */
 int job_msisdn_ok(Octstr *s);

@@ -465,10 +465,10 @@ static void test_recipient_errors(void)
             "line 3: To: invalid number", "To: of 21 digits");
     rejects("Sec: NONE\nTo: +\n\n" DOC, "line 2: To: invalid number", "To: +");
     rejects("Sec: NETWPIN\nTo: 4790000001 imsi=242017531864209 foo=1\n\n" DOC,
-            "line 2: To: unknown option 'foo=' (expected imsi= or pin=)",
+            "line 2: To: unknown option 'foo=' (expected imsi=, pin= or var.NAME=)",
             "an unknown To: option");
     rejects("Sec: USERPIN\nTo: 4790000001 8642=1\n\n" DOC,
-            "line 2: To: unknown option (expected imsi= or pin=)",
+            "line 2: To: unknown option (expected imsi=, pin= or var.NAME=)",
             "a To: option named by digits (never echoed)");
     rejects("Sec: USERPIN\nTo: 4790000001 8642\n\n" DOC,
             "line 2: To: unexpected text after the number",
