@@ -10,6 +10,8 @@
 #include "encode/signer.h"
 #include "encode/push.h"
 #include "encode/ota_legacy.h"
+#include "encode/template.h"
+#include "spool/job_vars.h"
 #include "spool/spool.h"
 #include "daemon/active_job.h"
 #include "daemon/job_record.h"
@@ -110,8 +112,8 @@ static List *encode_legacy_segments(ActiveJob *aj, const ProvboxConfig *config,
     return segments;
 }
 
-/* Sign and pack the document for one set of credentials. */
-static List *encode_segments(ActiveJob *aj, const ProvboxConfig *config,
+/* Sign and pack a document (wbxml) for one set of credentials. */
+static List *encode_segments(ActiveJob *aj, const ProvboxConfig *config, Octstr *wbxml,
                              Octstr *pin, Octstr *imsi, Octstr **entry_code,
                              Octstr **error)
 {
@@ -123,10 +125,10 @@ static List *encode_segments(ActiveJob *aj, const ProvboxConfig *config,
     if (job_legacy_type(aj->job, &legacy))
         return encode_legacy_segments(aj, config, legacy, error);
 
-    sig = signer_sign(aj->job->sec, pin, imsi, aj->wbxml, error);
+    sig = signer_sign(aj->job->sec, pin, imsi, wbxml, error);
     if (sig == NULL)
         return NULL;
-    pdu = push_pdu_build(aj->wbxml, sig, WSP_TID);
+    pdu = push_pdu_build(wbxml, sig, WSP_TID);
     segments = push_split(pdu, concat_reference(aj->name, config->concatenation_16bit),
                           config->concatenation_16bit, config->max_segments, error);
     if (segments != NULL && entry_code != NULL && sig->entry_code != NULL)
@@ -182,15 +184,44 @@ static Msg *segment_msg(ActiveJob *aj, const ProvboxConfig *config, Octstr *msis
     return msg;
 }
 
-/* The segments of a recipient with credentials of its own. */
+/* The document filled with recipient i's values (read into r): a new
+ * Octstr, or NULL + *error. */
+static Octstr *fill_for(ActiveJob *aj, long i, const Recipient *r, Octstr **error)
+{
+    List *names = wbxml_template_names(aj->doc);
+    long n = gwlist_len(names);
+    Octstr **values = gw_malloc(n * sizeof(*values)), *wbxml = NULL;
+
+    if (job_vars_values(aj->job, i, r, names, values, error) == 0) {
+        wbxml = wbxml_template_fill(aj->doc, values, error);
+        job_vars_values_clear(values, n);
+    }
+    gw_free(values);
+    return wbxml;
+}
+
+/* The segments of a recipient with options of its own (credentials,
+ * values), read from its To: line once. */
 static List *encode_own(ActiveJob *aj, const ProvboxConfig *config, long i,
                         Octstr **entry_code, Octstr **error)
 {
-    Octstr *pin = job_recipient_pin(aj->job, i), *imsi = job_recipient_imsi(aj->job, i);
-    List *segments = encode_segments(aj, config, pin, imsi, entry_code, error);
+    Recipient r;
+    Octstr *wbxml = aj->wbxml;
+    List *segments = NULL;
+    int templated = gwlist_len(wbxml_template_names(aj->doc)) > 0;
 
-    octstr_destroy(pin);
-    octstr_destroy(imsi);
+    if (job_recipient_get(aj->job, i, &r) < 0) {
+        *error = octstr_format("recipient %ld cannot be read", i);
+        return NULL;
+    }
+    if (templated)
+        wbxml = fill_for(aj, i, &r, error);
+    if (wbxml != NULL)
+        segments = encode_segments(aj, config, wbxml, r.pin != NULL ? r.pin : aj->job->pin,
+                                   r.imsi != NULL ? r.imsi : aj->job->imsi, entry_code, error);
+    if (templated)
+        octstr_destroy(wbxml);
+    job_recipient_clear(&r);
     return segments;
 }
 
@@ -335,20 +366,17 @@ void active_job_resume_from(ActiveJob *aj, const JobStatus *status)
 static int encode_shared(ActiveJob *aj, const ProvboxConfig *config, Octstr **error)
 {
     const Job *job = aj->job;
-    Octstr *check_error = NULL, *code = NULL, *pin, *imsi;
+    Octstr *check_error = NULL, *code = NULL;
     List *probe;
 
-    if (signer_check_credentials(job->sec, job->pin, job->imsi, &check_error) == 0) {
-        aj->shared_segments = encode_segments(aj, config, job->pin, job->imsi,
+    if (aj->wbxml != NULL
+        && signer_check_credentials(job->sec, job->pin, job->imsi, &check_error) == 0) {
+        aj->shared_segments = encode_segments(aj, config, aj->wbxml, job->pin, job->imsi,
                                               &aj->shared_entry_code, error);
         return aj->shared_segments != NULL ? 0 : -1;
     }
     octstr_destroy(check_error);
-    pin = job_recipient_pin(job, 0);
-    imsi = job_recipient_imsi(job, 0);
-    probe = encode_segments(aj, config, pin, imsi, &code, error);
-    octstr_destroy(pin);
-    octstr_destroy(imsi);
+    probe = encode_own(aj, config, 0, &code, error);
     octstr_destroy(code);
     if (probe == NULL)
         return -1;
@@ -375,8 +403,32 @@ static int fault(ActiveJobFault *where, ActiveJobFault what)
     return -1;
 }
 
-/* Size-check, parse (taking text over) and compile: the job and its WBXML,
- * or -1 + *error. */
+/* The document of recipients without options: the WBXML, or the template
+ * filled with the Var: defaults (NULL when a placeholder has none). */
+static Octstr *shared_document(ActiveJob *aj, Octstr **error)
+{
+    List *names = wbxml_template_names(aj->doc);
+    long k, n = gwlist_len(names);
+    Octstr **values, *wbxml = NULL;
+    JobVar *var;
+
+    if (n == 0)
+        return wbxml_template_fill(aj->doc, NULL, error);
+    values = gw_malloc(n * sizeof(*values));
+    for (k = 0; k < n; k++) {
+        var = job_var_find(aj->job->vars, gwlist_get(names, k));
+        values[k] = var != NULL ? var->value : NULL;
+        if (values[k] == NULL)
+            break;
+    }
+    if (k == n)
+        wbxml = wbxml_template_fill(aj->doc, values, error);
+    gw_free(values);
+    return wbxml;
+}
+
+/* Size-check, parse (taking text over), compile and check the variables:
+ * the job, its compiled document and the shared WBXML, or -1 + *error. */
 static int parse_and_compile(ActiveJob *aj, const ProvboxConfig *config, CompileCache *cache,
                              Octstr *text, ActiveJobFault *where, Octstr **error)
 {
@@ -388,8 +440,13 @@ static int parse_and_compile(ActiveJob *aj, const ProvboxConfig *config, Compile
     }
     if ((aj->job = job_parse_adopt(aj->name, text, error)) == NULL)
         return fault(where, ACTIVE_JOB_UNPARSABLE);
-    if ((aj->wbxml = compile_cache_compile(cache, aj->job, error)) == NULL)
+    if ((aj->doc = compile_cache_compile(cache, aj->job, error)) == NULL)
         return fault(where, ACTIVE_JOB_UNCOMPILABLE);
+    if ((*error = job_vars_check(aj->job, wbxml_template_names(aj->doc))) != NULL)
+        return fault(where, ACTIVE_JOB_UNPARSABLE);
+    aj->wbxml = shared_document(aj, error);
+    if (*error != NULL)
+        return fault(where, ACTIVE_JOB_UNENCODABLE);
     return 0;
 }
 
@@ -456,6 +513,7 @@ void active_job_destroy(ActiveJob *aj)
         gwlist_destroy(aj->shared_segments, push_segment_destroy);
     octstr_destroy(aj->shared_entry_code);
     octstr_destroy(aj->wbxml);
+    wbxml_template_destroy(aj->doc);
     claimed_file_destroy(aj->claimed);
     octstr_destroy(aj->tampered);
     job_destroy(aj->job);

@@ -2,12 +2,16 @@
  * active_job.h - a job this process has claimed and is sending.
  *
  * Loading reads the job file, parses it (spool/job.h) and compiles its
- * document to WBXML once (encode/wbxml.h; encode/ota_legacy.h for the
- * unsigned legacy types); it also encodes the first
- * recipient's message so that a document too large for max-segments fails
- * the job before anything is sent. Each recipient's message is then encoded
- * on demand into ready-to-send bearerbox Msgs (signed with that recipient's
- * PIN/IMSI; recipients without overrides share one cached encoding).
+ * document once (encode/template.h; encode/ota_legacy.h for the unsigned
+ * legacy types); for a document with {{NAME}} placeholders it checks that
+ * every recipient has a value for each (job_vars_check(): one pass over
+ * the To: lines). It also encodes the first recipient's message so that a
+ * document too large for max-segments fails the job before anything is
+ * sent. Each recipient's message is then encoded on demand into
+ * ready-to-send bearerbox Msgs (its document filled with its values, signed
+ * with its PIN/IMSI; recipients without options of their own share one
+ * cached encoding). A recipient's values are read from its To: line when it
+ * is encoded and dropped after, so memory does not grow with them.
  *
  * Every segment's dlr_url is a correlation key "JOB;RECIPIENT;SEGMENT" that
  * any provbox on the spool can act on (active_job_parse_key()).
@@ -56,7 +60,10 @@ typedef struct ActiveJob {
     Octstr *name;
     Octstr *shown_name;    /* name as log lines show it (escape_text), made once */
     Job *job;
-    Octstr *wbxml;
+    WbxmlTemplate *doc;    /* the compiled document */
+    Octstr *wbxml;         /* the document of recipients without options: the
+                            * WBXML, or the template filled with the Var:
+                            * defaults; NULL when a placeholder has none */
     int lock_fd;           /* holds the ownership lock */
     ClaimedFile *claimed;  /* the file read at the claim, and its bytes */
     Octstr *tampered;      /* how it changed in active/ since, or NULL */
@@ -79,7 +86,8 @@ typedef struct ActiveJob {
 /* Which check refused a job in active_job_from_text(). */
 typedef enum {
     ACTIVE_JOB_TOO_LARGE,    /* more than max-job-size */
-    ACTIVE_JOB_UNPARSABLE,   /* job_parse() refused it */
+    ACTIVE_JOB_UNPARSABLE,   /* job_parse() refused it, or its variables do
+                              * not fit its document's placeholders */
     ACTIVE_JOB_UNCOMPILABLE, /* its document does not compile */
     ACTIVE_JOB_UNENCODABLE   /* cannot be signed, or over max-segments */
 } ActiveJobFault;

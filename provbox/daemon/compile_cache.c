@@ -1,23 +1,26 @@
 /*
- * compile_cache.c - the WBXML of the documents compiled last
- * (see compile_cache.h).
+ * compile_cache.c - the documents compiled last (see compile_cache.h).
  */
 #include "gwlib/gwlib.h"
-#include "encode/wbxml.h"
 #include "encode/ota_legacy.h"
 #include "daemon/compile_cache.h"
 
 struct CompileCache {
-    Dict *wbxml;     /* key -> Octstr* WBXML */
+    Dict *compiled;  /* key -> WbxmlTemplate* */
     List *keys;      /* oldest first, for eviction */
     long hits, misses;
 };
+
+static void template_destroy_item(void *t)
+{
+    wbxml_template_destroy(t);
+}
 
 CompileCache *compile_cache_create(void)
 {
     CompileCache *c = gw_malloc(sizeof(*c));
 
-    c->wbxml = dict_create(COMPILE_CACHE_ENTRIES * 2, octstr_destroy_item);
+    c->compiled = dict_create(COMPILE_CACHE_ENTRIES * 2, template_destroy_item);
     c->keys = gwlist_create();
     c->hits = c->misses = 0;
     return c;
@@ -27,18 +30,20 @@ void compile_cache_destroy(CompileCache *c)
 {
     if (c == NULL)
         return;
-    dict_destroy(c->wbxml);
+    dict_destroy(c->compiled);
     gwlist_destroy(c->keys, octstr_destroy_item);
     gw_free(c);
 }
 
-static Octstr *compile(const Job *job, Octstr **error)
+static WbxmlTemplate *compile(const Job *job, Octstr **error)
 {
     OtaLegacyType legacy;
+    Octstr *wbxml;
 
-    if (job_legacy_type(job, &legacy))
-        return ota_legacy_compile(legacy, job->document, error);
-    return wbxml_compile(job->document, error);
+    if (!job_legacy_type(job, &legacy))
+        return wbxml_template_compile(job->document, error);
+    wbxml = ota_legacy_compile(legacy, job->document, error);
+    return wbxml != NULL ? wbxml_template_fixed(wbxml) : NULL;
 }
 
 /* The document type and the document: what the WBXML depends on. */
@@ -52,37 +57,38 @@ static Octstr *key_of(const Job *job)
     return key;
 }
 
-static void remember(CompileCache *c, Octstr *key, Octstr *wbxml)
+static void remember(CompileCache *c, Octstr *key, WbxmlTemplate *compiled)
 {
     Octstr *oldest;
 
     if (gwlist_len(c->keys) >= COMPILE_CACHE_ENTRIES) {
         oldest = gwlist_extract_first(c->keys);
-        octstr_destroy(dict_remove(c->wbxml, oldest));
+        wbxml_template_destroy(dict_remove(c->compiled, oldest));
         octstr_destroy(oldest);
     }
-    dict_put(c->wbxml, key, octstr_duplicate(wbxml));
+    dict_put(c->compiled, key, wbxml_template_duplicate(compiled));
     gwlist_append(c->keys, key);
 }
 
-Octstr *compile_cache_compile(CompileCache *c, const Job *job, Octstr **error)
+WbxmlTemplate *compile_cache_compile(CompileCache *c, const Job *job, Octstr **error)
 {
-    Octstr *key, *cached, *wbxml;
+    Octstr *key;
+    WbxmlTemplate *cached, *compiled;
 
     key = key_of(job);
-    cached = dict_get(c->wbxml, key);
+    cached = dict_get(c->compiled, key);
     if (cached != NULL) {
         c->hits++;
         octstr_destroy(key);
-        return octstr_duplicate(cached);
+        return wbxml_template_duplicate(cached);
     }
     c->misses++;
-    wbxml = compile(job, error);
-    if (wbxml != NULL)
-        remember(c, key, wbxml);
+    compiled = compile(job, error);
+    if (compiled != NULL)
+        remember(c, key, compiled);
     else
         octstr_destroy(key);
-    return wbxml;
+    return compiled;
 }
 
 long compile_cache_hits(const CompileCache *c)

@@ -2,12 +2,14 @@
  * test_compile_cache.c - unit tests of provbox/daemon/compile_cache.c: a
  * cached document gives the same WBXML as compiling it, the key is the
  * exact document bytes and the document type, a failing document is never
- * cached (it fails every time, with its error), and the oldest entry goes
- * when the cache is full.
+ * cached (it fails every time, with its error), the oldest entry goes
+ * when the cache is full, and a templated document is compiled once and
+ * filled from the cached copy.
  */
 #include "gwlib/gwlib.h"
 #include "spool/job.h"
 #include "encode/wbxml.h"
+#include "encode/template.h"
 #include "daemon/compile_cache.h"
 #include "../lib/tap.h"
 
@@ -34,14 +36,25 @@ static Job *job_with(const char *headers, const char *document)
     return job;
 }
 
+/* The job's WBXML through the cache (its template filled with nothing),
+ * or NULL + *error. */
+static Octstr *cached_wbxml(CompileCache *cache, Job *job, Octstr **error)
+{
+    WbxmlTemplate *t = compile_cache_compile(cache, job, error);
+    Octstr *wbxml = t != NULL ? wbxml_template_fill(t, NULL, error) : NULL;
+
+    wbxml_template_destroy(t);
+    return wbxml;
+}
+
 /* Compiles through the cache; 1 if the WBXML equals a direct compile (the
  * first lookup in a fresh cache always compiles). */
 static int compiles_same(CompileCache *cache, Job *job)
 {
     CompileCache *fresh = compile_cache_create();
     Octstr *error = NULL, *direct_error = NULL;
-    Octstr *cached = compile_cache_compile(cache, job, &error);
-    Octstr *direct = compile_cache_compile(fresh, job, &direct_error);
+    Octstr *cached = cached_wbxml(cache, job, &error);
+    Octstr *direct = cached_wbxml(fresh, job, &direct_error);
     int same = cached != NULL && direct != NULL && octstr_compare(cached, direct) == 0;
 
     compile_cache_destroy(fresh);
@@ -69,7 +82,7 @@ static void test_hits_give_the_compiled_bytes(void)
     octstr_destroy(error);
     error = NULL;
     {
-        Octstr *got = compile_cache_compile(cache, a, &error);
+        Octstr *got = cached_wbxml(cache, a, &error);
         ok(got != NULL && want != NULL && octstr_compare(got, want) == 0,
            "a hit returns wbxml_compile()'s bytes");
         octstr_destroy(got);
@@ -93,7 +106,7 @@ static void test_key_is_type_and_bytes(void)
        "documents differing in one byte each get their own WBXML");
     ok(compile_cache_misses(cache) == 2, "a one-byte difference is a miss");
     ok(compiles_same(cache, legacy), "a legacy (Type: settings) document compiles");
-    got = compile_cache_compile(cache, legacy_as_oma, &error);
+    got = cached_wbxml(cache, legacy_as_oma, &error);
     ok(got == NULL && error != NULL,
        "the same bytes as an OMA document are compiled again (and refused), "
        "not served from the legacy entry");
@@ -111,8 +124,8 @@ static void test_failures_are_not_cached(void)
     CompileCache *cache = compile_cache_create();
     Job *bad = job_with("", "<wap-provisioningdoc><characteristic></wap-provisioningdoc>\n");
     Octstr *first_error = NULL, *second_error = NULL;
-    Octstr *first = compile_cache_compile(cache, bad, &first_error);
-    Octstr *second = compile_cache_compile(cache, bad, &second_error);
+    Octstr *first = cached_wbxml(cache, bad, &first_error);
+    Octstr *second = cached_wbxml(cache, bad, &second_error);
 
     ok(first == NULL && second == NULL, "a malformed document fails both times");
     ok(first_error != NULL && second_error != NULL
@@ -145,7 +158,7 @@ static void compile_numbered(CompileCache *cache, long i)
     Job *job = numbered_job(i);
     Octstr *error = NULL;
 
-    octstr_destroy(compile_cache_compile(cache, job, &error));
+    wbxml_template_destroy(compile_cache_compile(cache, job, &error));
     octstr_destroy(error);
     job_destroy(job);
 }
@@ -170,6 +183,41 @@ static void test_oldest_goes_first(void)
     compile_cache_destroy(cache);
 }
 
+/* A templated document: compiled once, every copy the cache hands out is
+ * the template, filled as a direct template compile is. */
+static void test_templates(void)
+{
+    const char *doc = "<wap-provisioningdoc><characteristic type=\"APPLICATION\">"
+                      "<parm name=\"AAUTHNAME\" value=\"{{LOGIN}}\"/></characteristic>"
+                      "</wap-provisioningdoc>\n";
+    CompileCache *cache = compile_cache_create();
+    Job *job = job_with("", doc);
+    Octstr *error = NULL, *value = octstr_create("alice"), *got = NULL, *want;
+    WbxmlTemplate *direct = wbxml_template_compile(octstr_imm(doc), &error), *t = NULL;
+    int i, same = 1;
+
+    want = wbxml_template_fill(direct, &value, &error);
+    for (i = 0; i < 3; i++) {
+        t = compile_cache_compile(cache, job, &error);
+        got = t != NULL ? wbxml_template_fill(t, &value, &error) : NULL;
+        same = same && t != NULL && gwlist_len(wbxml_template_names(t)) == 1
+               && got != NULL && octstr_compare(got, want) == 0;
+        octstr_destroy(got);
+        wbxml_template_destroy(t);
+    }
+    ok(same, "a templated document: each copy from the cache has its placeholder and "
+       "fills as a direct compile");
+    ok(compile_cache_misses(cache) == 1 && compile_cache_hits(cache) == 2,
+       "a templated document is compiled once (misses %ld, hits %ld)",
+       compile_cache_misses(cache), compile_cache_hits(cache));
+    wbxml_template_destroy(direct);
+    octstr_destroy(want);
+    octstr_destroy(value);
+    octstr_destroy(error);
+    job_destroy(job);
+    compile_cache_destroy(cache);
+}
+
 int main(void)
 {
     gwlib_init();
@@ -179,6 +227,7 @@ int main(void)
     test_key_is_type_and_bytes();
     test_failures_are_not_cached();
     test_oldest_goes_first();
+    test_templates();
     gwlib_shutdown();
     return tap_done();
 }
