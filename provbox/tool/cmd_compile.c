@@ -8,6 +8,12 @@
  * The security mode is required: like a job's Sec: header, provbox never
  * guesses it. Secrets (key bytes, the PIN inside an entry code) are masked
  * unless --show-secrets is given.
+ *
+ * A document with {{NAME}} placeholders is compiled as provbox compiles a
+ * job's (encode/template.h) and filled with the --var NAME=VALUE options,
+ * written and checked as a To: line's var.NAME=VALUE (spool/job_vars.h):
+ * the message one recipient would get. Every placeholder needs a --var and
+ * every --var a placeholder. Messages name placeholders, never values.
  */
 #include <stdio.h>
 #include <string.h>
@@ -15,8 +21,10 @@
 #include "gwlib/gwlib.h"
 #include "encode/push.h"
 #include "encode/signer.h"
+#include "encode/template.h"
 #include "encode/wbxml.h"
 #include "lint/lint.h"
+#include "spool/job_vars.h"
 #include "tool/cmdline.h"
 #include "tool/commands.h"
 #include "tool/describe.h"
@@ -38,6 +46,7 @@ typedef struct Options {
     int show_secrets;
     const char *out;
     const char *doc;
+    List *vars;             /* --var (JobVar*), in order */
 } Options;
 
 /* What compiling one document produced. */
@@ -51,6 +60,7 @@ typedef struct Compiled {
 
 static const char usage_text[] =
 "usage: provctl compile --sec MODE [--pin PIN] [--imsi IMSI]\n"
+"                       [--var NAME=VALUE ...]\n"
 "                       [--type oma-settings] [--format hex|bin|sms|explain]\n"
 "                       [--max-segments N] [--ref N] [--ref16]\n"
 "                       [--show-secrets] [--out FILE] DOC.xml|-\n"
@@ -67,6 +77,9 @@ static const char usage_text[] =
 "                    NONE         unsigned (many handsets ignore it)\n"
 "  --pin PIN         4-16 decimal digits\n"
 "  --imsi IMSI       6-15 decimal digits\n"
+"  --var NAME=VALUE  fill the document's {{NAME}} placeholders as for one\n"
+"                    recipient; VALUE percent-encoded as on a job's To: line\n"
+"                    (%20 a blank, %25 '%'); repeat for each placeholder\n"
 "  --type TYPE       oma-settings, the only type (and the default)\n"
 "  --format F        hex      the WSP push PDU as hex (default)\n"
 "                    bin      the WSP push PDU, raw\n"
@@ -105,6 +118,25 @@ static int set_imsi(Options *o, const char *value)
 {
     octstr_destroy(o->imsi);
     o->imsi = octstr_create(value);
+    return 1;
+}
+
+static int set_var(Options *o, const char *value)
+{
+    JobVar *var;
+    Octstr *why = job_var_parse("", octstr_imm(value), &var);
+    int status;
+
+    if (why == NULL && job_var_find(o->vars, var->name) != NULL) {
+        why = octstr_format("%S= given twice", var->name);
+        job_var_destroy(var);
+    }
+    if (why != NULL) {
+        status = cmdline_usage_error("compile", "--var: %s", octstr_get_cstr(why));
+        octstr_destroy(why);
+        return status;
+    }
+    gwlist_append(o->vars, var);
     return 1;
 }
 
@@ -159,7 +191,7 @@ static const struct {
     int (*set)(Options *o, const char *value);
 } valued_options[] = {
     { "--sec", set_sec }, { "--pin", set_pin }, { "--imsi", set_imsi },
-    { "--type", set_type }, { "--format", set_format },
+    { "--var", set_var }, { "--type", set_type }, { "--format", set_format },
     { "--max-segments", set_max_segments }, { "--ref", set_ref },
     { "--out", set_out },
 };
@@ -240,12 +272,14 @@ static void options_init(Options *o)
     o->sec = SEC_NONE;
     o->format = FORMAT_HEX;
     o->max_segments = PUSH_DEFAULT_MAX_SEGMENTS;
+    o->vars = gwlist_create();
 }
 
 static void options_destroy(Options *o)
 {
     octstr_destroy(o->pin);
     octstr_destroy(o->imsi);
+    gwlist_destroy(o->vars, job_var_destroy);
 }
 
 /* 0 go on, 1 help printed (exit 0), 2 usage error. */
@@ -278,16 +312,62 @@ static void compiled_destroy(Compiled *c)
     gwlist_destroy(c->segments, push_segment_destroy);
 }
 
-/* Read, compile, sign, pack and split; 0, or -1 + *error ("FILE:LINE: cause"). */
+/* Every --var names a placeholder: NULL, or why not. */
+static Octstr *unused_var(const Options *o, List *names)
+{
+    JobVar *var;
+    long i, k;
+
+    for (i = 0; i < gwlist_len(o->vars); i++) {
+        var = gwlist_get(o->vars, i);
+        for (k = 0; k < gwlist_len(names); k++)
+            if (octstr_compare(gwlist_get(names, k), var->name) == 0)
+                break;
+        if (k == gwlist_len(names))
+            return octstr_format("--var %S=: the document has no placeholder {{%S}}",
+                                 var->name, var->name);
+    }
+    return NULL;
+}
+
+/* The template filled with the --var values: the WBXML, or NULL + *cause
+ * ("line N: ..." for a placeholder without a --var). */
+static Octstr *fill(const Options *o, WbxmlTemplate *t, Octstr **cause)
+{
+    List *names = wbxml_template_names(t);
+    long k, n = gwlist_len(names);
+    Octstr **values = gw_malloc((n + 1) * sizeof(*values)), *wbxml = NULL;
+    JobVar *var = NULL;
+
+    for (k = 0; k < n; k++) {
+        if ((var = job_var_find(o->vars, gwlist_get(names, k))) == NULL)
+            break;
+        values[k] = var->value;
+    }
+    if (k < n)
+        *cause = octstr_format("line %ld: placeholder {{%S}} has no value (give --var %S=...)",
+                               wbxml_template_line(t, k), gwlist_get(names, k),
+                               gwlist_get(names, k));
+    else if ((*cause = unused_var(o, names)) == NULL)
+        wbxml = wbxml_template_fill(t, values, cause);
+    gw_free(values);
+    return wbxml;
+}
+
+/* Read, compile, fill, sign, pack and split; 0, or -1 + *error ("FILE:LINE: cause"). */
 static int compile_document(const Options *o, Compiled *c, Octstr **error)
 {
     Octstr *cause = NULL;
+    WbxmlTemplate *t;
 
     memset(c, 0, sizeof(*c));
     c->xml = cmdline_read(o->doc, error);
     if (c->xml == NULL)
         return -1;
-    c->wbxml = wbxml_compile(c->xml, &cause);
+    t = wbxml_template_compile(c->xml, &cause);
+    if (t != NULL)
+        c->wbxml = fill(o, t, &cause);
+    wbxml_template_destroy(t);
     if (c->wbxml != NULL)
         c->sig = signer_sign(o->sec, o->pin, o->imsi, c->wbxml, &cause);
     if (c->sig != NULL) {

@@ -6,12 +6,19 @@
  * the text is checked by job_parse(), the parser the daemon runs, before
  * spool_submit() writes it into tmp/, fsyncs it and renames it into new/.
  * So nothing the daemon would reject is ever submitted, and a message
- * names the option (or --to-file line) at fault, never a PIN or an IMSI.
+ * names the option (or --to-file line) at fault, never a PIN, an IMSI or a
+ * variable's value. When the document compiles, its {{NAME}} placeholders
+ * are checked against the recipients' var.NAME= and the --var defaults as
+ * provbox checks them at the claim (job_vars_check()); a document that does
+ * not compile is left to provbox, which fails the job with the compiler's
+ * reason.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "gwlib/gwlib.h"
+#include "encode/template.h"
+#include "encode/wbxml.h"
 #include "spool/job.h"
 #include "spool/spool.h"
 #include "tool/cmdline.h"
@@ -22,7 +29,7 @@ static const char usage_text[] =
 "                      --sec MODE [--pin P] [--imsi I] [--from S] [--smsc ID]\n"
 "                      [--dlr yes|no] [--validity MIN] [--priority 0-3]\n"
 "                      [--not-before 2026-11-26T10:00:00Z] [--id REF]\n"
-"                      [--type oma-settings] DOC.xml|-\n"
+"                      [--var NAME=VALUE ...] [--type oma-settings] DOC.xml|-\n"
 "\n"
 "Writes a job into the spool the safe way (tmp/, fsync, rename into new/)\n"
 "and prints its name. Each option is the job header of the same name\n"
@@ -30,7 +37,9 @@ static const char usage_text[] =
 "\n"
 "  --spool DIR       provbox's spool-dir (it must exist)\n"
 "  --to N            a recipient MSISDN; repeat for more. 'N imsi=I pin=P'\n"
-"                    gives the recipient its own IMSI and/or PIN\n"
+"                    gives the recipient its own IMSI and/or PIN, and\n"
+"                    'N var.NAME=VALUE' its value for the document's {{NAME}}\n"
+"                    (VALUE percent-encoded: %20 a blank, %25 '%')\n"
 "  --to-file FILE    one recipient per line, as after To: ('#' comments)\n"
 "  --sec MODE        NETWPIN, USERPIN, USERNETWPIN, USERPINMAC or NONE\n"
 "  --pin P           the PIN (USERPIN, USERNETWPIN, USERPINMAC)\n"
@@ -42,6 +51,7 @@ static const char usage_text[] =
 "  --priority N      0-3\n"
 "  --not-before T    do not send before this UTC time\n"
 "  --id REF          your reference, echoed in the status file\n"
+"  --var NAME=VALUE  the default for {{NAME}} (a Var: header); repeatable\n"
 "\n"
 "Exit status: 0 submitted, 1 rejected or not written (the message says\n"
 "why), 2 usage error.\n";
@@ -55,7 +65,7 @@ static const struct {
     { "--imsi", "IMSI" }, { "--from", "From" }, { "--smsc", "SMSC" },
     { "--dlr", "DLR" }, { "--validity", "Validity" },
     { "--priority", "Priority" }, { "--not-before", "Not-Before" },
-    { "--id", "Id" }, { "--type", "Type" },
+    { "--id", "Id" }, { "--type", "Type" }, { "--var", "Var" },
 };
 
 #define HEADER_OPTIONS ((int) (sizeof(header_options) / sizeof(header_options[0])))
@@ -140,14 +150,15 @@ static int take_header_option(int argc, char **argv, int *i, Submit *s)
 {
     const char *value = NULL;
     int missing, k = find_header_option(argc, argv, i, &value, &missing);
-    int is_to;
+    int is_to, repeatable;
 
     if (k < 0)
         return 0;
     if (missing)
         return cmdline_usage_error("submit", "%s needs a value", header_options[k].option);
     is_to = strcmp(header_options[k].option, "--to") == 0;
-    if (!is_to && s->given[k])
+    repeatable = is_to || strcmp(header_options[k].option, "--var") == 0;
+    if (!repeatable && s->given[k])
         return cmdline_usage_error("submit", "%s given twice", header_options[k].option);
     s->given[k] = 1;
     if (has_control(value))
@@ -365,6 +376,23 @@ static Octstr *locate(Submit *s, Octstr *message)
     return located;
 }
 
+/* Do the job's variables fit its document's placeholders? NULL, or the
+ * reason ("line N: ..."); NULL too when the document does not compile. */
+static Octstr *vars_problem(const Job *job)
+{
+    Octstr *error = NULL, *reason = NULL;
+    WbxmlTemplate *t;
+
+    if (job_legacy_type(job, NULL))
+        return job_vars_check(job, NULL);
+    t = wbxml_template_compile(job->document, &error);
+    if (t != NULL)
+        reason = job_vars_check(job, wbxml_template_names(t));
+    wbxml_template_destroy(t);
+    octstr_destroy(error);
+    return reason;
+}
+
 /* Reads the inputs and builds the job text, checked; NULL + *error. */
 static Octstr *build_job(Submit *s, Octstr **error)
 {
@@ -381,10 +409,11 @@ static Octstr *build_job(Submit *s, Octstr **error)
     text = compose(s, document);
     octstr_destroy(document);
     job = job_parse(NULL, text, &why);
-    if (job != NULL) {
-        job_destroy(job);
+    if (job != NULL)
+        why = vars_problem(job);
+    job_destroy(job);
+    if (why == NULL)
         return text;
-    }
     *error = locate(s, why);
     octstr_destroy(why);
     octstr_destroy(text);
@@ -439,9 +468,11 @@ int cmd_submit(int argc, char **argv)
     submit_init(&s);
     status = parse_arguments(argc, argv, &s);
     if (status == GO_ON) {
+        wbxml_init();
         text = build_job(&s, &error);
         status = text != NULL ? write_job(&s, text) : rejected(error);
         octstr_destroy(text);
+        wbxml_shutdown();
     }
     submit_destroy(&s);
     return status;
