@@ -4,7 +4,7 @@
     python3 bench/run.py --build /tmp/build [--quick] [--runs N] [--only a,b]
 
 Parts (--only picks some): ceiling, e2e, sendota, encoder, spool, latency,
-multi, floor, bulk, and (only when asked for) million. Each starts its own
+multi, floor, bulk, and (only when asked for) million and template. Each starts its own
 throw-away lab (test/lib/lab.py: bearerbox + fakesmsc on free 127.0.0.1
 ports) and stops what it started. Segments are counted where they arrive:
 the "Got message" lines fakesmsc writes into its log (-v 0 -F file -V 0),
@@ -28,6 +28,9 @@ import urllib.parse
 
 SRC = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DOC = os.path.join(SRC, "doc", "examples", "wm-trust-bootstrap.xml")
+# The template part's document: the e-mail example with per-user values.
+TEMPLATE_SOURCE = os.path.join(SRC, "doc", "examples", "email-imap.xml")
+TEMPLATE_KINDS = ("shared", "own-pin", "templated")
 RECEIVER_BASE = 4790000000
 PIN = "1234"
 ADMIN_PASSWORD = "bench-admin"
@@ -459,6 +462,92 @@ class Bench:
                 r["reports_waiting_peak"] = watcher.peak_waiting
             self.keep_series("bulk-%d-%s" % (recipients, "dlr" if dlr else "nodlr"), meter, t0)
             return r
+
+    # -- templated jobs (issue 21): one document, per-recipient values
+    def template_doc(self):
+        """The e-mail example with {{LOGIN}} and {{SECRET}}, in OUT."""
+        path = os.path.join(self.out, "email-template.xml")
+        with open(TEMPLATE_SOURCE) as f:
+            doc = f.read()
+        doc = doc.replace('value="user@example.com"', 'value="{{LOGIN}}"')
+        doc = doc.replace('value="change-me"', 'value="{{SECRET}}"')
+        with open(path, "w") as f:
+            f.write(doc)
+        return path
+
+    @staticmethod
+    def template_values(i):
+        """Recipient i's values: the same length for every i (as
+        templatebench.c's), so every recipient has as many segments."""
+        return "user%07d@example.com" % i, "pw%07d-x" % i
+
+    def template_job_text(self, kind, n):
+        """One job of n recipients, DLR: no: the shared document (values
+        put in), with pin= on every line, or the template with pin= and
+        var.LOGIN=/var.SECRET= on every line."""
+        with open(self.template_doc()) as f:
+            doc = f.read()
+        if kind != "templated":
+            login, secret = self.template_values(0)
+            doc = doc.replace("{{LOGIN}}", login).replace("{{SECRET}}", secret)
+        lines = ["Sec: USERPIN\nPin: %s\nDLR: no\n" % PIN]
+        for i in range(n):
+            line = "To: %d" % (RECEIVER_BASE + i)
+            if kind != "shared":
+                line += " pin=%d" % (100000 + i)
+            if kind == "templated":
+                line += " var.LOGIN=%s var.SECRET=%s" % self.template_values(i)
+            lines.append(line + "\n")
+        return ("".join(lines) + "\n" + doc).encode()
+
+    def template_segments(self):
+        """Segments of one recipient's message (all alike)."""
+        login, secret = self.template_values(0)
+        out = subprocess.run([self.labmod.PROVCTL, "compile", "--sec", "USERPIN", "--pin", PIN,
+                              "--format", "sms", "--var", "LOGIN=" + login,
+                              "--var", "SECRET=" + secret, self.template_doc()],
+                             check=True, stdout=subprocess.PIPE, text=True).stdout
+        return len([l for l in out.splitlines() if l.strip()])
+
+    def template_inprocess(self, n):
+        """templatebench.c: the daemon's encoding alone, recipients/s."""
+        out = subprocess.run([os.path.join(self.args.build, "bench", "templatebench"),
+                              str(n), self.template_doc()],
+                             check=True, stdout=subprocess.PIPE, text=True).stdout
+        r = {}
+        for line in out.splitlines():
+            f = dict(w.split("=") for w in line.split())
+            kind = f.pop("job")
+            for k, v in f.items():
+                r["%s_%s" % (kind, k)] = float(v)
+        return r
+
+    def template_e2e(self, kind, n):
+        """One job of n recipients through the lab: recipients/s at the
+        SMSC, provbox's CPU per 1,000 recipients, peak RSS."""
+        with self.new_lab() as lab:
+            spool = self.spool_dir(lab)
+            text = self.template_job_text(kind, n)
+            per = self.template_segments()
+            proc = self.start_provbox(lab, self.provbox_conf(
+                lab, spool, max_job_size=max(len(text) + 4096, 1048576)))
+            with open(os.path.join(spool, "tmp", "tmpl-" + kind), "wb") as f:
+                f.write(text)
+            os.sync()
+            meter = Meter(lab.fakesmsc_log)
+            meter.poll()
+            cpu0 = cpu_seconds(proc.pid)
+            dropper, t0 = self.start_drop(spool, ["tmpl-" + kind])
+            t1 = meter.wait_for(n * per, timeout=3600)
+            self.drop_finished(dropper)
+            t_done = self.wait_jobs(spool, "done", 1, timeout=600)
+            cpu = cpu_when_idle(proc.pid) - cpu0
+            self.keep_series("template-%s" % kind, meter, t0)
+            return {"kind": kind, "recipients": n, "segments_per_recipient": per,
+                    "seconds": t1 - t0, "recipients_per_s": n / (t1 - t0),
+                    "segments_per_s": n * per / (t1 - t0), "all_done_seconds": t_done - t0,
+                    "cpu_s_per_1000_recipients": cpu * 1000.0 / n,
+                    "vm_hwm_mb": vm_hwm_kb(proc.pid) / 1024.0}
 
     def sendota(self, n):
         with self.new_lab(smsbox=True) as lab:
@@ -930,6 +1019,9 @@ def main():
                     help="recipients of the big bulk job (default 100,000; --quick 20,000)")
     ap.add_argument("--million-recipients", type=int, default=1000000,
                     help="recipients of the million part's job (DLR: no)")
+    ap.add_argument("--template-recipients", type=int, default=None,
+                    help="recipients of the template part's jobs through the lab "
+                    "(default 20,000; --quick 5,000); in-process, ten times as many")
     args = ap.parse_args()
     args.build = os.path.abspath(args.build)
     args.runs = args.runs or (1 if args.quick else 3)
@@ -977,6 +1069,11 @@ def main():
             # DLR: no: with reports, the lab bearerbox's own DLR store grows
             # past 2 GB and slows it to a few hundred segments/s.
             one("bulk_million_nodlr", bench.bulk, args.million_recipients, 1, False)
+        if "template" in parts:
+            m = args.template_recipients or (5000 if args.quick else 20000)
+            one("template_inprocess", bench.template_inprocess, 10 * m)
+            for kind in TEMPLATE_KINDS:
+                one("template_" + kind.replace("-", "_"), bench.template_e2e, kind, m)
     res = {k: median_of(v) for k, v in runs.items()}
     budget = cpu_budgets(res)
     if budget:
