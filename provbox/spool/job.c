@@ -25,6 +25,8 @@
  * MSISDNs themselves. Line numbers for messages are counted when needed.
  */
 #include <ctype.h>
+#include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "gwlib/gwlib.h"
@@ -43,7 +45,7 @@
 
 enum {
     H_TO, H_SEC, H_PIN, H_IMSI, H_FROM, H_TYPE, H_SMSC, H_DLR,
-    H_VALIDITY, H_PRIORITY, H_NOT_BEFORE, H_ID, H_COUNT
+    H_VALIDITY, H_PRIORITY, H_NOT_BEFORE, H_RATE, H_SEND_WINDOW, H_ID, H_COUNT
 };
 
 /* A header's value setter: NULL on success, else why the value is wrong. */
@@ -329,6 +331,58 @@ static Octstr *set_not_before(Job *job, Octstr *value)
     return NULL;
 }
 
+#define MAX_RATE_DECIMALS 6
+#define RATE_FORM "must be a number like 5 or 0.5 (digits, at most one point and at " \
+                  "most 6 digits after it)"
+
+/* Digits of s from *pos into *n (at most max of them): how many. */
+static int digit_run(Octstr *s, long *pos, int max, double *n)
+{
+    int count = 0;
+
+    for (*n = 0; *pos < octstr_len(s) && gw_isdigit(octstr_get_char(s, *pos)); (*pos)++)
+        if (++count <= max)
+            *n = *n * 10 + (octstr_get_char(s, *pos) - '0');
+    return count;
+}
+
+Octstr *job_rate_parse(Octstr *s, double *rate)
+{
+    long pos = octstr_get_char(s, 0) == '-' ? 1 : 0;
+    int whole, decimals = 0;
+    double value, fraction = 0;
+
+    whole = digit_run(s, &pos, 8, &value);
+    if (pos < octstr_len(s) && octstr_get_char(s, pos) == '.') {
+        pos++;
+        decimals = digit_run(s, &pos, MAX_RATE_DECIMALS, &fraction);
+        if (decimals == 0)
+            return octstr_create(RATE_FORM);
+    }
+    if (whole + decimals == 0 || pos != octstr_len(s) || decimals > MAX_RATE_DECIMALS)
+        return octstr_create(RATE_FORM);
+    value += fraction / pow(10, decimals);
+    if (value <= 0 || octstr_get_char(s, 0) == '-')
+        return octstr_create("must be more than 0");
+    if (whole > 7 || value > JOB_MAX_RATE)
+        return octstr_format("must be at most %d", JOB_MAX_RATE);
+    *rate = value;
+    return NULL;
+}
+
+static Octstr *set_rate(Job *job, Octstr *value)
+{
+    return job_rate_parse(value, &job->rate);
+}
+
+static Octstr *set_send_window(Job *job, Octstr *value)
+{
+    Octstr *why = NULL;
+
+    job->send_window = send_window_parse(value, &why);
+    return why;
+}
+
 static Octstr *set_id(Job *job, Octstr *value)
 {
     if (octstr_len(value) > MAX_ID)
@@ -353,6 +407,8 @@ static const struct {
     [H_VALIDITY] = { "Validity", 0, set_validity },
     [H_PRIORITY] = { "Priority", 0, set_priority },
     [H_NOT_BEFORE] = { "Not-Before", 0, set_not_before },
+    [H_RATE] = { "Rate", 0, set_rate },
+    [H_SEND_WINDOW] = { "Send-Window", 0, set_send_window },
     [H_ID] = { "Id", 0, set_id },
 };
 
@@ -827,6 +883,7 @@ void job_destroy(Job *job)
     octstr_destroy(job->smsc_id);
     octstr_destroy(job->operator_id);
     octstr_destroy(job->document);
+    send_window_destroy(job->send_window);
     gw_free(job);
 }
 
@@ -915,6 +972,19 @@ Octstr *job_recipient_imsi(const Job *job, long i)
     return effective(job, i, 0);
 }
 
+/* A rate with as many decimals as it needs (at most MAX_RATE_DECIMALS). */
+static void format_rate(Octstr *out, double rate)
+{
+    char text[32];
+    long n = snprintf(text, sizeof(text), "%.*f", MAX_RATE_DECIMALS, rate);
+
+    while (n > 0 && text[n - 1] == '0')
+        text[--n] = '\0';
+    if (n > 0 && text[n - 1] == '.')
+        text[--n] = '\0';
+    octstr_format_append(out, "Rate: %s\n", text);
+}
+
 static void format_optional(Octstr *out, const char *name, Octstr *value)
 {
     if (value != NULL)
@@ -959,6 +1029,10 @@ Octstr *job_format(const Job *job)
         gw_strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
         octstr_format_append(out, "Not-Before: %s\n", when);
     }
+    if (job->rate > 0)
+        format_rate(out, job->rate);
+    if (job->send_window != NULL)
+        format_optional(out, "Send-Window", send_window_text(job->send_window));
     format_optional(out, "Id", job->operator_id);
     octstr_append_char(out, '\n');
     if (job->document != NULL)
