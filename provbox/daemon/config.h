@@ -13,6 +13,7 @@
 #define PROVBOX_CONFIG_H
 
 #include "gwlib/gwlib.h"
+#include "spool/send_window.h"
 
 typedef struct ProvboxConfig {
     Octstr *file;
@@ -35,6 +36,9 @@ typedef struct ProvboxConfig {
     long retry_delay;         /* seconds, first retry backoff */
     long max_retry_delay;     /* seconds */
     long keep_done;           /* days a finished job stays in done/, 0 = for ever */
+    /* pacing */
+    double throughput;        /* SMS segments per second to bearerbox, 0 = no limit */
+    SendWindow *send_window;  /* for jobs without a Send-Window:, or NULL */
     /* message defaults */
     Octstr *sender;
     Octstr *smsc_id;          /* or NULL */
