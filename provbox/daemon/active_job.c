@@ -202,6 +202,7 @@ static void set_encoded(ActiveJob *aj, long i, long parts, Octstr *entry_code)
     RareProgress *r;
 
     p->parts = (unsigned char) parts;
+    aj->parts_each = parts;
     p->state = PROGRESS_SENDING;
     p->flags &= ~PROGRESS_F_SHARED_CODE;
     if (entry_code != NULL) {
@@ -341,6 +342,7 @@ static int encode_shared(ActiveJob *aj, const ProvboxConfig *config, Octstr **er
     if (signer_check_credentials(job->sec, job->pin, job->imsi, &check_error) == 0) {
         aj->shared_segments = encode_segments(aj, config, job->pin, job->imsi,
                                               &aj->shared_entry_code, error);
+        aj->parts_each = aj->shared_segments != NULL ? gwlist_len(aj->shared_segments) : 0;
         return aj->shared_segments != NULL ? 0 : -1;
     }
     octstr_destroy(check_error);
@@ -352,6 +354,7 @@ static int encode_shared(ActiveJob *aj, const ProvboxConfig *config, Octstr **er
     octstr_destroy(code);
     if (probe == NULL)
         return -1;
+    aj->parts_each = gwlist_len(probe);
     gwlist_destroy(probe, push_segment_destroy);
     return 0;
 }
@@ -458,6 +461,7 @@ void active_job_destroy(ActiveJob *aj)
     octstr_destroy(aj->wbxml);
     claimed_file_destroy(aj->claimed);
     octstr_destroy(aj->tampered);
+    octstr_destroy(aj->defer_reason);
     job_destroy(aj->job);
     octstr_destroy(aj->name);
     octstr_destroy(aj->shown_name);
@@ -510,6 +514,20 @@ static void apply_one(RecipientStatus *rs, const ActiveJob *aj, long i)
     job_record_derive_state(rs);
 }
 
+/* The head's Reason for where the job is going (the move sets State). */
+static void apply_state(JobStatus *head, const ActiveJob *aj)
+{
+    if (aj->defer_reason != NULL) {
+        octstr_destroy(head->reason);
+        head->reason = octstr_duplicate(aj->defer_reason);
+    } else if (head->state != NULL && octstr_str_compare(head->state, "deferred") == 0) {
+        octstr_destroy(head->state);
+        head->state = octstr_create("active");
+        octstr_destroy(head->reason);
+        head->reason = NULL;
+    }
+}
+
 void active_job_apply_progress(JobRecord *record, void *ctx)
 {
     ActiveJob *aj = ctx;
@@ -518,6 +536,7 @@ void active_job_apply_progress(JobRecord *record, void *ctx)
     long k;
 
     ensure_recipients(record, aj);
+    apply_state(head, aj);
     if (aj->tampered != NULL && head->tampered == NULL)
         head->tampered = octstr_duplicate(aj->tampered);
     if (aj->unfinished == 0 && head->reason == NULL && active_job_all_failed(aj))

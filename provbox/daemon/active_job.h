@@ -25,6 +25,7 @@
 #include "daemon/compile_cache.h"
 #include "daemon/job_record.h"
 #include "daemon/claimed_file.h"
+#include "daemon/pacer.h"
 #include "spool/job.h"
 #include "spool/job_status.h"
 #include "spool/spool.h"
@@ -74,6 +75,13 @@ typedef struct ActiveJob {
     long retry_delay;      /* current backoff for ack_failed_tmp */
     List *shared_segments; /* PushSegment* for recipients without overrides */
     Octstr *shared_entry_code;
+    long parts_each;       /* segments of the recipient encoded last */
+    /* pacing and send window (the dispatcher's) */
+    Pacer pacer;           /* its Rate:, recipients per second (or not paced) */
+    time_t window_closes;  /* its send window closes then: no recipient is
+                              handed out from then on (0 = never) */
+    Octstr *defer_reason;  /* its window closed: why it goes to deferred/ */
+    time_t defer_until;    /* and until when */
 } ActiveJob;
 
 /* Which check refused a job in active_job_from_text(). */
@@ -133,7 +141,9 @@ void active_job_resume_recipient(ActiveJob *job, long i, RecipientState recorded
  * acks raised (never lowered), entry codes and failures recorded, states
  * derived. Only the recipients changed since the last record that landed
  * are touched, so a round costs what changed, not the job's size. A job
- * whose every recipient failed gets the first reason.
+ * whose every recipient failed gets the first reason; a job going to
+ * deferred/ gets its defer_reason; a job that had waited in deferred/
+ * says State: active again, without that wait's Reason.
  */
 void active_job_apply_progress(JobRecord *record, void *ctx);
 /* The progress applied last has landed: nothing is left to record. */
