@@ -23,9 +23,11 @@ Arrival times are fakesmsc's own log stamps (whole seconds): a rate is the
 segments (or first segments) stamped in the whole seconds strictly between
 the first and the last one, divided by their number.
 """
+import json
 import os
 import subprocess
 import time
+import xml.etree.ElementTree as ET
 from collections import Counter
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
@@ -109,6 +111,7 @@ def check_throughput(t, lab, spool, port):
          and page.count("limited-by: throughput") == 2,
          "status: throughput %d/s, both jobs paced at %s/s by it (%d segments a second, 2 jobs, "
          "%d segments a recipient)" % (BOX_THROUGHPUT, share, BOX_THROUGHPUT, SEGMENTS), page)
+    check_formats(t, port, share)
     wait_for(lambda: spool.state_of("box-a") == "done" and spool.state_of("box-b") == "done",
              timeout=60, what="both throughput jobs done")
     mine = [(s, r) for s, r in arrivals(lab) if r.startswith(("47710", "47720"))]
@@ -123,6 +126,22 @@ def check_throughput(t, lab, spool, port):
     inside = Counter(r[:5] for s, r in mine if first < s < last)
     t.ok(abs(inside["47710"] - inside["47720"]) <= 2 * SEGMENTS,
          "the two jobs share it evenly (%d and %d segments)" % (inside["47710"], inside["47720"]))
+
+
+def check_formats(t, port, share):
+    """The pacing sections in the XML, JSON and HTML forms too."""
+    root = ET.fromstring(status_page(port, "xml"))
+    jobs = root.findall("paced-jobs/job")
+    t.ok(root.findtext("pacing/throughput") == str(BOX_THROUGHPUT)
+         and root.findtext("pacing/send-window") == "none" and len(jobs) == 2
+         and all(j.findtext("paced-at") == share and j.findtext("limited-by") == "throughput"
+                 for j in jobs), "status.xml: pacing and paced-jobs")
+    data = json.loads(status_page(port, "json"))
+    t.ok(data["pacing"]["throughput"] == BOX_THROUGHPUT and data["pacing"]["paced-jobs"] == 2
+         and [j["paced-at"] for j in data["paced-jobs"]] == [float(share)] * 2,
+         "status.json: the throughput and the paces as numbers", data.get("paced-jobs"))
+    t.ok(status_page(port, "html").count("paced at %s/s" % share) == 2,
+         "status.html: paced at %s/s, twice" % share)
 
 
 # ---- Rate: ----------------------------------------------------------------
