@@ -616,7 +616,7 @@ static int refill_ready(Dispatcher *d)
 /* Does the box's throughput let a segment go now? */
 static int box_allows(Dispatcher *d)
 {
-    double wait = pacer_wait(&d->box, pacer_now());
+    double wait = pacer_paced(&d->box) ? pacer_wait(&d->box, pacer_now()) : 0;
 
     if (wait > 0)
         held_for(d, wait);
