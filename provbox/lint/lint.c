@@ -1,7 +1,8 @@
 /*
  * lint.c - findings, modes, the SMS count and lint_document()'s driver
  * (see lint.h). The rules themselves are in lint_rules.c (what ProvCont
- * and OMNA allow where) and lint_walk.c (walking one document).
+ * and OMNA allow where), lint_walk.c (walking one document) and
+ * lint_refs.c (its ids and references).
  */
 #include <string.h>
 
