@@ -144,21 +144,18 @@ static Octstr *correlation_key(Octstr *job, long recipient, long segment)
 
 int active_job_parse_key(Octstr *key, Octstr **job, long *recipient, long *segment)
 {
-    List *parts;
-    int ret = -1;
+    long first, second;
 
-    if (key == NULL)
+    if (key == NULL || (first = octstr_search_char(key, ';', 0)) <= 0
+        || (second = octstr_search_char(key, ';', first + 1)) < 0
+        || octstr_search_char(key, ';', second + 1) >= 0
+        || !octstr_check_range(key, first + 1, second - first - 1, gw_isdigit)
+        || !octstr_check_range(key, second + 1, octstr_len(key) - second - 1, gw_isdigit)
+        || octstr_parse_long(recipient, key, first + 1, 10) != second
+        || octstr_parse_long(segment, key, second + 1, 10) != octstr_len(key))
         return -1;
-    parts = octstr_split(key, octstr_imm(";"));
-    if (gwlist_len(parts) == 3
-        && octstr_parse_long(recipient, gwlist_get(parts, 1), 0, 10) != -1
-        && octstr_parse_long(segment, gwlist_get(parts, 2), 0, 10) != -1
-        && *recipient >= 0 && *segment >= 0 && octstr_len(gwlist_get(parts, 0)) > 0) {
-        *job = octstr_duplicate(gwlist_get(parts, 0));
-        ret = 0;
-    }
-    gwlist_destroy(parts, octstr_destroy_item);
-    return ret;
+    *job = octstr_copy(key, 0, first);
+    return 0;
 }
 
 static Msg *segment_msg(ActiveJob *aj, const ProvboxConfig *config, Octstr *msisdn,

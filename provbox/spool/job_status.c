@@ -22,6 +22,7 @@
  * `new` is the state of a job that `provctl requeue` put back into new/
  * with the record of what was already sent.
  */
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -344,6 +345,8 @@ static int strip_check(Octstr *line)
 
 /* ---- the slotted layout ---- */
 
+static int raw_line_intact(const char *line, long len);
+
 static Octstr *recipient_line(const RecipientStatus *r, long room)
 {
     Octstr *line = octstr_create("Recipient: "), *reason;
@@ -366,10 +369,73 @@ static Octstr *recipient_line(const RecipientStatus *r, long room)
     return line;
 }
 
+/* Copies text to *p (moved past it) if it fits before end: 0, or -1. */
+static int put_text(char **p, const char *end, const char *text, long len)
+{
+    if (end - *p < len)
+        return -1;
+    memcpy(*p, text, len);
+    *p += len;
+    return 0;
+}
+
+/* " NAME=N" the same way. */
+static int put_count(char **p, const char *end, const char *name, long n)
+{
+    char digits[24];
+    int k = sizeof(digits);
+
+    do
+        digits[--k] = '0' + n % 10;
+    while ((n /= 10) > 0 && k > 0);
+    return put_text(p, end, " ", 1) == 0 && put_text(p, end, name, strlen(name)) == 0
+           && put_text(p, end, "=", 1) == 0
+           && put_text(p, end, digits + k, sizeof(digits) - k) == 0 ? 0 : -1;
+}
+
+/*
+ * The common slot, a recipient line without a reason or an entry code,
+ * written straight into the slot's bytes: the same bytes as the general
+ * path below, for a tenth of its cost (every recorded ack and report
+ * writes one). NULL when the slot is not that simple.
+ */
+static Octstr *format_plain_slot(const RecipientStatus *r, long slot)
+{
+    static const char hex[] = "0123456789abcdef";
+    char buf[STATUS_SLOT_CODES], *p = buf, *end = buf + slot - CHECK_LEN;
+    const char *state = recipient_state_name(r->state);
+    unsigned long check;
+    int i;
+
+    if (r->reason != NULL || (r->entry_code != NULL && slot >= STATUS_SLOT_CODES)
+        || slot > STATUS_SLOT_CODES || r->parts < 0 || r->acked < 0 || r->delivered < 0
+        || r->undelivered < 0 || octstr_search_char(r->msisdn, '\0', 0) >= 0
+        || put_text(&p, end, "Recipient: ", 11) < 0
+        || put_text(&p, end, octstr_get_cstr(r->msisdn), octstr_len(r->msisdn)) < 0
+        || put_text(&p, end, " ", 1) < 0 || put_text(&p, end, state, strlen(state)) < 0
+        || put_count(&p, end, "parts", r->parts) < 0 || put_count(&p, end, "acked", r->acked) < 0
+        || put_count(&p, end, "delivered", r->delivered) < 0
+        || (r->undelivered != 0 && put_count(&p, end, "undelivered", r->undelivered) < 0))
+        return NULL;
+    memset(p, ' ', end - p);
+    check = fnv1a_bytes(buf, end - buf);
+    p = end;
+    *p++ = ' ';
+    *p++ = '~';
+    for (i = 7; i >= 0; i--)
+        *p++ = hex[(check >> (4 * i)) & 0xf];
+    *p = '\n';
+    return octstr_create_from_data(buf, slot);
+}
+
 Octstr *job_status_format_slot(const RecipientStatus *r, long slot)
 {
-    Octstr *out = octstr_create(""), *line, *code = NULL;
+    Octstr *out = format_plain_slot(r, slot), *line, *code = NULL;
     long room = slot - CHECK_LEN;
+
+    if (out != NULL)
+        return out;
+    out = octstr_create("");
 
     if (r->entry_code != NULL && slot >= STATUS_SLOT_CODES) {
         code = octstr_format("Entry-Code: %S %S", r->msisdn, r->entry_code);
@@ -943,11 +1009,95 @@ static int parse_slot_lines(Octstr *slot, RecipientStatus **r)
     return bad || *r == NULL ? -1 : 0;
 }
 
+/* Digits at *p (1 to 9 of them, as parse_count() takes), then `end`. */
+static int plain_count(const char **p, const char *end, long *out)
+{
+    const char *q = *p;
+    long n = 0;
+
+    while (q < end && *q >= '0' && *q <= '9' && q - *p < 10)
+        n = n * 10 + (*q++ - '0');
+    if (q == *p || q - *p > 9)
+        return -1;
+    *p = q;
+    *out = n;
+    return 0;
+}
+
+/* `name=N` at *p, after one blank. */
+static int plain_field(const char **p, const char *end, const char *name, long *out)
+{
+    size_t len = strlen(name);
+
+    if (end - *p < (long) len + 2 || **p != ' ' || memcmp(*p + 1, name, len) != 0
+        || (*p)[len + 1] != '=')
+        return -1;
+    *p += len + 2;
+    return plain_count(p, end, out);
+}
+
+/* The recipient line's words after "Recipient: " up to `end`. */
+static RecipientStatus *parse_plain_line(const char *p, const char *end)
+{
+    const char *msisdn = p, *word;
+    RecipientStatus *r;
+    int state;
+
+    while (p < end && *p != ' ')
+        p++;
+    if (p == msisdn || p == end)
+        return NULL;
+    for (word = ++p; p < end && *p != ' '; p++)
+        ;
+    for (state = 0; state < RECIPIENT_STATES; state++)
+        if ((size_t) (p - word) == strlen(recipient_state_names[state])
+            && memcmp(word, recipient_state_names[state], p - word) == 0)
+            break;
+    if (state == RECIPIENT_STATES)
+        return NULL;
+    r = gw_malloc(sizeof(*r));
+    memset(r, 0, sizeof(*r));
+    r->state = (RecipientState) state;
+    if (plain_field(&p, end, "parts", &r->parts) < 0 || plain_field(&p, end, "acked", &r->acked) < 0
+        || plain_field(&p, end, "delivered", &r->delivered) < 0
+        || (p < end && plain_field(&p, end, "undelivered", &r->undelivered) < 0) || p != end) {
+        gw_free(r);
+        return NULL;
+    }
+    r->msisdn = octstr_create_from_data(msisdn, word - 1 - msisdn);
+    return r;
+}
+
+/*
+ * The common slot read the cheap way: one intact line filling the slot,
+ * `Recipient: MSISDN STATE parts=N acked=N delivered=N [undelivered=N]`
+ * in that order. NULL for anything else (a reason, an entry code, another
+ * order, a torn line), which the general parser then reads: what this
+ * accepts, it reads exactly as the general parser would.
+ */
+static RecipientStatus *parse_plain_slot(Octstr *slot)
+{
+    const char *s = octstr_get_cstr(slot), *end;
+    long n = octstr_len(slot);
+
+    if (n < 12 + CHECK_LEN || s[n - 1] != '\n' || memchr(s, '\n', n - 1) != NULL
+        || memcmp(s, "Recipient: ", 11) != 0 || !raw_line_intact(s, n - 1))
+        return NULL;
+    end = s + n - CHECK_LEN;
+    while (end > s && end[-1] == ' ')
+        end--;
+    if (end > s && isspace((unsigned char) end[-1]))
+        return NULL;
+    return parse_plain_line(s + 11, end);
+}
+
 RecipientStatus *job_status_parse_slot(Octstr *slot, int *torn)
 {
-    RecipientStatus *r = NULL;
+    RecipientStatus *r = parse_plain_slot(slot);
 
     *torn = 0;
+    if (r != NULL)
+        return r;
     if (parse_slot_lines(slot, &r) == 0)
         return r;
     job_status_recipient_destroy(r);

@@ -2,7 +2,8 @@
  * cmd_compile.c - `provctl compile`: an OMA CP document -> WBXML -> signed
  * WSP push -> SMS segments, exactly as provbox sends it, written as the raw
  * PDU, hex, one `UDHHEX PAYLOADHEX` line per SMS, or an explanation of
- * every byte (tokens, key, MAC, entry code, header, segments).
+ * every byte (tokens, key, MAC, entry code, header, segments) with lint's
+ * findings for the document sent in that mode.
  *
  * The security mode is required: like a job's Sec: header, provbox never
  * guesses it. Secrets (key bytes, the PIN inside an entry code) are masked
@@ -15,6 +16,7 @@
 #include "encode/push.h"
 #include "encode/signer.h"
 #include "encode/wbxml.h"
+#include "lint/lint.h"
 #include "tool/cmdline.h"
 #include "tool/commands.h"
 #include "tool/describe.h"
@@ -69,7 +71,8 @@ static const char usage_text[] =
 "  --format F        hex      the WSP push PDU as hex (default)\n"
 "                    bin      the WSP push PDU, raw\n"
 "                    sms      one line per SMS: UDHHEX PAYLOADHEX\n"
-"                    explain  WBXML token by token, key, MAC, entry code,\n"
+"                    explain  lint's findings (as provctl lint --sec MODE),\n"
+"                             WBXML token by token, key, MAC, entry code,\n"
 "                             WSP header and SMS segments\n"
 "  --max-segments N  refuse documents that need more SMS (1-255, default 20)\n"
 "  --ref N           concatenation reference, 0-255 (0-65535 with --ref16);\n"
@@ -418,6 +421,25 @@ static void explain_packing(Octstr *out, const Options *o, const Compiled *c)
     push_info_destroy(info);
 }
 
+/* What provctl lint --sec MODE says about the document. */
+static void explain_lint(Octstr *out, const Options *o, const Compiled *c)
+{
+    LintOptions options = { 1, o->sec };
+    Octstr *error = NULL, *line;
+    List *findings = lint_document(c->xml, &options, &error);
+    long i;
+
+    gw_assert(findings != NULL);   /* the document compiled */
+    octstr_format_append(out, "lint (as sent with %s):%s\n", sec_mode_name(o->sec),
+                         gwlist_len(findings) == 0 ? " no findings" : "");
+    for (i = 0; i < gwlist_len(findings); i++) {
+        line = lint_finding_format(gwlist_get(findings, i));
+        octstr_format_append(out, "line %S\n", line);
+        octstr_destroy(line);
+    }
+    lint_findings_destroy(findings);
+}
+
 static Octstr *explanation(const Options *o, const Compiled *c,
                            Octstr **error)
 {
@@ -430,9 +452,10 @@ static Octstr *explanation(const Options *o, const Compiled *c,
         return NULL;
     }
     out = octstr_format("document: %s, %ld octets of XML -> %ld octets of "
-                        "WBXML\n\nWBXML, token by token:\n%S\n",
-                        cmdline_input_name(o->doc), octstr_len(c->xml),
-                        octstr_len(c->wbxml), tokens);
+                        "WBXML\n\n", cmdline_input_name(o->doc),
+                        octstr_len(c->xml), octstr_len(c->wbxml));
+    explain_lint(out, o, c);
+    octstr_format_append(out, "\nWBXML, token by token:\n%S\n", tokens);
     explain_security(out, o, c);
     explain_packing(out, o, c);
     octstr_destroy(tokens);

@@ -104,21 +104,33 @@ int cmdline_write(const char *path, Octstr *data, Octstr **error)
     return 0;
 }
 
+Octstr *cmdline_line_cause(Octstr *message, long *line)
+{
+    long end;
+
+    if (octstr_str_ncompare(message, "line ", 5) != 0
+        || (end = octstr_parse_long(line, message, 5, 10)) <= 5
+        || octstr_get_char(message, end) != ':') {
+        *line = 0;
+        return octstr_duplicate(message);
+    }
+    end++;
+    if (octstr_get_char(message, end) == ' ')
+        end++;
+    return octstr_copy(message, end, octstr_len(message));
+}
+
 Octstr *cmdline_locate(const char *path, Octstr *message)
 {
-    Octstr *cause, *located;
-    long line, end;
+    long line;
+    Octstr *cause = cmdline_line_cause(message, &line), *located;
 
-    if (octstr_str_ncompare(message, "line ", 5) == 0
-        && (end = octstr_parse_long(&line, message, 5, 10)) > 5
-        && octstr_get_char(message, end) == ':') {
-        cause = octstr_copy(message, end, octstr_len(message));
-        located = octstr_format("%s:%ld%S", cmdline_input_name(path), line,
-                                cause);
-        octstr_destroy(cause);
-        return located;
-    }
-    return octstr_format("%s: %S", cmdline_input_name(path), message);
+    if (line > 0)
+        located = octstr_format("%s:%ld: %S", cmdline_input_name(path), line, cause);
+    else
+        located = octstr_format("%s: %S", cmdline_input_name(path), cause);
+    octstr_destroy(cause);
+    return located;
 }
 
 void cmdline_print_shown(FILE *out, const char *prefix, Octstr *text)

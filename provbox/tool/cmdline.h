@@ -49,6 +49,12 @@ int cmdline_usage_error(const char *command, const char *fmt, ...)
  */
 void cmdline_print_shown(FILE *out, const char *prefix, Octstr *text);
 
+/*
+ * A parser's "line N: cause" -> *line = N and a new "cause"; anything
+ * else -> *line = 0 and a copy of message. *line <= 0 names no line.
+ */
+Octstr *cmdline_line_cause(Octstr *message, long *line);
+
 /* "line N: cause" -> "FILE:N: cause"; anything else -> "FILE: cause". */
 Octstr *cmdline_locate(const char *path, Octstr *message);
 

@@ -10,6 +10,7 @@
 #define PROVCTL_COMMANDS_H
 
 int cmd_compile(int argc, char **argv);
+int cmd_lint(int argc, char **argv);
 int cmd_inspect(int argc, char **argv);
 int cmd_submit(int argc, char **argv);
 int cmd_requeue(int argc, char **argv);

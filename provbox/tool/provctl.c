@@ -2,6 +2,7 @@
  * provctl.c - the operator's tool: dispatches to one subcommand.
  *
  *   provctl compile   XML document -> WBXML / WSP push / SMS segments
+ *   provctl lint      check what documents mean: findings, SMS per recipient
  *   provctl inspect   decode a captured push (raw, hex, fakesmsc/access log)
  *   provctl submit    write a job into a spool the safe way
  *   provctl requeue   move a failed job back to new/
@@ -23,6 +24,7 @@ struct command {
 
 static const struct command commands[] = {
     { "compile", cmd_compile, "XML document -> WBXML / WSP push / SMS segments" },
+    { "lint", cmd_lint, "check what documents mean: findings, SMS per recipient" },
     { "inspect", cmd_inspect, "decode a captured push (raw, hex, fakesmsc/access log)" },
     { "submit", cmd_submit, "write a job into a spool the safe way" },
     { "requeue", cmd_requeue, "move a failed job back to new/" },
