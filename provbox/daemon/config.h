@@ -14,6 +14,7 @@
 
 #include "gwlib/gwlib.h"
 #include "spool/send_window.h"
+#include "lint/lint.h"
 
 typedef struct ProvboxConfig {
     Octstr *file;
@@ -39,6 +40,7 @@ typedef struct ProvboxConfig {
     /* pacing */
     double throughput;        /* SMS segments per second to bearerbox, 0 = no limit */
     SendWindow *send_window;  /* for jobs without a Send-Window:, or NULL */
+    LintMode lint;            /* for OMA CP jobs without a Lint: header */
     /* message defaults */
     Octstr *sender;
     Octstr *smsc_id;          /* or NULL */

@@ -16,7 +16,10 @@
  * (NONE, NETWPIN), or an IMSI (IMSI: or imsi=) under a mode that uses none
  * (NONE, USERPIN, USERPINMAC). The operator meant one kind of protection
  * and would silently get another. The same MSISDN on two To: lines is an
- * error too: every recipient has exactly one line in the status file.
+ * error too: every recipient has exactly one line in the status file. So
+ * is Lint: on a legacy type (settings, bookmarks, syncsettings): lint reads
+ * OMA CP documents only, and `Lint: strict` there would silently check
+ * nothing.
  *
  * Recipients stay in the text: the Job keeps the offset of each To: value
  * (job.h). Duplicates are found through a table of recipient indices keyed
@@ -32,6 +35,7 @@
 #include "gwlib/gwlib.h"
 #include "spool/job.h"
 #include "encode/ota_legacy.h"
+#include "lint/lint.h"
 
 #define MAX_LINE 1024             /* bytes in one header line */
 #define MAX_HEADER_NAME 32
@@ -45,7 +49,7 @@
 
 enum {
     H_TO, H_SEC, H_PIN, H_IMSI, H_FROM, H_TYPE, H_SMSC, H_DLR,
-    H_VALIDITY, H_PRIORITY, H_NOT_BEFORE, H_RATE, H_SEND_WINDOW, H_ID, H_COUNT
+    H_VALIDITY, H_PRIORITY, H_NOT_BEFORE, H_RATE, H_SEND_WINDOW, H_ID, H_LINT, H_COUNT
 };
 
 /* A header's value setter: NULL on success, else why the value is wrong. */
@@ -391,6 +395,16 @@ static Octstr *set_id(Job *job, Octstr *value)
     return NULL;
 }
 
+static Octstr *set_lint(Job *job, Octstr *value)
+{
+    LintMode mode;
+
+    if (lint_mode_parse(value, &mode) < 0)
+        return octstr_create("must be strict, warn or off");
+    job->lint = (int) mode;
+    return NULL;
+}
+
 static const struct {
     const char *name;
     int repeatable;
@@ -410,6 +424,7 @@ static const struct {
     [H_RATE] = { "Rate", 0, set_rate },
     [H_SEND_WINDOW] = { "Send-Window", 0, set_send_window },
     [H_ID] = { "Id", 0, set_id },
+    [H_LINT] = { "Lint", 0, set_lint },
 };
 
 static int find_header(Octstr *name)
@@ -804,6 +819,9 @@ static Octstr *check_job(const Job *job, const Parser *p)
         if (job->sec != SEC_NONE)
             return at_line(p->seen[H_SEC], "Type: %s is unsigned by design; Sec: "
                            "must be NONE or absent", octstr_get_cstr(job->type));
+        if (p->seen[H_LINT] != 0)
+            return at_line(p->seen[H_LINT], "Lint: applies to Type: " DEFAULT_TYPE
+                           " only; Type: %s is never linted", octstr_get_cstr(job->type));
     } else if (p->seen[H_SEC] == 0)
         return octstr_create("no Sec: header (required for Type: " DEFAULT_TYPE ")");
     if (job->recipient_count == 0)
@@ -826,6 +844,7 @@ static Job *job_create(Octstr *name, Octstr *text)
     job->dlr = 1;
     job->validity = -1;
     job->priority = -1;
+    job->lint = -1;
     return job;
 }
 
@@ -1033,6 +1052,8 @@ Octstr *job_format(const Job *job)
         format_rate(out, job->rate);
     if (job->send_window != NULL)
         format_optional(out, "Send-Window", send_window_text(job->send_window));
+    if (job->lint >= 0)
+        octstr_format_append(out, "Lint: %s\n", lint_mode_name((LintMode) job->lint));
     format_optional(out, "Id", job->operator_id);
     octstr_append_char(out, '\n');
     if (job->document != NULL)

@@ -13,6 +13,9 @@
  *   Validity: minutes  Priority: 0-3  Not-Before: 2026-11-26T10:00:00Z
  *   Rate: recipients per second (2.5)  Send-Window: 08:00-21:00 Europe/Oslo
  *   Id: operator's reference
+ *   Lint: strict|warn|off   (the semantic check at intake, lint/lint.h;
+ *                            Type: oma-settings only: an error on a
+ *                            legacy type, which is never linted)
  *
  * job_parse() checks everything that can be checked without compiling the
  * document (unknown, duplicate, missing and conflicting headers, numbers,
@@ -34,6 +37,7 @@
 #include "encode/signer.h"
 #include "encode/ota_legacy.h"
 #include "spool/send_window.h"
+#include "lint/lint.h"
 
 /* One recipient as read back from its To: line (job_recipient_get()). */
 typedef struct Recipient {
@@ -59,6 +63,7 @@ typedef struct Job {
     time_t not_before;     /* 0 = unset */
     double rate;           /* Rate: most recipients per second, 0 = unset */
     SendWindow *send_window; /* Send-Window:, or NULL (config send-window) */
+    int lint;              /* LintMode of Lint:, -1 = unset (the config's) */
     Octstr *operator_id;   /* Id:, or NULL */
     Octstr *document;      /* the XML bytes, as in the file */
 } Job;
