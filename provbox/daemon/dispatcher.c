@@ -580,13 +580,19 @@ static void held_for(Dispatcher *d, double wait)
         d->pace_wait = wait;
 }
 
+/* Has aj recipients to hand out, its window open? */
+static int handing_out(const ActiveJob *aj, time_t now)
+{
+    return aj->next_recipient < job_recipient_count(aj->job) && !window_closed(aj, now)
+           && aj->defer_reason == NULL;
+}
+
 /* May aj hand out a recipient now (its window open, its Rate: allowing)? */
 static int may_hand_out(Dispatcher *d, ActiveJob *aj, time_t now, double clock)
 {
     double wait;
 
-    if (aj->next_recipient >= job_recipient_count(aj->job) || window_closed(aj, now)
-        || aj->defer_reason != NULL)
+    if (!handing_out(aj, now))
         return 0;
     if ((wait = pacer_wait(&aj->pacer, clock)) > 0) {
         held_for(d, wait);
@@ -727,8 +733,7 @@ static List *pacing_snapshot(Dispatcher *d, time_t now)
 
     for (i = 0; i < n; i++) {
         ActiveJob *aj = gwlist_get(d->jobs, i);
-        if (aj->next_recipient >= job_recipient_count(aj->job) || window_closed(aj, now)
-            || aj->defer_reason != NULL)
+        if (!handing_out(aj, now))
             continue;
         limits[k] = aj->pacer.rate;
         weights[k] = aj->parts_each > 0 ? aj->parts_each : 1;
