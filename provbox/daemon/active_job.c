@@ -608,6 +608,17 @@ void active_job_keep_sent(ActiveJob *aj, Spool *spool)
     }
 }
 
+int active_job_window_closed(const ActiveJob *aj, time_t now)
+{
+    return aj->window_closes != 0 && now >= aj->window_closes;
+}
+
+int active_job_handing_out(const ActiveJob *aj, time_t now)
+{
+    return aj->next_recipient < job_recipient_count(aj->job)
+           && !active_job_window_closed(aj, now) && aj->defer_reason == NULL;
+}
+
 int active_job_finished(const ActiveJob *aj)
 {
     return aj->unfinished == 0 && aj->in_flight == 0;

@@ -155,6 +155,10 @@ void active_job_resume_recipient(ActiveJob *job, long i, RecipientState recorded
 void active_job_apply_progress(JobRecord *record, void *ctx);
 /* The progress applied last has landed: nothing is left to record. */
 void active_job_recorded(ActiveJob *aj);
+/* Its send window has closed (at aj->window_closes, before now). */
+int active_job_window_closed(const ActiveJob *aj, time_t now);
+/* Recipients left to hand out, its window open, not on its way to deferred/. */
+int active_job_handing_out(const ActiveJob *aj, time_t now);
 /* Every recipient finished and no segment out: the job can move on. */
 int active_job_finished(const ActiveJob *aj);
 /* Every recipient failed or expired. */

@@ -3,7 +3,6 @@
  * send windows closing, recording, and the jobs the loader hands it (see
  * dispatcher.h).
  */
-#include <math.h>
 #include <unistd.h>
 
 #include "gwlib/gwlib.h"
@@ -13,6 +12,7 @@
 #include "daemon/job_intake.h"
 #include "daemon/job_schedule.h"
 #include "daemon/pacer.h"
+#include "daemon/paced_jobs.h"
 #include "daemon/job_record.h"
 #include "daemon/report_recorder.h"
 #include "daemon/access_log.h"
@@ -379,11 +379,6 @@ static int needs_record(const ActiveJob *aj, int progress)
            || (aj->changed_count > 0 && progress);
 }
 
-static int window_closed(const ActiveJob *aj, time_t now)
-{
-    return aj->window_closes != 0 && now >= aj->window_closes;
-}
-
 /*
  * A job whose window has closed hands out no more recipients; once its
  * segments in flight are answered, it goes to deferred/ until the window
@@ -392,7 +387,7 @@ static int window_closed(const ActiveJob *aj, time_t now)
  */
 static void note_closed_window(Dispatcher *d, ActiveJob *aj, time_t now)
 {
-    if (!window_closed(aj, now) || aj->in_flight > 0 || aj->unfinished == 0
+    if (!active_job_window_closed(aj, now) || aj->in_flight > 0 || aj->unfinished == 0
         || aj->defer_reason != NULL)
         return;
     aj->defer_until = schedule_due(aj->job, d->config, now, &aj->defer_reason);
@@ -580,19 +575,12 @@ static void held_for(Dispatcher *d, double wait)
         d->pace_wait = wait;
 }
 
-/* Has aj recipients to hand out, its window open? */
-static int handing_out(const ActiveJob *aj, time_t now)
-{
-    return aj->next_recipient < job_recipient_count(aj->job) && !window_closed(aj, now)
-           && aj->defer_reason == NULL;
-}
-
 /* May aj hand out a recipient now (its window open, its Rate: allowing)? */
 static int may_hand_out(Dispatcher *d, ActiveJob *aj, time_t now, double clock)
 {
     double wait;
 
-    if (!handing_out(aj, now))
+    if (!active_job_handing_out(aj, now))
         return 0;
     if ((wait = pacer_wait(&aj->pacer, clock)) > 0) {
         held_for(d, wait);
@@ -697,59 +685,6 @@ static void wait_for_work(Dispatcher *d)
     mutex_unlock(d->events_lock);
 }
 
-static void paced_jobs_destroy_list(List *paced)
-{
-    PacedJob *p;
-
-    while ((p = gwlist_extract_first(paced)) != NULL) {
-        octstr_destroy(p->name);
-        gw_free(p);
-    }
-    gwlist_destroy(paced, NULL);
-}
-
-static void add_paced(List *paced, const ActiveJob *aj, double limit, double level)
-{
-    PacedJob *p = gw_malloc(sizeof(*p));
-
-    p->name = octstr_duplicate(aj->name);
-    p->by_rate = limit > 0 && limit <= level;
-    p->pace = p->by_rate ? limit : level;
-    gwlist_append(paced, p);
-}
-
-/*
- * The paces of the jobs handing out recipients now: the share of the box's
- * throughput (pacer.h) held to each one's Rate:. Jobs without either are
- * not paced and not listed.
- */
-static List *pacing_snapshot(Dispatcher *d, time_t now)
-{
-    long n = gwlist_len(d->jobs), k = 0, i;
-    double *limits = gw_malloc((n + 1) * sizeof(*limits)), level = HUGE_VAL;
-    double *weights = gw_malloc((n + 1) * sizeof(*weights));
-    ActiveJob **sending = gw_malloc((n + 1) * sizeof(*sending));
-    List *paced = gwlist_create();
-
-    for (i = 0; i < n; i++) {
-        ActiveJob *aj = gwlist_get(d->jobs, i);
-        if (!handing_out(aj, now))
-            continue;
-        limits[k] = aj->pacer.rate;
-        weights[k] = aj->parts_each > 0 ? aj->parts_each : 1;
-        sending[k++] = aj;
-    }
-    if (d->config->throughput > 0)
-        level = pacer_share(d->config->throughput, limits, weights, k);
-    for (i = 0; i < k; i++)
-        if (limits[i] > 0 || level < HUGE_VAL)
-            add_paced(paced, sending[i], limits[i], level);
-    gw_free(limits);
-    gw_free(weights);
-    gw_free(sending);
-    return paced;
-}
-
 static void update_pacing(Dispatcher *d)
 {
     time_t now = time(NULL);
@@ -758,12 +693,12 @@ static void update_pacing(Dispatcher *d)
     if (now - d->last_pacing_snapshot < PACING_SNAPSHOT_INTERVAL)
         return;
     d->last_pacing_snapshot = now;
-    paced = pacing_snapshot(d, now);
+    paced = paced_jobs_of(d->jobs, d->config->throughput, now);
     mutex_lock(d->counters_lock);
     old = d->paced;
     d->paced = paced;
     mutex_unlock(d->counters_lock);
-    paced_jobs_destroy_list(old);
+    paced_jobs_destroy(old);
 }
 
 static void update_in_flight(Dispatcher *d)
@@ -866,25 +801,12 @@ void dispatcher_resume(Dispatcher *d)
 
 List *dispatcher_paced_jobs(Dispatcher *d)
 {
-    List *copy = gwlist_create();
-    PacedJob *p, *c;
-    long i;
+    List *copy;
 
     mutex_lock(d->counters_lock);
-    for (i = 0; i < gwlist_len(d->paced); i++) {
-        p = gwlist_get(d->paced, i);
-        c = gw_malloc(sizeof(*c));
-        *c = *p;
-        c->name = octstr_duplicate(p->name);
-        gwlist_append(copy, c);
-    }
+    copy = paced_jobs_copy(d->paced);
     mutex_unlock(d->counters_lock);
     return copy;
-}
-
-void dispatcher_paced_jobs_destroy(List *paced)
-{
-    paced_jobs_destroy_list(paced);
 }
 
 DispatcherCounters dispatcher_counters(Dispatcher *d)
@@ -940,7 +862,7 @@ void dispatcher_destroy(Dispatcher *d)
     job_loader_destroy(d->loader);
     dict_destroy(d->pending);
     report_recorder_destroy(d->reports);
-    paced_jobs_destroy_list(d->paced);
+    paced_jobs_destroy(d->paced);
     gwlist_destroy(d->events, destroy_event_item);
     mutex_destroy(d->events_lock);
     mutex_destroy(d->counters_lock);

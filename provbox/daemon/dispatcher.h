@@ -28,6 +28,7 @@
 #include "gwlib/gwlib.h"
 #include "daemon/config.h"
 #include "daemon/box_link.h"
+#include "daemon/paced_jobs.h"
 #include "spool/spool.h"
 
 typedef struct Dispatcher Dispatcher;
@@ -42,13 +43,6 @@ typedef struct DispatcherCounters {
     int suspended;
 } DispatcherCounters;
 
-/* A job paced now, as the status page shows it. */
-typedef struct PacedJob {
-    Octstr *name;
-    double pace;       /* recipients per second */
-    int by_rate;       /* held by its Rate: (else by its share of throughput) */
-} PacedJob;
-
 /* shutdown_requested is called (from the link thread) on cmd_shutdown/cmd_restart. */
 Dispatcher *dispatcher_create(const ProvboxConfig *config, Spool *spool,
                               void (*shutdown_requested)(void));
@@ -57,10 +51,9 @@ void dispatcher_start(Dispatcher *d, BoxLink *link);
 void dispatcher_suspend(Dispatcher *d);
 void dispatcher_resume(Dispatcher *d);
 DispatcherCounters dispatcher_counters(Dispatcher *d);
-/* The jobs paced now (as of the last second), PacedJob*, in a List the
- * caller releases with dispatcher_paced_jobs_destroy(). */
+/* The jobs paced now (as of the last second): a copy, PacedJob*, which
+ * the caller releases with paced_jobs_destroy(). */
 List *dispatcher_paced_jobs(Dispatcher *d);
-void dispatcher_paced_jobs_destroy(List *paced);
 /* Stop: finish recording, release the jobs (they stay in active/). */
 void dispatcher_stop(Dispatcher *d);
 void dispatcher_destroy(Dispatcher *d);

@@ -225,7 +225,7 @@ static void gather_pacing(List *sections, const StatusSources *src)
         field_add(record, "limited-by", octstr_create(p->by_rate ? "Rate" : "throughput"), 0, 0);
         gwlist_append(s->records, record);
     }
-    dispatcher_paced_jobs_destroy(paced);
+    paced_jobs_destroy(paced);
 }
 
 static void gather_errors(List *sections)

@@ -3,12 +3,15 @@
  * a simulated dispatcher (woken when pacer_wait() says, and late by up to
  * 45 ms) keeps its rate over 10 simulated seconds; no second holds more
  * than one second's worth and a pause brings no burst; the shares of the
- * box's throughput by water filling.
+ * box's throughput by water filling; and paced_jobs.c: the paces the
+ * status page lists.
  */
 #include <math.h>
 
 #include "gwlib/gwlib.h"
 #include "daemon/pacer.h"
+#include "daemon/paced_jobs.h"
+#include "daemon/active_job.h"
 #include "../lib/tap.h"
 
 #define SIM_SECONDS 10.0
@@ -132,12 +135,67 @@ static void test_shares(void)
     share_is(0, none, ones, 2, 0, "no throughput: no share");
 }
 
+/* A job as the dispatcher holds it, enough for paced_jobs_of(). */
+static ActiveJob *sending_job(const char *name, const char *headers, long parts)
+{
+    ActiveJob *aj = gw_malloc(sizeof(*aj));
+    Octstr *text = octstr_format("To: 4790000001\nTo: 4790000002\nSec: NONE\n%s\n"
+                                 "<wap-provisioningdoc/>\n", headers);
+
+    memset(aj, 0, sizeof(*aj));
+    aj->name = octstr_create(name);
+    aj->job = job_parse(aj->name, text, NULL);
+    aj->parts_each = parts;
+    pacer_init(&aj->pacer, aj->job->rate, 0);
+    octstr_destroy(text);
+    return aj;
+}
+
+static const PacedJob *find(List *paced, const char *name)
+{
+    long i;
+
+    for (i = 0; i < gwlist_len(paced); i++)
+        if (octstr_str_compare(((PacedJob *) gwlist_get(paced, i))->name, name) == 0)
+            return gwlist_get(paced, i);
+    return NULL;
+}
+
+static void test_paced_jobs(void)
+{
+    List *jobs = gwlist_create(), *paced;
+    const PacedJob *a, *b;
+    ActiveJob *aj;
+
+    gwlist_append(jobs, sending_job("wide", "", 5));
+    gwlist_append(jobs, sending_job("slow", "Rate: 0.2\n", 5));
+    gwlist_append(jobs, sending_job("closed", "", 5));
+    ((ActiveJob *) gwlist_get(jobs, 2))->window_closes = 100;
+    paced = paced_jobs_of(jobs, 8, 200);
+    a = find(paced, "wide");
+    b = find(paced, "slow");
+    ok(gwlist_len(paced) == 2 && a != NULL && b != NULL && fabs(a->pace - 1.4) < 1e-9
+       && !a->by_rate && fabs(b->pace - 0.2) < 1e-9 && b->by_rate,
+       "throughput 8, 5 segments a recipient: Rate: 0.2 held by its Rate, the other at 1.4 "
+       "by throughput, the job whose window closed not listed");
+    paced_jobs_destroy(paced);
+    paced = paced_jobs_of(jobs, 0, 200);
+    b = find(paced, "slow");
+    ok(gwlist_len(paced) == 1 && b != NULL && b->by_rate && b->pace == 0.2,
+       "no throughput: only the job with a Rate: is paced");
+    paced_jobs_destroy(paced);
+    while ((aj = gwlist_extract_first(jobs)) != NULL)
+        active_job_destroy(aj);
+    gwlist_destroy(jobs, NULL);
+}
+
 int main(void)
 {
     gwlib_init();
     test_rate_kept();
     test_bursts();
     test_shares();
+    test_paced_jobs();
     gwlib_shutdown();
     return tap_done();
 }
