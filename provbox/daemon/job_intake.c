@@ -162,7 +162,7 @@ static StatusFile *open_status(Spool *spool, Octstr *name, int claimed, int *res
 }
 
 /* The head of a status that lists no recipient yet, for the job's whole
- * status: its Id, Renamed-From and Tampered kept, the job active. */
+ * status: its Id, Resend-Of, Renamed-From and Tampered kept, the job active. */
 static JobStatus *head_of(const JobStatus *status)
 {
     JobStatus *head = job_status_head_copy(status);
@@ -306,6 +306,8 @@ static void status_at_claim(Spool *spool, ActiveJob *aj, JobStatus *head)
         head = job_status_create(aj->name, NULL);
     if (head->id == NULL)
         head->id = octstr_duplicate(aj->job->operator_id);
+    if (head->resend_of == NULL)
+        head->resend_of = octstr_duplicate(aj->job->resend_of);
     w.aj = aj;
     w.head = head;
     w.slot = aj->job->sec == SEC_USERPINMAC ? STATUS_SLOT_CODES : STATUS_SLOT;

@@ -210,7 +210,7 @@ static int same_text(Octstr *a, Octstr *b)
 static int same_text(Octstr *a, Octstr *b);
 
 /* Only slots and the state sector change in place. A header line that
- * changed (Id, Renamed-From, Tampered: rare) or an entry code that needs
+ * changed (Id, Resend-Of, Renamed-From, Tampered: rare) or an entry code that needs
  * the wide slots of a USERPINMAC status, in a status made with narrow ones
  * before any code was known, makes the status be rewritten whole. */
 static int fits_in_place(JobRecord *rec)
@@ -219,6 +219,7 @@ static int fits_in_place(JobRecord *rec)
     long i;
 
     if (!same_text(on_disk->id, rec->status->id)
+        || !same_text(on_disk->resend_of, rec->status->resend_of)
         || !same_text(on_disk->renamed_from, rec->status->renamed_from)
         || !same_text(on_disk->tampered, rec->status->tampered))
         return 0;

@@ -29,6 +29,7 @@
 
 #include "gwlib/gwlib.h"
 #include "spool/job.h"
+#include "spool/spool.h"
 #include "encode/ota_legacy.h"
 
 #define MAX_LINE 1024             /* bytes in one header line */
@@ -43,7 +44,7 @@
 
 enum {
     H_TO, H_SEC, H_PIN, H_IMSI, H_FROM, H_TYPE, H_SMSC, H_DLR,
-    H_VALIDITY, H_PRIORITY, H_NOT_BEFORE, H_ID, H_COUNT
+    H_VALIDITY, H_PRIORITY, H_NOT_BEFORE, H_ID, H_RESEND_OF, H_COUNT
 };
 
 /* A header's value setter: NULL on success, else why the value is wrong. */
@@ -337,6 +338,17 @@ static Octstr *set_id(Job *job, Octstr *value)
     return NULL;
 }
 
+/* The job this one resends (provctl resend): a job name, as spool.h
+ * allows it, that the status file can echo. */
+static Octstr *set_resend_of(Job *job, Octstr *value)
+{
+    if (!spool_name_ok(value))
+        return octstr_create("must be a job's name (at most 248 bytes, no '/', "
+                             "not starting with '.', not ending in .status)");
+    job->resend_of = octstr_duplicate(value);
+    return NULL;
+}
+
 static const struct {
     const char *name;
     int repeatable;
@@ -354,6 +366,7 @@ static const struct {
     [H_PRIORITY] = { "Priority", 0, set_priority },
     [H_NOT_BEFORE] = { "Not-Before", 0, set_not_before },
     [H_ID] = { "Id", 0, set_id },
+    [H_RESEND_OF] = { "Resend-Of", 0, set_resend_of },
 };
 
 static int find_header(Octstr *name)
@@ -826,6 +839,7 @@ void job_destroy(Job *job)
     octstr_destroy(job->type);
     octstr_destroy(job->smsc_id);
     octstr_destroy(job->operator_id);
+    octstr_destroy(job->resend_of);
     octstr_destroy(job->document);
     gw_free(job);
 }
@@ -960,6 +974,7 @@ Octstr *job_format(const Job *job)
         octstr_format_append(out, "Not-Before: %s\n", when);
     }
     format_optional(out, "Id", job->operator_id);
+    format_optional(out, "Resend-Of", job->resend_of);
     octstr_append_char(out, '\n');
     if (job->document != NULL)
         octstr_append(out, job->document);

@@ -12,6 +12,7 @@
  *   formats of encode/ota_legacy.h: Sec: absent or NONE)
  *   Validity: minutes  Priority: 0-3  Not-Before: 2026-11-26T10:00:00Z
  *   Id: operator's reference
+ *   Resend-Of: NAME   (written by provctl resend: the job it resends to)
  *
  * job_parse() checks everything that can be checked without compiling the
  * document (unknown, duplicate, missing and conflicting headers, numbers,
@@ -56,6 +57,7 @@ typedef struct Job {
     long priority;         /* 0-3, -1 = unset */
     time_t not_before;     /* 0 = unset */
     Octstr *operator_id;   /* Id:, or NULL */
+    Octstr *resend_of;     /* Resend-Of:, or NULL */
     Octstr *document;      /* the XML bytes, as in the file */
 } Job;
 
