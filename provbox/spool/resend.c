@@ -66,18 +66,22 @@ int resend_states_parse(Octstr *list, unsigned *states, Octstr **error)
     return ret;
 }
 
-/* "undelivered, failed", in the order of resendable[]. */
-static Octstr *states_shown(unsigned states)
+/* "undelivered, failed" (last_joint ", ") or "undelivered or failed"
+ * (" or "), in the order of resendable[]. */
+static Octstr *states_shown(unsigned states, const char *last_joint)
 {
     Octstr *shown = octstr_create("");
-    int i;
+    int i, left = 0;
 
+    for (i = 0; i < RESENDABLE; i++)
+        left += (states & (1u << resendable[i])) != 0;
     for (i = 0; i < RESENDABLE; i++) {
         if (!(states & (1u << resendable[i])))
             continue;
-        if (octstr_len(shown) > 0)
-            octstr_append_cstr(shown, ", ");
+        left--;
         octstr_append_cstr(shown, recipient_state_name(resendable[i]));
+        if (left > 0)
+            octstr_append_cstr(shown, left == 1 ? last_joint : ", ");
     }
     return shown;
 }
@@ -299,9 +303,9 @@ static int write_resend(int fd, void *ctx)
 
 static Octstr *none_matched(Octstr *name, unsigned states, long total)
 {
-    Octstr *shown = states_shown(states);
-    Octstr *message = octstr_format("no recipient of job %S (of %ld) is %S; no job written",
-                                    name, total, shown);
+    Octstr *shown = states_shown(states, " or ");
+    Octstr *message = octstr_format("no recipient of job %S is %S (%ld recipient(s) in all); "
+                                    "no job written", name, shown, total);
 
     octstr_destroy(shown);
     return message;
@@ -372,7 +376,7 @@ int spool_resend(Spool *spool, Octstr *name, unsigned states, Octstr **new_name,
     if (result == RESEND_NONE)
         *message = none_matched(name, states, tally.total);
     else if (result == RESEND_WRITTEN) {
-        shown = states_shown(states);
+        shown = states_shown(states, ", ");
         *message = octstr_format("%ld of %ld recipient(s) of job %S (%S)", r.picked,
                                  tally.total, name, shown);
         octstr_destroy(shown);
