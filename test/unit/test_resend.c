@@ -55,11 +55,13 @@ static const RecipientState states_in_turn[] = {
 
 static void put(SpoolState state, const char *name, Octstr *text)
 {
-    Octstr *path = spool_path(spool, state, octstr_imm(name));
+    Octstr *job = octstr_create(name);    /* not octstr_imm(): names built here too */
+    Octstr *path = spool_path(spool, state, job);
 
     if (spool_write_file_atomic(path, text, NULL) < 0)
         panic(0, "cannot write %s", octstr_get_cstr(path));
     octstr_destroy(path);
+    octstr_destroy(job);
 }
 
 static Octstr *get(SpoolState state, Octstr *name)
