@@ -10,6 +10,7 @@
 #include "encode/signer.h"
 #include "encode/push.h"
 #include "encode/ota_legacy.h"
+#include "lint/lint.h"
 #include "spool/spool.h"
 #include "daemon/active_job.h"
 #include "daemon/job_record.h"
@@ -375,11 +376,48 @@ static int fault(ActiveJobFault *where, ActiveJobFault what)
     return -1;
 }
 
-/* Size-check, parse (taking text over) and compile: the job and its WBXML,
- * or -1 + *error. */
+/* The job's Lint: mode, else the config's; the legacy types are never linted. */
+static LintMode lint_mode_of(const Job *job, const ProvboxConfig *config)
+{
+    if (job_legacy_type(job, NULL))
+        return LINT_OFF;
+    return job->lint >= 0 ? (LintMode) job->lint : config->lint;
+}
+
+/* Strict, and an error among the findings: the job's reason (-1 + *error). */
+static int lint_refuses(const ActiveJob *aj, LintMode mode, Octstr **error)
+{
+    const LintFinding *first = lint_first(aj->findings, LINT_ERROR);
+    long errors = lint_count(aj->findings, LINT_ERROR);
+
+    if (mode != LINT_STRICT || first == NULL)
+        return 0;
+    *error = octstr_format("lint: line %ld: %S", first->line, first->message);
+    if (errors > 1)
+        octstr_format_append(*error, " (the first of %ld errors)", errors);
+    return -1;
+}
+
+/* The findings as the status's Warning lines ("LINE: SEVERITY: message"). */
+static List *warnings_of(List *findings)
+{
+    List *lines = gwlist_create(), *warnings;
+    long i;
+
+    for (i = 0; i < gwlist_len(findings); i++)
+        gwlist_append(lines, lint_finding_format(gwlist_get(findings, i)));
+    warnings = job_status_warnings_of(lines);
+    gwlist_destroy(lines, octstr_destroy_item);
+    return warnings;
+}
+
+/* Size-check, parse (taking text over), compile and lint: the job, its
+ * WBXML and findings, or -1 + *error. */
 static int parse_and_compile(ActiveJob *aj, const ProvboxConfig *config, CompileCache *cache,
                              Octstr *text, ActiveJobFault *where, Octstr **error)
 {
+    LintMode mode;
+
     if (octstr_len(text) > config->max_job_size) {
         *error = octstr_format("the job file is %ld bytes, more than max-job-size (%ld bytes)",
                                octstr_len(text), config->max_job_size);
@@ -388,8 +426,15 @@ static int parse_and_compile(ActiveJob *aj, const ProvboxConfig *config, Compile
     }
     if ((aj->job = job_parse_adopt(aj->name, text, error)) == NULL)
         return fault(where, ACTIVE_JOB_UNPARSABLE);
-    if ((aj->wbxml = compile_cache_compile(cache, aj->job, error)) == NULL)
+    mode = lint_mode_of(aj->job, config);
+    aj->wbxml = compile_cache_compile(cache, aj->job, mode != LINT_OFF ? &aj->findings : NULL,
+                                      error);
+    if (aj->wbxml == NULL)
         return fault(where, ACTIVE_JOB_UNCOMPILABLE);
+    if (lint_refuses(aj, mode, error))
+        return fault(where, ACTIVE_JOB_LINT_ERROR);
+    if (aj->findings != NULL)
+        aj->warnings = warnings_of(aj->findings);
     return 0;
 }
 
@@ -456,6 +501,9 @@ void active_job_destroy(ActiveJob *aj)
         gwlist_destroy(aj->shared_segments, push_segment_destroy);
     octstr_destroy(aj->shared_entry_code);
     octstr_destroy(aj->wbxml);
+    lint_findings_destroy(aj->findings);
+    if (aj->warnings != NULL)
+        gwlist_destroy(aj->warnings, octstr_destroy_item);
     claimed_file_destroy(aj->claimed);
     octstr_destroy(aj->tampered);
     job_destroy(aj->job);
@@ -522,6 +570,8 @@ void active_job_apply_progress(JobRecord *record, void *ctx)
     ensure_recipients(record, aj);
     if (aj->tampered != NULL && head->tampered == NULL)
         head->tampered = octstr_duplicate(aj->tampered);
+    if (aj->warnings != NULL)
+        job_status_set_warnings(head, aj->warnings);
     if (aj->unfinished == 0 && head->reason == NULL && active_job_all_failed(aj))
         head->reason = octstr_format("no recipient could be sent: %S", aj->first_reason);
     for (k = 0; k < aj->changed_count; k++) {

@@ -3,7 +3,10 @@
  *
  * Loading reads the job file, parses it (spool/job.h) and compiles its
  * document to WBXML once (encode/wbxml.h; encode/ota_legacy.h for the
- * unsigned legacy types); it also encodes the first
+ * unsigned legacy types), and lints an OMA CP document (lint/lint.h)
+ * unless its Lint: header, or else the config's lint key, says off: under
+ * strict, an error refuses the job, naming the first error's line. Both
+ * go through the caller's compile cache. It also encodes the first
  * recipient's message so that a document too large for max-segments fails
  * the job before anything is sent. Each recipient's message is then encoded
  * on demand into ready-to-send bearerbox Msgs (signed with that recipient's
@@ -57,6 +60,8 @@ typedef struct ActiveJob {
     Octstr *shown_name;    /* name as log lines show it (escape_text), made once */
     Job *job;
     Octstr *wbxml;
+    List *findings;        /* lint's (LintFinding*), or NULL when lint is off for it */
+    List *warnings;        /* the same as its status's Warning lines, or NULL */
     int lock_fd;           /* holds the ownership lock */
     ClaimedFile *claimed;  /* the file read at the claim, and its bytes */
     Octstr *tampered;      /* how it changed in active/ since, or NULL */
@@ -81,12 +86,13 @@ typedef enum {
     ACTIVE_JOB_TOO_LARGE,    /* more than max-job-size */
     ACTIVE_JOB_UNPARSABLE,   /* job_parse() refused it */
     ACTIVE_JOB_UNCOMPILABLE, /* its document does not compile */
+    ACTIVE_JOB_LINT_ERROR,   /* linted strict, and its document has an error */
     ACTIVE_JOB_UNENCODABLE   /* cannot be signed, or over max-segments */
 } ActiveJobFault;
 
 /*
  * Everything claiming checks in a job file's text: its size (max-job-size),
- * its parse, its document's compilation (through the cache) and the first
+ * its parse, its document's compilation and lint (through the cache) and the first
  * recipient's encoding (max-segments). NULL + *error (and *where, if not
  * NULL) when the job would fail. The sendota intake runs it on the job it
  * is about to queue, so that it refuses what the loader would reject.
@@ -133,7 +139,8 @@ void active_job_resume_recipient(ActiveJob *job, long i, RecipientState recorded
  * acks raised (never lowered), entry codes and failures recorded, states
  * derived. Only the recipients changed since the last record that landed
  * are touched, so a round costs what changed, not the job's size. A job
- * whose every recipient failed gets the first reason.
+ * whose every recipient failed gets the first reason. The header gets
+ * lint's Warning lines, when the job was linted.
  */
 void active_job_apply_progress(JobRecord *record, void *ctx);
 /* The progress applied last has landed: nothing is left to record. */

@@ -1,25 +1,47 @@
 /*
- * compile_cache.c - the WBXML of the documents compiled last
- * (see compile_cache.h).
+ * compile_cache.c - the WBXML of the documents compiled last, and lint's
+ * findings on them (see compile_cache.h).
  */
 #include "gwlib/gwlib.h"
 #include "encode/wbxml.h"
 #include "encode/ota_legacy.h"
+#include "lint/lint.h"
 #include "daemon/compile_cache.h"
 
+/* Findings by Sec: mode, SEC_NONE first. */
+#define SEC_MODES (SEC_USERPINMAC - SEC_NONE + 1)
+
+typedef struct Entry {
+    Octstr *wbxml;
+    List *findings[SEC_MODES];   /* NULL until linted for that mode */
+} Entry;
+
 struct CompileCache {
-    Dict *wbxml;     /* key -> Octstr* WBXML */
+    Dict *entries;   /* key -> Entry* */
     List *keys;      /* oldest first, for eviction */
-    long hits, misses;
+    long hits, misses, lints;
 };
+
+static void entry_destroy(void *item)
+{
+    Entry *e = item;
+    int i;
+
+    if (e == NULL)
+        return;
+    octstr_destroy(e->wbxml);
+    for (i = 0; i < SEC_MODES; i++)
+        lint_findings_destroy(e->findings[i]);
+    gw_free(e);
+}
 
 CompileCache *compile_cache_create(void)
 {
     CompileCache *c = gw_malloc(sizeof(*c));
 
-    c->wbxml = dict_create(COMPILE_CACHE_ENTRIES * 2, octstr_destroy_item);
+    c->entries = dict_create(COMPILE_CACHE_ENTRIES * 2, entry_destroy);
     c->keys = gwlist_create();
-    c->hits = c->misses = 0;
+    c->hits = c->misses = c->lints = 0;
     return c;
 }
 
@@ -27,7 +49,7 @@ void compile_cache_destroy(CompileCache *c)
 {
     if (c == NULL)
         return;
-    dict_destroy(c->wbxml);
+    dict_destroy(c->entries);
     gwlist_destroy(c->keys, octstr_destroy_item);
     gw_free(c);
 }
@@ -52,37 +74,71 @@ static Octstr *key_of(const Job *job)
     return key;
 }
 
-static void remember(CompileCache *c, Octstr *key, Octstr *wbxml)
+/* A new entry for key (which it takes over); the oldest goes when full. */
+static Entry *remember(CompileCache *c, Octstr *key, Octstr *wbxml)
 {
+    Entry *e = gw_malloc(sizeof(*e));
     Octstr *oldest;
 
     if (gwlist_len(c->keys) >= COMPILE_CACHE_ENTRIES) {
         oldest = gwlist_extract_first(c->keys);
-        octstr_destroy(dict_remove(c->wbxml, oldest));
+        entry_destroy(dict_remove(c->entries, oldest));
         octstr_destroy(oldest);
     }
-    dict_put(c->wbxml, key, octstr_duplicate(wbxml));
+    memset(e, 0, sizeof(*e));
+    e->wbxml = wbxml;
+    dict_put(c->entries, key, e);
     gwlist_append(c->keys, key);
+    return e;
 }
 
-Octstr *compile_cache_compile(CompileCache *c, const Job *job, Octstr **error)
+/* The job's document's entry (the cache's), compiled on a miss; NULL +
+ * *error when it does not compile. */
+static Entry *entry_for(CompileCache *c, const Job *job, Octstr **error)
 {
-    Octstr *key, *cached, *wbxml;
+    Octstr *key = key_of(job), *wbxml;
+    Entry *e = dict_get(c->entries, key);
 
-    key = key_of(job);
-    cached = dict_get(c->wbxml, key);
-    if (cached != NULL) {
+    if (e != NULL) {
         c->hits++;
         octstr_destroy(key);
-        return octstr_duplicate(cached);
+        return e;
     }
     c->misses++;
-    wbxml = compile(job, error);
-    if (wbxml != NULL)
-        remember(c, key, wbxml);
-    else
+    if ((wbxml = compile(job, error)) == NULL) {
         octstr_destroy(key);
-    return wbxml;
+        return NULL;
+    }
+    return remember(c, key, wbxml);
+}
+
+/* The entry's findings under the job's mode (a copy), linted on the first
+ * ask; NULL + *error when lint cannot read the document. */
+static List *findings_for(CompileCache *c, Entry *e, const Job *job, Octstr **error)
+{
+    List **kept = &e->findings[job->sec - SEC_NONE];
+    LintOptions options = { .sec_known = 1, .sec = job->sec };
+
+    if (job_legacy_type(job, NULL))
+        return gwlist_create();
+    if (*kept == NULL) {
+        c->lints++;
+        if ((*kept = lint_document(job->document, &options, error)) == NULL)
+            return NULL;
+    }
+    return lint_findings_duplicate(*kept);
+}
+
+Octstr *compile_cache_compile(CompileCache *c, const Job *job, List **findings,
+                              Octstr **error)
+{
+    Entry *e = entry_for(c, job, error);
+
+    if (e == NULL)
+        return NULL;
+    if (findings != NULL && (*findings = findings_for(c, e, job, error)) == NULL)
+        return NULL;
+    return octstr_duplicate(e->wbxml);
 }
 
 long compile_cache_hits(const CompileCache *c)
@@ -93,4 +149,9 @@ long compile_cache_hits(const CompileCache *c)
 long compile_cache_misses(const CompileCache *c)
 {
     return c->misses;
+}
+
+long compile_cache_lints(const CompileCache *c)
+{
+    return c->lints;
 }

@@ -93,6 +93,24 @@ static int get_flag(CfgGroup *grp, const char *key, int dflt)
     return value;
 }
 
+/* The lint key: off, warn (the default) or strict; -1 on a bad value. */
+static int get_lint_mode(CfgGroup *grp, LintMode *out)
+{
+    Octstr *raw = cfg_get(grp, octstr_imm("lint")), *file;
+    int ret = 0;
+
+    *out = LINT_WARN;
+    if (raw != NULL && lint_mode_parse(raw, out) < 0) {
+        file = cfg_get_configfile(grp);     /* a copy */
+        log_escaped_error(0, "%S: group 'provbox': key 'lint' must be strict, warn or off, "
+                          "not '%S'.", file, raw);
+        octstr_destroy(file);
+        ret = -1;
+    }
+    octstr_destroy(raw);
+    return ret;
+}
+
 /* bearerbox-port(-ssl) default from the included kannel.conf's core group. */
 static int read_bearerbox_link(ProvboxConfig *c, CfgGroup *grp, CfgGroup *core)
 {
@@ -119,7 +137,8 @@ static int read_spool_settings(ProvboxConfig *c, CfgGroup *grp)
          | get_number(grp, "rescan-interval", 10, 1, 3600, &c->rescan_interval)
          | get_number(grp, "retry-delay", 10, 1, 86400, &c->retry_delay)
          | get_number(grp, "max-retry-delay", 600, 1, 7 * 86400, &c->max_retry_delay)
-         | get_number(grp, "keep-done", 30, 0, 36500, &c->keep_done);
+         | get_number(grp, "keep-done", 30, 0, 36500, &c->keep_done)
+         | get_lint_mode(grp, &c->lint);
 }
 
 static int read_message_defaults(ProvboxConfig *c, CfgGroup *grp)

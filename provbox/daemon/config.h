@@ -13,6 +13,7 @@
 #define PROVBOX_CONFIG_H
 
 #include "gwlib/gwlib.h"
+#include "lint/lint.h"
 
 typedef struct ProvboxConfig {
     Octstr *file;
@@ -35,6 +36,7 @@ typedef struct ProvboxConfig {
     long retry_delay;         /* seconds, first retry backoff */
     long max_retry_delay;     /* seconds */
     long keep_done;           /* days a finished job stays in done/, 0 = for ever */
+    LintMode lint;            /* for OMA CP jobs without a Lint: header */
     /* message defaults */
     Octstr *sender;
     Octstr *smsc_id;          /* or NULL */

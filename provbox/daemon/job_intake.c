@@ -308,6 +308,8 @@ static void status_at_claim(Spool *spool, ActiveJob *aj, JobStatus *head)
         head->id = octstr_duplicate(aj->job->operator_id);
     if (head->resend_of == NULL)
         head->resend_of = octstr_duplicate(aj->job->resend_of);
+    if (aj->warnings != NULL)
+        job_status_set_warnings(head, aj->warnings);
     w.aj = aj;
     w.head = head;
     w.slot = aj->job->sec == SEC_USERPINMAC ? STATUS_SLOT_CODES : STATUS_SLOT;
@@ -408,6 +410,19 @@ static int still_in(Spool *spool, SpoolState state, Octstr *name)
     return there;
 }
 
+/* Lint's findings on a job about to be sent, a warning line each. */
+static void log_findings(const ActiveJob *aj)
+{
+    Octstr *finding;
+    long i;
+
+    for (i = 0; i < gwlist_len(aj->findings); i++) {
+        finding = lint_finding_format(gwlist_get(aj->findings, i));
+        log_escaped_warning(0, "Job %S: lint: %S", aj->name, finding);
+        octstr_destroy(finding);
+    }
+}
+
 ActiveJob *intake_claim(Spool *spool, const ProvboxConfig *config, CompileCache *cache,
                         Octstr *name, SpoolState from, IntakeResult *result)
 {
@@ -430,9 +445,11 @@ ActiveJob *intake_claim(Spool *spool, const ProvboxConfig *config, CompileCache 
     if (aj == NULL)
         return NULL;
     aj = defer_if_early(spool, aj, result);
-    if (aj != NULL)
-        info(0, "Job %s claimed: %ld recipient(s), %s.", octstr_get_cstr(aj->shown_name),
-             job_recipient_count(aj->job), sec_mode_name(aj->job->sec));
+    if (aj == NULL)
+        return NULL;
+    info(0, "Job %s claimed: %ld recipient(s), %s.", octstr_get_cstr(aj->shown_name),
+         job_recipient_count(aj->job), sec_mode_name(aj->job->sec));
+    log_findings(aj);
     return aj;
 }
 
@@ -445,6 +462,7 @@ ActiveJob *intake_adopt(Spool *spool, const ProvboxConfig *config, CompileCache 
         return NULL;
     log_escaped_info(0, "Job %S resumed from active/: %ld of %ld recipient(s) still to send.",
                      name, aj->unfinished, job_recipient_count(aj->job));
+    log_findings(aj);
     return aj;
 }
 

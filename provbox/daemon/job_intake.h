@@ -6,7 +6,10 @@
  *                   ahead goes to deferred/ (its mtime set to that time, which
  *                   is how deferred/ is scanned, as Postfix does); a job that
  *                   cannot be read, parsed, compiled or fitted into
- *                   max-segments goes to failed/ with the reason.
+ *                   max-segments, or whose document has a lint error under
+ *                   Lint: strict, goes to failed/ with the reason. Lint's
+ *                   findings on a job that is sent are logged, a warning
+ *                   line each (and go into its status: active_job.h).
  *   intake_adopt()  take over a job in active/ whose owner died (its
  *                   ownership lock is free) and resume it from its status.
  *                   A job that cannot be opened for want of descriptors or

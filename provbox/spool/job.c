@@ -16,7 +16,10 @@
  * (NONE, NETWPIN), or an IMSI (IMSI: or imsi=) under a mode that uses none
  * (NONE, USERPIN, USERPINMAC). The operator meant one kind of protection
  * and would silently get another. The same MSISDN on two To: lines is an
- * error too: every recipient has exactly one line in the status file.
+ * error too: every recipient has exactly one line in the status file. So
+ * is Lint: on a legacy type (settings, bookmarks, syncsettings): lint reads
+ * OMA CP documents only, and `Lint: strict` there would silently check
+ * nothing.
  *
  * Recipients stay in the text: the Job keeps the offset of each To: value
  * (job.h). Duplicates are found through a table of recipient indices keyed
@@ -31,6 +34,7 @@
 #include "spool/job.h"
 #include "spool/spool.h"
 #include "encode/ota_legacy.h"
+#include "lint/lint.h"
 
 #define MAX_LINE 1024             /* bytes in one header line */
 #define MAX_HEADER_NAME 32
@@ -44,7 +48,7 @@
 
 enum {
     H_TO, H_SEC, H_PIN, H_IMSI, H_FROM, H_TYPE, H_SMSC, H_DLR,
-    H_VALIDITY, H_PRIORITY, H_NOT_BEFORE, H_ID, H_RESEND_OF, H_COUNT
+    H_VALIDITY, H_PRIORITY, H_NOT_BEFORE, H_ID, H_RESEND_OF, H_LINT, H_COUNT
 };
 
 /* A header's value setter: NULL on success, else why the value is wrong. */
@@ -349,6 +353,16 @@ static Octstr *set_resend_of(Job *job, Octstr *value)
     return NULL;
 }
 
+static Octstr *set_lint(Job *job, Octstr *value)
+{
+    LintMode mode;
+
+    if (lint_mode_parse(value, &mode) < 0)
+        return octstr_create("must be strict, warn or off");
+    job->lint = (int) mode;
+    return NULL;
+}
+
 static const struct {
     const char *name;
     int repeatable;
@@ -367,6 +381,7 @@ static const struct {
     [H_NOT_BEFORE] = { "Not-Before", 0, set_not_before },
     [H_ID] = { "Id", 0, set_id },
     [H_RESEND_OF] = { "Resend-Of", 0, set_resend_of },
+    [H_LINT] = { "Lint", 0, set_lint },
 };
 
 static int find_header(Octstr *name)
@@ -761,6 +776,9 @@ static Octstr *check_job(const Job *job, const Parser *p)
         if (job->sec != SEC_NONE)
             return at_line(p->seen[H_SEC], "Type: %s is unsigned by design; Sec: "
                            "must be NONE or absent", octstr_get_cstr(job->type));
+        if (p->seen[H_LINT] != 0)
+            return at_line(p->seen[H_LINT], "Lint: applies to Type: " DEFAULT_TYPE
+                           " only; Type: %s is never linted", octstr_get_cstr(job->type));
     } else if (p->seen[H_SEC] == 0)
         return octstr_create("no Sec: header (required for Type: " DEFAULT_TYPE ")");
     if (job->recipient_count == 0)
@@ -783,6 +801,7 @@ static Job *job_create(Octstr *name, Octstr *text)
     job->dlr = 1;
     job->validity = -1;
     job->priority = -1;
+    job->lint = -1;
     return job;
 }
 
@@ -973,6 +992,8 @@ Octstr *job_format(const Job *job)
         gw_strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
         octstr_format_append(out, "Not-Before: %s\n", when);
     }
+    if (job->lint >= 0)
+        octstr_format_append(out, "Lint: %s\n", lint_mode_name((LintMode) job->lint));
     format_optional(out, "Id", job->operator_id);
     format_optional(out, "Resend-Of", job->resend_of);
     octstr_append_char(out, '\n');

@@ -13,6 +13,9 @@
  *   Validity: minutes  Priority: 0-3  Not-Before: 2026-11-26T10:00:00Z
  *   Id: operator's reference
  *   Resend-Of: NAME   (written by provctl resend: the job it resends to)
+ *   Lint: strict|warn|off   (the semantic check at intake, lint/lint.h;
+ *                            Type: oma-settings only: an error on a
+ *                            legacy type, which is never linted)
  *
  * job_parse() checks everything that can be checked without compiling the
  * document (unknown, duplicate, missing and conflicting headers, numbers,
@@ -33,6 +36,7 @@
 #include "gwlib/gwlib.h"
 #include "encode/signer.h"
 #include "encode/ota_legacy.h"
+#include "lint/lint.h"
 
 /* One recipient as read back from its To: line (job_recipient_get()). */
 typedef struct Recipient {
@@ -56,6 +60,7 @@ typedef struct Job {
     long validity;         /* minutes, -1 = unset */
     long priority;         /* 0-3, -1 = unset */
     time_t not_before;     /* 0 = unset */
+    int lint;              /* LintMode of Lint:, -1 = unset (the config's) */
     Octstr *operator_id;   /* Id:, or NULL */
     Octstr *resend_of;     /* Resend-Of:, or NULL */
     Octstr *document;      /* the XML bytes, as in the file */

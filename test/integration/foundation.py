@@ -57,6 +57,13 @@ def check_config_errors(t, tmp):
     t.ok(out.returncode != 0 and "max-pending" in out.stderr and "lots" in out.stderr,
          "non-numeric max-pending is rejected by name", out.stderr)
 
+    badlint = write(os.path.join(tmp, "lint.conf"), base + "lint = picky\n")
+    out = provbox(badlint)
+    t.ok(out.returncode != 0 and "'lint' must be strict, warn or off" in out.stderr
+         and "picky" in out.stderr and "lint.conf" in out.stderr,
+         "lint = picky is rejected at start-up, naming the key, the values and the file",
+         out.stderr)
+
     out = provbox(os.path.join(tmp, "missing.conf"))
     t.ok(out.returncode != 0 and "missing.conf" in out.stderr,
          "missing configuration file is named", out.stderr)

@@ -100,7 +100,7 @@ static int same_job(const Job *a, const Job *b)
            && same(a->sender, b->sender) && same(a->type, b->type)
            && same(a->smsc_id, b->smsc_id) && a->dlr == b->dlr
            && a->validity == b->validity && a->priority == b->priority
-           && a->not_before == b->not_before
+           && a->not_before == b->not_before && a->lint == b->lint
            && same(a->operator_id, b->operator_id)
            && same(a->resend_of, b->resend_of)
            && same(a->document, b->document);
@@ -541,6 +541,39 @@ static void test_conflicts(void)
             "imsi= with Sec USERPINMAC");
 }
 
+/* Lint: the mode of the semantic check at intake (lint/lint.h). */
+static void test_lint_header(void)
+{
+    static const struct { const char *value; LintMode mode; } modes[] = {
+        { "strict", LINT_STRICT }, { "WARN", LINT_WARN }, { "Off", LINT_OFF },
+    };
+    Octstr *text;
+    Job *job;
+    size_t i;
+
+    for (i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
+        text = octstr_format("To: 4790000001\nSec: NONE\nLint: %s\n\n" DOC, modes[i].value);
+        job = accepts(octstr_get_cstr(text), modes[i].value);
+        ok(job != NULL && job->lint == (int) modes[i].mode, "Lint: %s is %s (any case)",
+           modes[i].value, lint_mode_name(modes[i].mode));
+        round_trips(job, "a Lint: header");
+        job_destroy(job);
+        octstr_destroy(text);
+    }
+    job = accepts("To: 4790000001\nSec: NONE\n\n" DOC, "a job without Lint:");
+    ok(job != NULL && job->lint == -1, "no Lint: leaves the mode to the config (-1)");
+    job_destroy(job);
+    rejects("To: 4790000001\nSec: NONE\nLint: loose\n\n" DOC,
+            "line 3: Lint: must be strict, warn or off", "Lint: loose");
+    rejects("To: 4790000001\nSec: NONE\nLint:\n\n" DOC,
+            "line 3: Lint: has no value", "an empty Lint:");
+    rejects("To: 4790000001\nLint: warn\nSec: NONE\nlint: strict\n\n" DOC,
+            "line 4: duplicate Lint: header (first on line 2)", "two Lint: headers");
+    rejects("To: 4790000001\nType: settings\nLint: off\n\n<CHARACTERISTIC-LIST/>\n",
+            "line 3: Lint: applies to Type: oma-settings only; Type: settings is never linted",
+            "Lint: on a legacy type");
+}
+
 static void test_format_without_optional_fields(void)
 {
     Job *job = accepts("To: 4790000001\nSec: NETWPIN\nIMSI: 242011234567890\n\n" DOC,
@@ -697,6 +730,7 @@ int main(void)
     test_recipient_errors();
     test_credential_errors();
     test_conflicts();
+    test_lint_header();
     test_format_without_optional_fields();
     gwlib_shutdown();
     return tap_done();
