@@ -518,7 +518,7 @@ void active_job_destroy(ActiveJob *aj)
 
 /* ---- merging progress into the status file ---- */
 
-/* A new status lists every recipient (and the Id) from the start. */
+/* A new status lists every recipient (and the Id, Resend-Of) from the start. */
 static void ensure_recipients(JobRecord *record, const ActiveJob *aj)
 {
     JobStatus *head = job_record_head(record);
@@ -530,6 +530,8 @@ static void ensure_recipients(JobRecord *record, const ActiveJob *aj)
         return;
     if (head->id == NULL && aj->job->operator_id != NULL)
         head->id = octstr_duplicate(aj->job->operator_id);
+    if (head->resend_of == NULL && aj->job->resend_of != NULL)
+        head->resend_of = octstr_duplicate(aj->job->resend_of);
     if (aj->job->sec == SEC_USERPINMAC)
         job_record_want_entry_codes(record);
     for (i = job_record_count(record); i < n; i++) {

@@ -155,7 +155,7 @@ static StatusFile *open_status(Spool *spool, Octstr *name, int claimed, int *res
 }
 
 /* The head of a status that lists no recipient yet, for the job's whole
- * status: its Id, Renamed-From and Tampered kept, the job active. */
+ * status: its Id, Resend-Of, Renamed-From and Tampered kept, the job active. */
 static JobStatus *head_of(const JobStatus *status)
 {
     JobStatus *head = job_status_head_copy(status);
@@ -301,6 +301,8 @@ static void status_at_claim(Spool *spool, ActiveJob *aj, JobStatus *head)
         head = job_status_create(aj->name, NULL);
     if (head->id == NULL)
         head->id = octstr_duplicate(aj->job->operator_id);
+    if (head->resend_of == NULL)
+        head->resend_of = octstr_duplicate(aj->job->resend_of);
     if (aj->warnings != NULL)
         job_status_set_warnings(head, aj->warnings);
     w.aj = aj;

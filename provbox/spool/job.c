@@ -34,6 +34,7 @@
 
 #include "gwlib/gwlib.h"
 #include "spool/job.h"
+#include "spool/spool.h"
 #include "encode/ota_legacy.h"
 #include "lint/lint.h"
 
@@ -49,7 +50,8 @@
 
 enum {
     H_TO, H_SEC, H_PIN, H_IMSI, H_FROM, H_TYPE, H_SMSC, H_DLR,
-    H_VALIDITY, H_PRIORITY, H_NOT_BEFORE, H_RATE, H_SEND_WINDOW, H_ID, H_LINT, H_COUNT
+    H_VALIDITY, H_PRIORITY, H_NOT_BEFORE, H_RATE, H_SEND_WINDOW, H_ID, H_RESEND_OF, H_LINT,
+    H_COUNT
 };
 
 /* A header's value setter: NULL on success, else why the value is wrong. */
@@ -395,6 +397,17 @@ static Octstr *set_id(Job *job, Octstr *value)
     return NULL;
 }
 
+/* The job this one resends (provctl resend): a job name, as spool.h
+ * allows it, that the status file can echo. */
+static Octstr *set_resend_of(Job *job, Octstr *value)
+{
+    if (!spool_name_ok(value))
+        return octstr_create("must be a job's name (at most 248 bytes, no '/', "
+                             "not starting with '.', not ending in .status)");
+    job->resend_of = octstr_duplicate(value);
+    return NULL;
+}
+
 static Octstr *set_lint(Job *job, Octstr *value)
 {
     LintMode mode;
@@ -424,6 +437,7 @@ static const struct {
     [H_RATE] = { "Rate", 0, set_rate },
     [H_SEND_WINDOW] = { "Send-Window", 0, set_send_window },
     [H_ID] = { "Id", 0, set_id },
+    [H_RESEND_OF] = { "Resend-Of", 0, set_resend_of },
     [H_LINT] = { "Lint", 0, set_lint },
 };
 
@@ -901,6 +915,7 @@ void job_destroy(Job *job)
     octstr_destroy(job->type);
     octstr_destroy(job->smsc_id);
     octstr_destroy(job->operator_id);
+    octstr_destroy(job->resend_of);
     octstr_destroy(job->document);
     send_window_destroy(job->send_window);
     gw_free(job);
@@ -1055,6 +1070,7 @@ Octstr *job_format(const Job *job)
     if (job->lint >= 0)
         octstr_format_append(out, "Lint: %s\n", lint_mode_name((LintMode) job->lint));
     format_optional(out, "Id", job->operator_id);
+    format_optional(out, "Resend-Of", job->resend_of);
     octstr_append_char(out, '\n');
     if (job->document != NULL)
         octstr_append(out, job->document);

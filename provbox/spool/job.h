@@ -13,6 +13,7 @@
  *   Validity: minutes  Priority: 0-3  Not-Before: 2026-11-26T10:00:00Z
  *   Rate: recipients per second (2.5)  Send-Window: 08:00-21:00 Europe/Oslo
  *   Id: operator's reference
+ *   Resend-Of: NAME   (written by provctl resend: the job it resends to)
  *   Lint: strict|warn|off   (the semantic check at intake, lint/lint.h;
  *                            Type: oma-settings only: an error on a
  *                            legacy type, which is never linted)
@@ -65,6 +66,7 @@ typedef struct Job {
     SendWindow *send_window; /* Send-Window:, or NULL (config send-window) */
     int lint;              /* LintMode of Lint:, -1 = unset (the config's) */
     Octstr *operator_id;   /* Id:, or NULL */
+    Octstr *resend_of;     /* Resend-Of:, or NULL */
     Octstr *document;      /* the XML bytes, as in the file */
 } Job;
 

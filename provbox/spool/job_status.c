@@ -3,6 +3,7 @@
  *
  *   Job: NAME
  *   Id: ID                       (only when the job has an Id:)
+ *   Resend-Of: NAME              (only when the job has a Resend-Of:)
  *   Layout: slot=128|256 count=N (the slotted layout; see job_status.h)
  *   State: new|active|deferred|done|failed
  *   Reason: REASON               (only when set)
@@ -13,10 +14,11 @@
  *   Entry-Code: MSISDN CODE      (USERPINMAC, in its recipient's slot)
  *
  * Every line stays one line whatever the values hold: in the Job, Id,
- * Reason, Renamed-From, Tampered and Warning values and in the quoted reason, a
- * backslash is written `\\`, LF/CR/TAB `\n` `\r` `\t`, any other byte that
- * escape.h does not show as it is (other control characters, C1, bytes
- * that are not UTF-8) `\xHH`, and inside the quotes a double quote `\"`.
+ * Resend-Of, Reason, Renamed-From, Tampered and Warning values and in the
+ * quoted reason, a backslash is written `\\`, LF/CR/TAB `\n` `\r` `\t`, any
+ * other byte that escape.h does not show as it is (other control
+ * characters, C1, bytes that are not UTF-8) `\xHH`, and inside the quotes
+ * a double quote `\"`.
  * So the file is UTF-8 text, and job_status_parse(job_status_format(s))
  * gives s back exactly, unless a reason had to be cut to fit its slot.
  * `new` is the state of a job that `provctl requeue` put back into new/
@@ -87,6 +89,7 @@ JobStatus *job_status_create(Octstr *job, Octstr *id)
     status->id = id != NULL ? octstr_duplicate(id) : NULL;
     status->state = octstr_create("active");
     status->reason = NULL;
+    status->resend_of = NULL;
     status->renamed_from = NULL;
     status->tampered = NULL;
     status->warnings = gwlist_create();
@@ -119,6 +122,7 @@ void job_status_destroy(JobStatus *status)
     octstr_destroy(status->id);
     octstr_destroy(status->state);
     octstr_destroy(status->reason);
+    octstr_destroy(status->resend_of);
     octstr_destroy(status->renamed_from);
     octstr_destroy(status->tampered);
     gwlist_destroy(status->warnings, octstr_destroy_item);
@@ -142,6 +146,7 @@ JobStatus *job_status_head_copy(const JobStatus *status)
     octstr_destroy(copy->state);
     copy->state = octstr_duplicate(status->state);
     copy->reason = octstr_duplicate(status->reason);
+    copy->resend_of = octstr_duplicate(status->resend_of);
     copy->renamed_from = octstr_duplicate(status->renamed_from);
     copy->tampered = octstr_duplicate(status->tampered);
     append_copies(copy->warnings, status->warnings, gwlist_len(status->warnings));
@@ -497,6 +502,7 @@ Octstr *job_status_format_head(const JobStatus *status, long slot, long count)
 
     format_field(out, "Job", status->job);
     format_field(out, "Id", status->id);
+    format_field(out, "Resend-Of", status->resend_of);
     format_field(out, "Renamed-From", status->renamed_from);
     format_field(out, "Tampered", status->tampered);
     for (i = 0; i < gwlist_len(status->warnings); i++)
@@ -772,12 +778,12 @@ static const char *parse_warning(Octstr *rest, JobStatus *status)
 static const char *parse_line(Octstr *line, JobStatus *status, long *next_code)
 {
     static const char *const names[] = {
-        "Job: ", "Id: ", "State: ", "Reason: ", "Renamed-From: ", "Tampered: ",
-        "Recipient: ", "Entry-Code: ", "Warning: "
+        "Job: ", "Id: ", "State: ", "Reason: ", "Resend-Of: ", "Renamed-From: ",
+        "Tampered: ", "Recipient: ", "Entry-Code: ", "Warning: "
     };
     Octstr **singles[] = {
         &status->job, &status->id, &status->state, &status->reason,
-        &status->renamed_from, &status->tampered
+        &status->resend_of, &status->renamed_from, &status->tampered
     };
     const int n_singles = sizeof(singles) / sizeof(singles[0]);
     const int n_names = sizeof(names) / sizeof(names[0]);

@@ -3,6 +3,7 @@
  *
  *   Job: NAME
  *   Id: <the job's Id:, if any>
+ *   Resend-Of: <the job's Resend-Of:, if any: the job it resends to>
  *   Renamed-From: <the name the job came with, when another job had it>
  *   Tampered: <how its file changed in active/ after it was claimed>
  *   Warning: 14: error: <a lint finding on its document>   (0 to 21 lines)
@@ -69,6 +70,7 @@ typedef struct JobStatus {
     Octstr *id;        /* or NULL */
     Octstr *state;     /* "active", "deferred", "done", "failed" */
     Octstr *reason;    /* or NULL */
+    Octstr *resend_of; /* the job's Resend-Of:, or NULL */
     Octstr *renamed_from; /* the job's name before a clash, or NULL */
     Octstr *tampered;  /* its file changed after the claim: how, or NULL */
     List *warnings;    /* Octstr*: lint's findings, "LINE: SEVERITY: message"
@@ -95,8 +97,8 @@ int recipient_state_parse(Octstr *name, RecipientState *state);
 int recipient_state_is_final(RecipientState state);
 
 JobStatus *job_status_create(Octstr *job, Octstr *id);
-/* Everything but the recipients (Job, Id, State, Reason, Renamed-From,
- * Tampered, Warning, entry_codes). */
+/* Everything but the recipients (Job, Id, State, Reason, Resend-Of,
+ * Renamed-From, Tampered, Warning, entry_codes). */
 JobStatus *job_status_head_copy(const JobStatus *status);
 void job_status_destroy(JobStatus *status);
 RecipientStatus *job_status_add_recipient(JobStatus *status, Octstr *msisdn);

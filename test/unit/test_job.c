@@ -106,6 +106,7 @@ static int same_job(const Job *a, const Job *b)
                                               send_window_text(b->send_window)))
            && a->lint == b->lint
            && same(a->operator_id, b->operator_id)
+           && same(a->resend_of, b->resend_of)
            && same(a->document, b->document);
 }
 
@@ -257,6 +258,7 @@ static void test_all_optional_headers(void)
         "Validity: 1440\nPriority: 3\nNot-Before: 2026-11-26T10:00:00Z\n"
         "Rate: 2.5\nSend-Window: 22:00-06:00  Europe/Oslo\n"
         "Id:   campaign 42 / wave 1  \n"
+        "Resend-Of: 20261126T100000.000001.42.000001.host\n"
         "\n" DOC;
     Job *job = accepts(text, "every optional header");
 
@@ -273,6 +275,8 @@ static void test_all_optional_headers(void)
     ok(job->rate == 2.5 && job->send_window != NULL
        && cstr_is(send_window_text(job->send_window), "22:00-06:00 Europe/Oslo"),
        "Rate as recipients per second, Send-Window as written (one blank)");
+    ok(cstr_is(job->resend_of, "20261126T100000.000001.42.000001.host"),
+       "Resend-Of: names the job resent");
     round_trips(job, "every optional header");
     job_destroy(job);
 }
@@ -434,6 +438,16 @@ static void test_value_errors(void)
             "line 3: From: must be a number", "From: a 21-digit number");
     rejects("To: 4790000001\nSec: NONE\nSMSC: my smsc\n\n" DOC,
             "line 3: SMSC: must be at most 64 letters", "SMSC: with a blank");
+    rejects("To: 4790000001\nSec: NONE\nResend-Of: ../done/x\n\n" DOC,
+            "line 3: Resend-Of: must be a job's name", "Resend-Of: with a '/'");
+    rejects("To: 4790000001\nSec: NONE\nResend-Of: x.status\n\n" DOC,
+            "line 3: Resend-Of: must be a job's name", "Resend-Of: a status file's name");
+    rejects("To: 4790000001\nSec: NONE\nResend-Of: a\nResend-Of: b\n\n" DOC,
+            "line 4: duplicate Resend-Of: header (first on line 3)", "two Resend-Of: lines");
+    text = job_with_long_value("Resend-Of", 249);
+    rejects(octstr_get_cstr(text), "line 3: Resend-Of: must be a job's name",
+            "Resend-Of: of 249 bytes");
+    octstr_destroy(text);
     text = job_with_long_value("Id", 129);
     rejects(octstr_get_cstr(text), "line 3: Id: longer than 128 characters",
             "Id: of 129 characters");

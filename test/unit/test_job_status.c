@@ -43,6 +43,7 @@ static int same_status(const JobStatus *a, const JobStatus *b)
 
     if (!same(a->job, b->job) || !same(a->id, b->id) || !same(a->state, b->state)
         || !same(a->reason, b->reason) || !same(a->renamed_from, b->renamed_from)
+        || !same(a->resend_of, b->resend_of)
         || !same(a->tampered, b->tampered) || !same_lines(a->warnings, b->warnings)
         || gwlist_len(a->recipients) != gwlist_len(b->recipients))
         return 0;
@@ -290,6 +291,47 @@ static void test_renamed_from(void)
     ok(again == NULL && error != NULL
        && strstr(octstr_get_cstr(error), "line 4: given twice") != NULL,
        "refuses two Renamed-From: lines");
+    octstr_destroy(error);
+    octstr_destroy(text);
+    job_status_destroy(s);
+}
+
+/* A job made by provctl resend echoes its Resend-Of: in the header; the
+ * head alone (what the in-place record compares) reads it back, and a
+ * head copy keeps it. */
+static void test_resend_of(void)
+{
+    JobStatus *s = job_status_create(octstr_imm("20260101T000000.1.2.3.host"),
+                                     octstr_imm("campaign 7"));
+    JobStatus *head = NULL, *copy;
+    Octstr *text, *error = NULL;
+    StatusLayout layout;
+
+    s->resend_of = octstr_create("april\\nLF\n");
+    add(s, "4790000001", RCPT_QUEUED, 0, 0, 0);
+    text = job_status_format(s);
+    ok_logical(text, 128,
+           "Job: 20260101T000000.1.2.3.host\n"
+           "Id: campaign 7\n"
+           "Resend-Of: april\\\\nLF\\n\n"
+           "Layout: slot=128 count=1\n"
+           "State: active\n"
+           "Recipient: 4790000001 queued parts=0 acked=0 delivered=0\n",
+           "Resend-Of: in the header after Id:, escaped like Reason:");
+    round_trips(s, "Resend-Of");
+    ok(job_status_parse_head(text, &head, &layout, &error) == 1
+       && head != NULL && octstr_compare(head->resend_of, s->resend_of) == 0,
+       "the head alone gives Resend-Of back");
+    copy = head != NULL ? job_status_head_copy(head) : NULL;
+    ok(copy != NULL && octstr_compare(copy->resend_of, s->resend_of) == 0,
+       "a head copy keeps Resend-Of");
+    job_status_destroy(copy);
+    job_status_destroy(head);
+    head = job_status_parse(octstr_imm("Job: a\nResend-Of: x\nResend-Of: y\nState: done\n"),
+                            &error);
+    ok(head == NULL && error != NULL
+       && strstr(octstr_get_cstr(error), "line 3: given twice") != NULL,
+       "refuses two Resend-Of: lines");
     octstr_destroy(error);
     octstr_destroy(text);
     job_status_destroy(s);
@@ -715,6 +757,7 @@ int main(void)
     test_escapes();
     test_not_utf8();
     test_renamed_from();
+    test_resend_of();
     test_warnings();
     test_warnings_capped();
     test_states();
