@@ -12,6 +12,7 @@
 #include "encode/ota_legacy.h"
 #include "encode/template.h"
 #include "spool/job_vars.h"
+#include "lint/lint.h"
 #include "spool/spool.h"
 #include "daemon/active_job.h"
 #include "daemon/job_record.h"
@@ -233,6 +234,7 @@ static void set_encoded(ActiveJob *aj, long i, long parts, Octstr *entry_code)
     RareProgress *r;
 
     p->parts = (unsigned char) parts;
+    aj->parts_each = parts;
     p->state = PROGRESS_SENDING;
     p->flags &= ~PROGRESS_F_SHARED_CODE;
     if (entry_code != NULL) {
@@ -373,6 +375,7 @@ static int encode_shared(ActiveJob *aj, const ProvboxConfig *config, Octstr **er
         && signer_check_credentials(job->sec, job->pin, job->imsi, &check_error) == 0) {
         aj->shared_segments = encode_segments(aj, config, aj->wbxml, job->pin, job->imsi,
                                               &aj->shared_entry_code, error);
+        aj->parts_each = aj->shared_segments != NULL ? gwlist_len(aj->shared_segments) : 0;
         return aj->shared_segments != NULL ? 0 : -1;
     }
     octstr_destroy(check_error);
@@ -380,6 +383,7 @@ static int encode_shared(ActiveJob *aj, const ProvboxConfig *config, Octstr **er
     octstr_destroy(code);
     if (probe == NULL)
         return -1;
+    aj->parts_each = gwlist_len(probe);
     gwlist_destroy(probe, push_segment_destroy);
     return 0;
 }
@@ -427,11 +431,49 @@ static Octstr *shared_document(ActiveJob *aj, Octstr **error)
     return wbxml;
 }
 
-/* Size-check, parse (taking text over), compile and check the variables:
- * the job, its compiled document and the shared WBXML, or -1 + *error. */
+/* The job's Lint: mode, else the config's; the legacy types are never linted. */
+static LintMode lint_mode_of(const Job *job, const ProvboxConfig *config)
+{
+    if (job_legacy_type(job, NULL))
+        return LINT_OFF;
+    return job->lint >= 0 ? (LintMode) job->lint : config->lint;
+}
+
+/* Strict, and an error among the findings: the job's reason (-1 + *error). */
+static int lint_refuses(const ActiveJob *aj, LintMode mode, Octstr **error)
+{
+    const LintFinding *first = lint_first(aj->findings, LINT_ERROR);
+    long errors = lint_count(aj->findings, LINT_ERROR);
+
+    if (mode != LINT_STRICT || first == NULL)
+        return 0;
+    *error = octstr_format("lint: line %ld: %S", first->line, first->message);
+    if (errors > 1)
+        octstr_format_append(*error, " (the first of %ld errors)", errors);
+    return -1;
+}
+
+/* The findings as the status's Warning lines ("LINE: SEVERITY: message"). */
+static List *warnings_of(List *findings)
+{
+    List *lines = gwlist_create(), *warnings;
+    long i;
+
+    for (i = 0; i < gwlist_len(findings); i++)
+        gwlist_append(lines, lint_finding_format(gwlist_get(findings, i)));
+    warnings = job_status_warnings_of(lines);
+    gwlist_destroy(lines, octstr_destroy_item);
+    return warnings;
+}
+
+/* Size-check, parse (taking text over), compile, check the variables and
+ * lint: the job, its compiled document, the shared WBXML and the findings,
+ * or -1 + *error. */
 static int parse_and_compile(ActiveJob *aj, const ProvboxConfig *config, CompileCache *cache,
                              Octstr *text, ActiveJobFault *where, Octstr **error)
 {
+    LintMode mode;
+
     if (octstr_len(text) > config->max_job_size) {
         *error = octstr_format("the job file is %ld bytes, more than max-job-size (%ld bytes)",
                                octstr_len(text), config->max_job_size);
@@ -440,10 +482,17 @@ static int parse_and_compile(ActiveJob *aj, const ProvboxConfig *config, Compile
     }
     if ((aj->job = job_parse_adopt(aj->name, text, error)) == NULL)
         return fault(where, ACTIVE_JOB_UNPARSABLE);
-    if ((aj->doc = compile_cache_compile(cache, aj->job, error)) == NULL)
+    mode = lint_mode_of(aj->job, config);
+    aj->doc = compile_cache_compile(cache, aj->job, mode != LINT_OFF ? &aj->findings : NULL,
+                                    error);
+    if (aj->doc == NULL)
         return fault(where, ACTIVE_JOB_UNCOMPILABLE);
     if ((*error = job_vars_check(aj->job, wbxml_template_names(aj->doc))) != NULL)
         return fault(where, ACTIVE_JOB_UNPARSABLE);
+    if (lint_refuses(aj, mode, error))
+        return fault(where, ACTIVE_JOB_LINT_ERROR);
+    if (aj->findings != NULL)
+        aj->warnings = warnings_of(aj->findings);
     aj->wbxml = shared_document(aj, error);
     if (*error != NULL)
         return fault(where, ACTIVE_JOB_UNENCODABLE);
@@ -514,8 +563,12 @@ void active_job_destroy(ActiveJob *aj)
     octstr_destroy(aj->shared_entry_code);
     octstr_destroy(aj->wbxml);
     wbxml_template_destroy(aj->doc);
+    lint_findings_destroy(aj->findings);
+    if (aj->warnings != NULL)
+        gwlist_destroy(aj->warnings, octstr_destroy_item);
     claimed_file_destroy(aj->claimed);
     octstr_destroy(aj->tampered);
+    octstr_destroy(aj->defer_reason);
     job_destroy(aj->job);
     octstr_destroy(aj->name);
     octstr_destroy(aj->shown_name);
@@ -524,7 +577,7 @@ void active_job_destroy(ActiveJob *aj)
 
 /* ---- merging progress into the status file ---- */
 
-/* A new status lists every recipient (and the Id) from the start. */
+/* A new status lists every recipient (and the Id, Resend-Of) from the start. */
 static void ensure_recipients(JobRecord *record, const ActiveJob *aj)
 {
     JobStatus *head = job_record_head(record);
@@ -536,6 +589,8 @@ static void ensure_recipients(JobRecord *record, const ActiveJob *aj)
         return;
     if (head->id == NULL && aj->job->operator_id != NULL)
         head->id = octstr_duplicate(aj->job->operator_id);
+    if (head->resend_of == NULL && aj->job->resend_of != NULL)
+        head->resend_of = octstr_duplicate(aj->job->resend_of);
     if (aj->job->sec == SEC_USERPINMAC)
         job_record_want_entry_codes(record);
     for (i = job_record_count(record); i < n; i++) {
@@ -568,6 +623,20 @@ static void apply_one(RecipientStatus *rs, const ActiveJob *aj, long i)
     job_record_derive_state(rs);
 }
 
+/* The head's Reason for where the job is going (the move sets State). */
+static void apply_state(JobStatus *head, const ActiveJob *aj)
+{
+    if (aj->defer_reason != NULL) {
+        octstr_destroy(head->reason);
+        head->reason = octstr_duplicate(aj->defer_reason);
+    } else if (head->state != NULL && octstr_str_compare(head->state, "deferred") == 0) {
+        octstr_destroy(head->state);
+        head->state = octstr_create("active");
+        octstr_destroy(head->reason);
+        head->reason = NULL;
+    }
+}
+
 void active_job_apply_progress(JobRecord *record, void *ctx)
 {
     ActiveJob *aj = ctx;
@@ -576,8 +645,11 @@ void active_job_apply_progress(JobRecord *record, void *ctx)
     long k;
 
     ensure_recipients(record, aj);
+    apply_state(head, aj);
     if (aj->tampered != NULL && head->tampered == NULL)
         head->tampered = octstr_duplicate(aj->tampered);
+    if (aj->warnings != NULL)
+        job_status_set_warnings(head, aj->warnings);
     if (aj->unfinished == 0 && head->reason == NULL && active_job_all_failed(aj))
         head->reason = octstr_format("no recipient could be sent: %S", aj->first_reason);
     for (k = 0; k < aj->changed_count; k++) {
@@ -595,6 +667,17 @@ void active_job_keep_sent(ActiveJob *aj, Spool *spool)
         octstr_destroy(aj->tampered);
         aj->tampered = how;
     }
+}
+
+int active_job_window_closed(const ActiveJob *aj, time_t now)
+{
+    return aj->window_closes != 0 && now >= aj->window_closes;
+}
+
+int active_job_handing_out(const ActiveJob *aj, time_t now)
+{
+    return aj->next_recipient < job_recipient_count(aj->job)
+           && !active_job_window_closed(aj, now) && aj->defer_reason == NULL;
 }
 
 int active_job_finished(const ActiveJob *aj)

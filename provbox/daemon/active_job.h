@@ -3,15 +3,19 @@
  *
  * Loading reads the job file, parses it (spool/job.h) and compiles its
  * document once (encode/template.h; encode/ota_legacy.h for the unsigned
- * legacy types); for a document with {{NAME}} placeholders it checks that
- * every recipient has a value for each (job_vars_check(): one pass over
- * the To: lines). It also encodes the first recipient's message so that a
- * document too large for max-segments fails the job before anything is
- * sent. Each recipient's message is then encoded on demand into
- * ready-to-send bearerbox Msgs (its document filled with its values, signed
- * with its PIN/IMSI; recipients without options of their own share one
- * cached encoding). A recipient's values are read from its To: line when it
- * is encoded and dropped after, so memory does not grow with them.
+ * legacy types), and lints an OMA CP document (lint/lint.h) unless its
+ * Lint: header, or else the config's lint key, says off: under strict, an
+ * error refuses the job, naming the first error's line. Both go through
+ * the caller's compile cache. For a document with {{NAME}} placeholders
+ * it checks that every recipient has a value for each (job_vars_check():
+ * one pass over the To: lines). It also encodes the first recipient's
+ * message so that a document too large for max-segments fails the job
+ * before anything is sent. Each recipient's message is then encoded on
+ * demand into ready-to-send bearerbox Msgs (its document filled with its
+ * values, signed with its PIN/IMSI; recipients without options of their
+ * own share one cached encoding). A recipient's values are read from its
+ * To: line when it is encoded and dropped after, so memory does not grow
+ * with them.
  *
  * Every segment's dlr_url is a correlation key "JOB;RECIPIENT;SEGMENT" that
  * any provbox on the spool can act on (active_job_parse_key()).
@@ -29,6 +33,7 @@
 #include "daemon/compile_cache.h"
 #include "daemon/job_record.h"
 #include "daemon/claimed_file.h"
+#include "daemon/pacer.h"
 #include "spool/job.h"
 #include "spool/job_status.h"
 #include "spool/spool.h"
@@ -64,6 +69,8 @@ typedef struct ActiveJob {
     Octstr *wbxml;         /* the document of recipients without options: the
                             * WBXML, or the template filled with the Var:
                             * defaults; NULL when a placeholder has none */
+    List *findings;        /* lint's (LintFinding*), or NULL when lint is off for it */
+    List *warnings;        /* the same as its status's Warning lines, or NULL */
     int lock_fd;           /* holds the ownership lock */
     ClaimedFile *claimed;  /* the file read at the claim, and its bytes */
     Octstr *tampered;      /* how it changed in active/ since, or NULL */
@@ -81,6 +88,13 @@ typedef struct ActiveJob {
     long retry_delay;      /* current backoff for ack_failed_tmp */
     List *shared_segments; /* PushSegment* for recipients without overrides */
     Octstr *shared_entry_code;
+    long parts_each;       /* segments of the recipient encoded last */
+    /* pacing and send window (the dispatcher's) */
+    Pacer pacer;           /* its Rate:, recipients per second (or not paced) */
+    time_t window_closes;  /* its send window closes then: no recipient is
+                              handed out from then on (0 = never) */
+    Octstr *defer_reason;  /* its window closed: why it goes to deferred/ */
+    time_t defer_until;    /* and until when */
 } ActiveJob;
 
 /* Which check refused a job in active_job_from_text(). */
@@ -89,12 +103,13 @@ typedef enum {
     ACTIVE_JOB_UNPARSABLE,   /* job_parse() refused it, or its variables do
                               * not fit its document's placeholders */
     ACTIVE_JOB_UNCOMPILABLE, /* its document does not compile */
+    ACTIVE_JOB_LINT_ERROR,   /* linted strict, and its document has an error */
     ACTIVE_JOB_UNENCODABLE   /* cannot be signed, or over max-segments */
 } ActiveJobFault;
 
 /*
  * Everything claiming checks in a job file's text: its size (max-job-size),
- * its parse, its document's compilation (through the cache) and the first
+ * its parse, its document's compilation and lint (through the cache) and the first
  * recipient's encoding (max-segments). NULL + *error (and *where, if not
  * NULL) when the job would fail. The sendota intake runs it on the job it
  * is about to queue, so that it refuses what the loader would reject.
@@ -141,11 +156,18 @@ void active_job_resume_recipient(ActiveJob *job, long i, RecipientState recorded
  * acks raised (never lowered), entry codes and failures recorded, states
  * derived. Only the recipients changed since the last record that landed
  * are touched, so a round costs what changed, not the job's size. A job
- * whose every recipient failed gets the first reason.
+ * whose every recipient failed gets the first reason; a job going to
+ * deferred/ gets its defer_reason; a job that had waited in deferred/
+ * says State: active again, without that wait's Reason. The header gets
+ * lint's Warning lines, when the job was linted.
  */
 void active_job_apply_progress(JobRecord *record, void *ctx);
 /* The progress applied last has landed: nothing is left to record. */
 void active_job_recorded(ActiveJob *aj);
+/* Its send window has closed (at aj->window_closes, before now). */
+int active_job_window_closed(const ActiveJob *aj, time_t now);
+/* Recipients left to hand out, its window open, not on its way to deferred/. */
+int active_job_handing_out(const ActiveJob *aj, time_t now);
 /* Every recipient finished and no segment out: the job can move on. */
 int active_job_finished(const ActiveJob *aj);
 /* Every recipient failed or expired. */

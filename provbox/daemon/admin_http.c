@@ -6,6 +6,7 @@
 #include "daemon/admin_http.h"
 #include "daemon/http_front.h"
 #include "spool/requeue.h"
+#include "spool/resend.h"
 #include "intake/intake.h"
 #include "common/log_escaped.h"
 
@@ -28,6 +29,7 @@ typedef struct Request {
     List *cgivars;
 } Request;
 
+/* A command's answer: the HTTP status (200 done, 4xx not) and *message. */
 typedef int admin_command_fn(AdminHttp *admin, Request *req, Octstr **message);
 
 /* ---- commands ------------------------------------------------------------ */
@@ -37,7 +39,7 @@ static int admin_suspend(AdminHttp *admin, Request *req, Octstr **message)
     (void) req;
     dispatcher_suspend(admin->sources.dispatcher);
     *message = octstr_create("suspended: no new jobs are taken, in-flight ones finish");
-    return 1;
+    return HTTP_OK;
 }
 
 static int admin_resume(AdminHttp *admin, Request *req, Octstr **message)
@@ -45,7 +47,7 @@ static int admin_resume(AdminHttp *admin, Request *req, Octstr **message)
     (void) req;
     dispatcher_resume(admin->sources.dispatcher);
     *message = octstr_create("resumed: taking new jobs");
-    return 1;
+    return HTTP_OK;
 }
 
 static int admin_shutdown(AdminHttp *admin, Request *req, Octstr **message)
@@ -54,7 +56,7 @@ static int admin_shutdown(AdminHttp *admin, Request *req, Octstr **message)
     info(0, "Shutdown requested through the admin interface.");
     admin->shutdown_requested();
     *message = octstr_create("shutting down");
-    return 1;
+    return HTTP_OK;
 }
 
 static int admin_log_level(AdminHttp *admin, Request *req, Octstr **message)
@@ -66,12 +68,12 @@ static int admin_log_level(AdminHttp *admin, Request *req, Octstr **message)
     if (value == NULL || octstr_parse_long(&level, value, 0, 10) != octstr_len(value)
         || level < 0 || level > 4) {
         *message = octstr_create("level must be a number from 0 (debug) to 4 (panic)");
-        return 0;
+        return HTTP_BAD_REQUEST;
     }
     log_set_log_level(level);
     info(0, "Log level set to %ld through the admin interface.", level);
     *message = octstr_format("log level set to %ld", level);
-    return 1;
+    return HTTP_OK;
 }
 
 static int admin_requeue(AdminHttp *admin, Request *req, Octstr **message)
@@ -80,16 +82,53 @@ static int admin_requeue(AdminHttp *admin, Request *req, Octstr **message)
 
     if (job == NULL || !spool_name_ok(job)) {
         *message = octstr_create("job=NAME is missing or not a job name");
-        return 0;
+        return HTTP_BAD_REQUEST;
     }
     if (spool_requeue(admin->sources.spool, job, 0, &summary, &why) == -1) {
         *message = why;
-        return 0;
+        return HTTP_BAD_REQUEST;
     }
     log_escaped_info(0, "Job %S requeued through the admin interface: %S.", job, summary);
     *message = octstr_format("job %S moved from failed/ to new/; %S", job, summary);
     octstr_destroy(summary);
-    return 1;
+    return HTTP_OK;
+}
+
+/* The answer to each result of spool_resend(). */
+static int resend_answer(int result)
+{
+    return result == RESEND_WRITTEN ? HTTP_OK
+           : result == RESEND_NONE ? HTTP_CONFLICT : HTTP_BAD_REQUEST;
+}
+
+static int admin_resend(AdminHttp *admin, Request *req, Octstr **message)
+{
+    Octstr *job = http_cgi_variable(req->cgivars, "job");
+    Octstr *list = http_cgi_variable(req->cgivars, "state"), *new_name = NULL, *said = NULL;
+    unsigned states;
+    int result;
+
+    if (list == NULL || resend_states_parse(list, &states, &said) == -1) {
+        *message = list == NULL ? octstr_create("state=STATE[,STATE...] is missing")
+                   : octstr_format("state: %S", said);
+        octstr_destroy(said);
+        return HTTP_BAD_REQUEST;
+    }
+    if (job == NULL) {
+        *message = octstr_create("job=NAME is missing");
+        return HTTP_BAD_REQUEST;
+    }
+    result = spool_resend(admin->sources.spool, job, states, &new_name, &said);
+    if (result != RESEND_WRITTEN) {
+        *message = said;
+        return resend_answer(result);
+    }
+    log_escaped_info(0, "Job %S resent through the admin interface as %S: %S.", job,
+                     new_name, said);
+    *message = octstr_format("job %S written into new/: %S", new_name, said);
+    octstr_destroy(new_name);
+    octstr_destroy(said);
+    return HTTP_OK;
 }
 
 static const struct {
@@ -101,6 +140,7 @@ static const struct {
     { "shutdown", admin_shutdown },
     { "log-level", admin_log_level },
     { "requeue", admin_requeue },
+    { "resend", admin_resend },
 };
 
 /* ---- requests -------------------------------------------------------------- */
@@ -227,7 +267,7 @@ static void admin_handle(void *ctx, HttpRequest *http, HttpAnswer *answer)
     AdminHttp *admin = ctx;
     Request req;
     Octstr *message = NULL;
-    int i, ok;
+    int i, status;
 
     if (intake_handle(admin->intake, http, answer))
         return;
@@ -236,8 +276,8 @@ static void admin_handle(void *ctx, HttpRequest *http, HttpAnswer *answer)
     if (i == STATUS_PAGE) {
         answer_set(answer, HTTP_OK, req.format, status_page_render(&admin->sources, req.format));
     } else if (i >= 0) {
-        ok = commands[i].run(admin, &req, &message);
-        answer_message(answer, ok ? HTTP_OK : HTTP_BAD_REQUEST, &req, ok, message);
+        status = commands[i].run(admin, &req, &message);
+        answer_message(answer, status, &req, status == HTTP_OK, message);
         octstr_destroy(message);
     }
     octstr_destroy(req.command);

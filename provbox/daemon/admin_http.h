@@ -9,11 +9,13 @@
  *
  *   /status           needs status-password or admin-password, when set
  *   /suspend /resume /shutdown /requeue?job=NAME /log-level?level=N
+ *   /resend?job=NAME&state=STATE[,STATE...]
  *                     need admin-password
  *   /cgi-bin/sendota /job-status   the sendota intake (intake/intake.h),
  *                     with sendota-user credentials
  *
- * Wrong or missing password: 403. Unknown path: 404.
+ * Wrong or missing password: 403. Unknown path: 404. A command done: 200;
+ * refused: 400; /resend that found no recipient in those states: 409.
  *
  * Why not gwlib's HTTP server (http_open_port / http_accept_request): it
  * reads a whole request, body included and without a bound, before the

@@ -7,6 +7,7 @@
 #include "daemon/config.h"
 #include "encode/push.h"
 #include "common/log_escaped.h"
+#include "spool/job.h"
 
 static int provbox_is_allowed_in_group(Octstr *group, Octstr *variable)
 {
@@ -82,6 +83,44 @@ static int get_number(CfgGroup *grp, const char *key, long dflt, long min,
     return 0;
 }
 
+/* An optional rate key (job_rate_parse()'s syntax); 0 when absent, -1 on a
+ * bad value. */
+static int get_rate(CfgGroup *grp, const char *key, double *out)
+{
+    Octstr *raw = cfg_get(grp, octstr_imm(key)), *why, *file;
+
+    *out = 0;
+    if (raw == NULL)
+        return 0;
+    if ((why = job_rate_parse(raw, out)) != NULL) {
+        file = cfg_get_configfile(grp);
+        log_escaped_error(0, "%S: group 'provbox': key '%s' %S, not '%S'.", file, key, why, raw);
+        octstr_destroy(file);
+    }
+    octstr_destroy(raw);
+    octstr_destroy(why);
+    return why != NULL ? -1 : 0;
+}
+
+/* An optional send window key; NULL when absent, -1 on a bad value. */
+static int get_window(CfgGroup *grp, const char *key, SendWindow **out)
+{
+    Octstr *raw = cfg_get(grp, octstr_imm(key)), *why = NULL, *file;
+
+    *out = NULL;
+    if (raw == NULL)
+        return 0;
+    if ((*out = send_window_parse(raw, &why)) == NULL) {
+        file = cfg_get_configfile(grp);
+        log_escaped_error(0, "%S: group 'provbox': key '%s' is not a send window ('%S'): %S.",
+                          file, key, raw, why);
+        octstr_destroy(file);
+    }
+    octstr_destroy(raw);
+    octstr_destroy(why);
+    return *out == NULL ? -1 : 0;
+}
+
 /* An optional yes/no key. cfg_get_bool() sets 0 when the key is absent,
  * so the default is kept aside. */
 static int get_flag(CfgGroup *grp, const char *key, int dflt)
@@ -91,6 +130,24 @@ static int get_flag(CfgGroup *grp, const char *key, int dflt)
     if (grp == NULL || cfg_get_bool(&value, grp, octstr_imm(key)) == -1)
         return dflt;
     return value;
+}
+
+/* The lint key: off, warn (the default) or strict; -1 on a bad value. */
+static int get_lint_mode(CfgGroup *grp, LintMode *out)
+{
+    Octstr *raw = cfg_get(grp, octstr_imm("lint")), *file;
+    int ret = 0;
+
+    *out = LINT_WARN;
+    if (raw != NULL && lint_mode_parse(raw, out) < 0) {
+        file = cfg_get_configfile(grp);     /* a copy */
+        log_escaped_error(0, "%S: group 'provbox': key 'lint' must be strict, warn or off, "
+                          "not '%S'.", file, raw);
+        octstr_destroy(file);
+        ret = -1;
+    }
+    octstr_destroy(raw);
+    return ret;
 }
 
 /* bearerbox-port(-ssl) default from the included kannel.conf's core group. */
@@ -119,7 +176,14 @@ static int read_spool_settings(ProvboxConfig *c, CfgGroup *grp)
          | get_number(grp, "rescan-interval", 10, 1, 3600, &c->rescan_interval)
          | get_number(grp, "retry-delay", 10, 1, 86400, &c->retry_delay)
          | get_number(grp, "max-retry-delay", 600, 1, 7 * 86400, &c->max_retry_delay)
-         | get_number(grp, "keep-done", 30, 0, 36500, &c->keep_done);
+         | get_number(grp, "keep-done", 30, 0, 36500, &c->keep_done)
+         | get_lint_mode(grp, &c->lint);
+}
+
+static int read_pacing(ProvboxConfig *c, CfgGroup *grp)
+{
+    return get_rate(grp, "throughput", &c->throughput)
+         | get_window(grp, "send-window", &c->send_window);
 }
 
 static int read_message_defaults(ProvboxConfig *c, CfgGroup *grp)
@@ -205,7 +269,8 @@ static int read_provbox_group(ProvboxConfig *c)
     c->provbox_group = grp;
     c->provbox_id = get_string(grp, "provbox-id", NULL);
     if ((read_bearerbox_link(c, grp, core) | read_spool_settings(c, grp)
-         | read_message_defaults(c, grp) | read_logging_and_admin(c, grp)) != 0)
+         | read_pacing(c, grp) | read_message_defaults(c, grp)
+         | read_logging_and_admin(c, grp)) != 0)
         return -1;
     c->max_held_jobs = c->max_pending;
     return check_required(c);
@@ -253,6 +318,7 @@ void config_destroy(ProvboxConfig *c)
     octstr_destroy(c->status_password);
     octstr_destroy(c->ssl_server_cert_file);
     octstr_destroy(c->ssl_server_key_file);
+    send_window_destroy(c->send_window);
     if (c->cfg != NULL)
         cfg_destroy(c->cfg);
     gw_free(c);

@@ -13,6 +13,8 @@
 #define PROVBOX_CONFIG_H
 
 #include "gwlib/gwlib.h"
+#include "spool/send_window.h"
+#include "lint/lint.h"
 
 typedef struct ProvboxConfig {
     Octstr *file;
@@ -35,6 +37,10 @@ typedef struct ProvboxConfig {
     long retry_delay;         /* seconds, first retry backoff */
     long max_retry_delay;     /* seconds */
     long keep_done;           /* days a finished job stays in done/, 0 = for ever */
+    /* pacing */
+    double throughput;        /* SMS segments per second to bearerbox, 0 = no limit */
+    SendWindow *send_window;  /* for jobs without a Send-Window:, or NULL */
+    LintMode lint;            /* for OMA CP jobs without a Lint: header */
     /* message defaults */
     Octstr *sender;
     Octstr *smsc_id;          /* or NULL */

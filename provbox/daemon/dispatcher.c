@@ -1,6 +1,7 @@
 /*
- * dispatcher.c - the dispatcher thread: events, sending window, recording,
- * and the jobs the loader hands it (see dispatcher.h).
+ * dispatcher.c - the dispatcher thread: events, sending window, pacing,
+ * send windows closing, recording, and the jobs the loader hands it (see
+ * dispatcher.h).
  */
 #include <unistd.h>
 
@@ -8,6 +9,10 @@
 #include "daemon/dispatcher.h"
 #include "daemon/active_job.h"
 #include "daemon/job_loader.h"
+#include "daemon/job_intake.h"
+#include "daemon/job_schedule.h"
+#include "daemon/pacer.h"
+#include "daemon/paced_jobs.h"
 #include "daemon/job_record.h"
 #include "daemon/report_recorder.h"
 #include "daemon/access_log.h"
@@ -17,6 +22,8 @@
 #define IDLE_WAIT 1.0
 #define STOP_GRACE 3.0
 #define PROGRESS_RECORD_INTERVAL 1      /* seconds: unfinished jobs' progress */
+#define PACING_SNAPSHOT_INTERVAL 1      /* seconds: the status page's paces */
+#define PACE_MIN_SLEEP 0.001            /* seconds: the shortest wait for a token */
 
 typedef enum { EVENT_ACK, EVENT_SMS, EVENT_CONNECTED, EVENT_DISCONNECTED } EventKind;
 
@@ -54,12 +61,16 @@ struct Dispatcher {
     long pending_count;
     List *ready;             /* Segment* to send now */
     List *retry;             /* Segment* to send at ->due */
+    Pacer box;               /* throughput: segments per second (or not paced) */
+    double pace_wait;        /* seconds until pacing lets the next one go; 0 = none held */
+    time_t last_pacing_snapshot;
     long unrecorded;         /* acked, not yet in a status file */
     time_t last_progress_record;
     ReportRecorder *reports;
     /* counters, read by other threads */
     Mutex *counters_lock;
     DispatcherCounters counters;
+    List *paced;             /* PacedJob*, under counters_lock */
 };
 
 #define COUNT(d, field, n) do { mutex_lock((d)->counters_lock); \
@@ -315,16 +326,27 @@ static void forget_job(Dispatcher *d, long index)
     mutex_unlock(d->counters_lock);
 }
 
+/* Where the job goes with this record: done/ or failed/ when finished,
+ * deferred/ when its window closed, else nowhere. */
+static int target_of(const ActiveJob *aj)
+{
+    if (active_job_finished(aj))
+        return active_job_all_failed(aj) ? SPOOL_FAILED : SPOOL_DONE;
+    return aj->defer_reason != NULL ? SPOOL_DEFERRED : JOB_RECORD_STAY;
+}
+
 /* Stage one job's progress; a finished job will move on, with the file
- * that was sent. */
+ * that was sent, and so will a job whose window closed, due when it
+ * opens again. */
 static void stage_job(Dispatcher *d, JobRecordBatch *batch, ActiveJob *aj)
 {
-    int target = !active_job_finished(aj) ? JOB_RECORD_STAY
-               : active_job_all_failed(aj) ? SPOOL_FAILED : SPOOL_DONE;
+    int target = target_of(aj);
     Octstr *why = NULL;
 
     if (target != JOB_RECORD_STAY)
         active_job_keep_sent(aj, d->spool);
+    if (target == SPOOL_DEFERRED)
+        intake_set_due(d->spool, aj->name, SPOOL_ACTIVE, aj->defer_until);
 
     if (job_record_batch_update(batch, aj->name, SPOOL_ACTIVE, active_job_apply_progress, aj,
                                 target, &why) == -1) {
@@ -353,16 +375,38 @@ static int progress_due(Dispatcher *d, int stopping)
 
 static int needs_record(const ActiveJob *aj, int progress)
 {
-    return active_job_finished(aj) || (aj->changed_count > 0 && progress);
+    return active_job_finished(aj) || aj->defer_reason != NULL
+           || (aj->changed_count > 0 && progress);
+}
+
+/*
+ * A job whose window has closed hands out no more recipients; once its
+ * segments in flight are answered, it goes to deferred/ until the window
+ * opens (the record of what was sent goes with it). A window open again
+ * by then (the segments took that long) is simply kept to.
+ */
+static void note_closed_window(Dispatcher *d, ActiveJob *aj, time_t now)
+{
+    if (!active_job_window_closed(aj, now) || aj->in_flight > 0 || aj->unfinished == 0
+        || aj->defer_reason != NULL)
+        return;
+    aj->defer_until = schedule_due(aj->job, d->config, now, &aj->defer_reason);
+    if (aj->defer_reason == NULL)
+        aj->window_closes = schedule_window_closes(aj->job, d->config, now);
 }
 
 static void stage_progress(Dispatcher *d, JobRecordBatch *batch, int progress)
 {
+    time_t now = time(NULL);
+    ActiveJob *aj;
     long i;
 
-    for (i = 0; i < gwlist_len(d->jobs); i++)
-        if (needs_record(gwlist_get(d->jobs, i), progress))
-            stage_job(d, batch, gwlist_get(d->jobs, i));
+    for (i = 0; i < gwlist_len(d->jobs); i++) {
+        aj = gwlist_get(d->jobs, i);
+        note_closed_window(d, aj, now);
+        if (needs_record(aj, progress))
+            stage_job(d, batch, aj);
+    }
 }
 
 static void job_done(Dispatcher *d, long index)
@@ -376,7 +420,19 @@ static void job_done(Dispatcher *d, long index)
     forget_job(d, index);
 }
 
-/* After the commit: what landed is recorded; finished jobs are forgotten. */
+static void job_deferred(Dispatcher *d, long index)
+{
+    ActiveJob *aj = gwlist_get(d->jobs, index);
+
+    log_escaped_info(0, "Job %S deferred: its send window closed; %ld of %ld recipient(s) "
+                     "left, %S.", aj->name, aj->unfinished, job_recipient_count(aj->job),
+                     aj->defer_reason);
+    COUNT(d, jobs_deferred, 1);
+    forget_job(d, index);
+}
+
+/* After the commit: what landed is recorded; finished jobs and jobs gone
+ * to deferred/ are forgotten. */
 static void settle_progress(Dispatcher *d, JobRecordBatch *batch, int progress)
 {
     long i = 0;
@@ -389,6 +445,10 @@ static void settle_progress(Dispatcher *d, JobRecordBatch *batch, int progress)
             aj->unrecorded = 0;
             if (active_job_finished(aj)) {
                 job_done(d, i);
+                continue;
+            }
+            if (aj->defer_reason != NULL) {
+                job_deferred(d, i);
                 continue;
             }
         }
@@ -439,8 +499,10 @@ static void take_jobs_in(Dispatcher *d)
     ActiveJob *aj;
     long taken = gwlist_len(jobs);
 
-    while ((aj = gwlist_extract_first(jobs)) != NULL)
+    while ((aj = gwlist_extract_first(jobs)) != NULL) {
+        pacer_init(&aj->pacer, aj->job->rate, pacer_now());
         gwlist_append(d->jobs, aj);
+    }
     gwlist_destroy(jobs, NULL);
     if (taken > 0) {
         mutex_lock(d->counters_lock);
@@ -506,18 +568,53 @@ static int encode_next(Dispatcher *d, ActiveJob *aj)
     return 0;
 }
 
+/* Note that pacing holds something back for `wait` seconds. */
+static void held_for(Dispatcher *d, double wait)
+{
+    if (d->pace_wait == 0 || wait < d->pace_wait)
+        d->pace_wait = wait;
+}
+
+/* May aj hand out a recipient now (its window open, its Rate: allowing)? */
+static int may_hand_out(Dispatcher *d, ActiveJob *aj, time_t now, double clock)
+{
+    double wait;
+
+    if (!active_job_handing_out(aj, now))
+        return 0;
+    if ((wait = pacer_wait(&aj->pacer, clock)) > 0) {
+        held_for(d, wait);
+        return 0;
+    }
+    return 1;
+}
+
 /* Fill the ready list from the jobs, round robin, one recipient at a time. */
 static int refill_ready(Dispatcher *d)
 {
     long tries, n = gwlist_len(d->jobs);
+    time_t now = time(NULL);
+    double clock = pacer_now();
 
     for (tries = 0; tries < n; tries++) {
         ActiveJob *aj = gwlist_get(d->jobs, d->next_job % n);
         d->next_job = (d->next_job + 1) % n;
-        if (encode_next(d, aj))
+        if (may_hand_out(d, aj, now, clock) && encode_next(d, aj)) {
+            pacer_take(&aj->pacer);
             return 1;
+        }
     }
     return 0;
+}
+
+/* Does the box's throughput let a segment go now? */
+static int box_allows(Dispatcher *d)
+{
+    double wait = pacer_paced(&d->box) ? pacer_wait(&d->box, pacer_now()) : 0;
+
+    if (wait > 0)
+        held_for(d, wait);
+    return wait == 0;
 }
 
 static long window_free(Dispatcher *d)
@@ -546,17 +643,19 @@ static void send_window(Dispatcher *d)
     Segment *s;
     long sent = 0;
 
+    d->pace_wait = 0;
     if (!d->link_up)
         return;
     move_due_retries(d);
     while (window_free(d) > 0) {
-        if (gwlist_len(d->ready) == 0 && !refill_ready(d))
+        if ((gwlist_len(d->ready) == 0 && !refill_ready(d)) || !box_allows(d))
             break;
         s = gwlist_extract_first(d->ready);
         if (send_segment(d, s) == -1) {
             gwlist_insert(d->ready, 0, s);
             break;
         }
+        pacer_take(&d->box);
         sent++;
     }
     if (sent > 0)
@@ -565,21 +664,41 @@ static void send_window(Dispatcher *d)
 
 /* ---- the thread ------------------------------------------------------------ */
 
-/* Sleeps unless events or jobs wait; says so first, so that whoever
- * queues something after the look wakes it (queue_and_wake()). */
+/* Sleeps unless events or jobs wait, at most until pacing lets the next
+ * segment or recipient go; says so first, so that whoever queues
+ * something after the look wakes it (queue_and_wake()). */
 static void wait_for_work(Dispatcher *d)
 {
+    double wait = IDLE_WAIT;
     int idle;
 
+    if (d->pace_wait > 0 && d->pace_wait < IDLE_WAIT)
+        wait = d->pace_wait > PACE_MIN_SLEEP ? d->pace_wait : PACE_MIN_SLEEP;
     mutex_lock(d->events_lock);
     d->sleeping = 1;
     idle = gwlist_len(d->events) == 0;
     mutex_unlock(d->events_lock);
     if (idle && d->running && !job_loader_has_jobs(d->loader))
-        gwthread_sleep(IDLE_WAIT);
+        gwthread_sleep(wait);
     mutex_lock(d->events_lock);
     d->sleeping = 0;
     mutex_unlock(d->events_lock);
+}
+
+static void update_pacing(Dispatcher *d)
+{
+    time_t now = time(NULL);
+    List *paced, *old;
+
+    if (now - d->last_pacing_snapshot < PACING_SNAPSHOT_INTERVAL)
+        return;
+    d->last_pacing_snapshot = now;
+    paced = paced_jobs_of(d->jobs, d->config->throughput, now);
+    mutex_lock(d->counters_lock);
+    old = d->paced;
+    d->paced = paced;
+    mutex_unlock(d->counters_lock);
+    paced_jobs_destroy(old);
 }
 
 static void update_in_flight(Dispatcher *d)
@@ -600,6 +719,7 @@ static void dispatch_round(Dispatcher *d)
     if (d->running)
         send_window(d);
     update_in_flight(d);
+    update_pacing(d);
 }
 
 /* Give in-flight segments a moment to be acknowledged and recorded. */
@@ -647,6 +767,8 @@ Dispatcher *dispatcher_create(const ProvboxConfig *config, Spool *spool,
     d->counters_lock = mutex_create();
     d->counters.max_pending = config->max_pending;
     d->counters.max_active_jobs = config->max_held_jobs;
+    d->paced = gwlist_create();
+    pacer_init(&d->box, config->throughput, pacer_now());
     d->thread = -1;
     return d;
 }
@@ -677,6 +799,16 @@ void dispatcher_resume(Dispatcher *d)
     gwthread_wakeup(d->thread);
 }
 
+List *dispatcher_paced_jobs(Dispatcher *d)
+{
+    List *copy;
+
+    mutex_lock(d->counters_lock);
+    copy = paced_jobs_copy(d->paced);
+    mutex_unlock(d->counters_lock);
+    return copy;
+}
+
 DispatcherCounters dispatcher_counters(Dispatcher *d)
 {
     JobLoaderCounters loaded = job_loader_counters(d->loader);
@@ -686,7 +818,7 @@ DispatcherCounters dispatcher_counters(Dispatcher *d)
     c = d->counters;
     mutex_unlock(d->counters_lock);
     c.jobs_claimed = loaded.claimed;
-    c.jobs_deferred = loaded.deferred;
+    c.jobs_deferred += loaded.deferred;
     c.jobs_failed += loaded.rejected;
     return c;
 }
@@ -730,6 +862,7 @@ void dispatcher_destroy(Dispatcher *d)
     job_loader_destroy(d->loader);
     dict_destroy(d->pending);
     report_recorder_destroy(d->reports);
+    paced_jobs_destroy(d->paced);
     gwlist_destroy(d->events, destroy_event_item);
     mutex_destroy(d->events_lock);
     mutex_destroy(d->counters_lock);

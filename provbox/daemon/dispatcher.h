@@ -13,7 +13,13 @@
  *     bearerbox only after recording them, and moves finished jobs to done/
  *     or failed/;
  *   - on ack_failed_tmp retries the segment with backoff; on a lost link it
- *     sends again every segment not acknowledged.
+ *     sends again every segment not acknowledged;
+ *   - paces (pacer.h): at most throughput segments a second to bearerbox,
+ *     and at most its Rate: recipients a second from each job, recipients
+ *     handed out round robin, one per job in turn;
+ *   - stops handing out a job's recipients when its send window closes
+ *     (job_schedule.h); once its segments in flight are answered, the job
+ *     goes to deferred/ with its record, due when the window opens.
  * The link thread only queues events for it (dispatcher_handlers()).
  */
 #ifndef PROVBOX_DISPATCHER_H
@@ -22,6 +28,7 @@
 #include "gwlib/gwlib.h"
 #include "daemon/config.h"
 #include "daemon/box_link.h"
+#include "daemon/paced_jobs.h"
 #include "spool/spool.h"
 
 typedef struct Dispatcher Dispatcher;
@@ -44,6 +51,9 @@ void dispatcher_start(Dispatcher *d, BoxLink *link);
 void dispatcher_suspend(Dispatcher *d);
 void dispatcher_resume(Dispatcher *d);
 DispatcherCounters dispatcher_counters(Dispatcher *d);
+/* The jobs paced now (as of the last second): a copy, PacedJob*, which
+ * the caller releases with paced_jobs_destroy(). */
+List *dispatcher_paced_jobs(Dispatcher *d);
 /* Stop: finish recording, release the jobs (they stay in active/). */
 void dispatcher_stop(Dispatcher *d);
 void dispatcher_destroy(Dispatcher *d);

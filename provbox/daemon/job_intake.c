@@ -10,6 +10,7 @@
 
 #include "gwlib/gwlib.h"
 #include "daemon/job_intake.h"
+#include "daemon/job_schedule.h"
 #include "spool/job_lock.h"
 #include "daemon/recent_errors.h"
 #include "spool/job_status.h"
@@ -105,7 +106,7 @@ static time_t file_mtime(int fd)
     return fstat(fd, &st) == 0 ? st.st_mtime : time(NULL);
 }
 
-static void set_mtime(Spool *spool, Octstr *name, SpoolState state, time_t when)
+void intake_set_due(Spool *spool, Octstr *name, SpoolState state, time_t when)
 {
     Octstr *path = spool_path(spool, state, name);
     struct timeval times[2];
@@ -117,21 +118,13 @@ static void set_mtime(Spool *spool, Octstr *name, SpoolState state, time_t when)
     octstr_destroy(path);
 }
 
-static void defer(Spool *spool, ActiveJob *aj)
+static void defer(Spool *spool, ActiveJob *aj, time_t due, Octstr *reason)
 {
-    Octstr *reason;
-    char when[32];
-    struct tm tm;
-
-    tm = gw_gmtime(aj->job->not_before);
-    gw_strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
-    reason = octstr_format("waiting for Not-Before %s", when);
     log_escaped_info(0, "Job %S deferred: %S.", aj->name, reason);
     active_job_keep_sent(aj, spool);
     write_state(spool, aj->name, SPOOL_ACTIVE, "deferred", reason, aj->tampered);
-    set_mtime(spool, aj->name, SPOOL_ACTIVE, aj->job->not_before);
+    intake_set_due(spool, aj->name, SPOOL_ACTIVE, due);
     move_on(spool, aj->name, SPOOL_ACTIVE, SPOOL_DEFERRED);
-    octstr_destroy(reason);
 }
 
 /*
@@ -162,7 +155,7 @@ static StatusFile *open_status(Spool *spool, Octstr *name, int claimed, int *res
 }
 
 /* The head of a status that lists no recipient yet, for the job's whole
- * status: its Id, Renamed-From and Tampered kept, the job active. */
+ * status: its Id, Resend-Of, Renamed-From and Tampered kept, the job active. */
 static JobStatus *head_of(const JobStatus *status)
 {
     JobStatus *head = job_status_head_copy(status);
@@ -300,12 +293,18 @@ static void status_at_claim(Spool *spool, ActiveJob *aj, JobStatus *head)
     Octstr *why = NULL;
     int fresh = head == NULL;
 
-    if (job_recipient_count(aj->job) < STATUS_AT_CLAIM_MIN)
+    if (job_recipient_count(aj->job) < STATUS_AT_CLAIM_MIN) {
+        job_status_destroy(head);
         return;
+    }
     if (head == NULL)
         head = job_status_create(aj->name, NULL);
     if (head->id == NULL)
         head->id = octstr_duplicate(aj->job->operator_id);
+    if (head->resend_of == NULL)
+        head->resend_of = octstr_duplicate(aj->job->resend_of);
+    if (aj->warnings != NULL)
+        job_status_set_warnings(head, aj->warnings);
     w.aj = aj;
     w.head = head;
     w.slot = aj->job->sec == SEC_USERPINMAC ? STATUS_SLOT_CODES : STATUS_SLOT;
@@ -385,11 +384,21 @@ static ActiveJob *load_owned(Spool *spool, const ProvboxConfig *config, CompileC
     return aj;
 }
 
-static ActiveJob *defer_if_early(Spool *spool, ActiveJob *aj, IntakeResult *result)
+/* A job that may not send yet (Not-Before:, send window) goes to
+ * deferred/ until it may; one that may knows when its window closes. */
+static ActiveJob *defer_unless_due(Spool *spool, const ProvboxConfig *config, ActiveJob *aj,
+                                   IntakeResult *result)
 {
-    if (aj->job->not_before == 0 || aj->job->not_before <= time(NULL))
+    time_t now = time(NULL), due;
+    Octstr *reason = NULL;
+
+    due = schedule_due(aj->job, config, now, &reason);
+    if (due <= now) {
+        aj->window_closes = schedule_window_closes(aj->job, config, now);
         return aj;
-    defer(spool, aj);
+    }
+    defer(spool, aj, due, reason);
+    octstr_destroy(reason);
     close(aj->lock_fd);
     active_job_destroy(aj);
     *result = INTAKE_DEFERRED;
@@ -404,6 +413,19 @@ static int still_in(Spool *spool, SpoolState state, Octstr *name)
 
     octstr_destroy(path);
     return there;
+}
+
+/* Lint's findings on a job about to be sent, a warning line each. */
+static void log_findings(const ActiveJob *aj)
+{
+    Octstr *finding;
+    long i;
+
+    for (i = 0; i < gwlist_len(aj->findings); i++) {
+        finding = lint_finding_format(gwlist_get(aj->findings, i));
+        log_escaped_warning(0, "Job %S: lint: %S", aj->name, finding);
+        octstr_destroy(finding);
+    }
 }
 
 ActiveJob *intake_claim(Spool *spool, const ProvboxConfig *config, CompileCache *cache,
@@ -427,10 +449,12 @@ ActiveJob *intake_claim(Spool *spool, const ProvboxConfig *config, CompileCache 
     octstr_destroy(claimed_as);
     if (aj == NULL)
         return NULL;
-    aj = defer_if_early(spool, aj, result);
-    if (aj != NULL)
-        info(0, "Job %s claimed: %ld recipient(s), %s.", octstr_get_cstr(aj->shown_name),
-             job_recipient_count(aj->job), sec_mode_name(aj->job->sec));
+    aj = defer_unless_due(spool, config, aj, result);
+    if (aj == NULL)
+        return NULL;
+    info(0, "Job %s claimed: %ld recipient(s), %s.", octstr_get_cstr(aj->shown_name),
+         job_recipient_count(aj->job), sec_mode_name(aj->job->sec));
+    log_findings(aj);
     return aj;
 }
 
@@ -439,10 +463,13 @@ ActiveJob *intake_adopt(Spool *spool, const ProvboxConfig *config, CompileCache 
 {
     ActiveJob *aj = load_owned(spool, config, cache, name, 0, result);
 
+    if (aj != NULL)
+        aj = defer_unless_due(spool, config, aj, result);
     if (aj == NULL)
         return NULL;
     log_escaped_info(0, "Job %S resumed from active/: %ld of %ld recipient(s) still to send.",
                      name, aj->unfinished, job_recipient_count(aj->job));
+    log_findings(aj);
     return aj;
 }
 

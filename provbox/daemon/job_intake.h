@@ -2,17 +2,23 @@
  * job_intake.h - taking jobs into this process: claim, defer, reject, adopt.
  *
  *   intake_claim()  rename a job from new/ or deferred/ into active/, take its
- *                   ownership lock and load it. A job whose Not-Before lies
- *                   ahead goes to deferred/ (its mtime set to that time, which
- *                   is how deferred/ is scanned, as Postfix does); a job that
+ *                   ownership lock and load it. A job that may not send yet
+ *                   (its Not-Before lies ahead, or its send window is closed:
+ *                   job_schedule.h) goes to deferred/ with a Reason saying
+ *                   until when (its mtime set to that time, which is how
+ *                   deferred/ is scanned, as Postfix does); a job that
  *                   cannot be read, parsed, compiled or fitted into
- *                   max-segments goes to failed/ with the reason.
+ *                   max-segments, or whose document has a lint error under
+ *                   Lint: strict, goes to failed/ with the reason. Lint's
+ *                   findings on a job that is sent are logged, a warning
+ *                   line each (and go into its status: active_job.h).
  *   intake_adopt()  take over a job in active/ whose owner died (its
  *                   ownership lock is free) and resume it from its status.
  *                   A job that cannot be opened for want of descriptors or
  *                   memory, or whose status is there but cannot be read, is
  *                   neither failed nor sent (its recipients would get it
- *                   again): it stays in active/ for a later rescan.
+ *                   again): it stays in active/ for a later rescan. One
+ *                   outside its send window goes to deferred/.
  *   intake_due()    names in deferred/ whose time has come.
  *
  * Documents are compiled through the caller's cache (compile_cache.h).
@@ -44,5 +50,8 @@ List *intake_due(Spool *spool, long max);
 
 /* Move a job into failed/ with its reason (also used for whole-job failures). */
 void intake_reject(Spool *spool, Octstr *name, SpoolState from, Octstr *reason);
+
+/* The job in `state` is due at `when` once in deferred/ (its mtime). */
+void intake_set_due(Spool *spool, Octstr *name, SpoolState state, time_t when);
 
 #endif

@@ -210,17 +210,20 @@ static int same_text(Octstr *a, Octstr *b)
 static int same_text(Octstr *a, Octstr *b);
 
 /* Only slots and the state sector change in place. A header line that
- * changed (Id, Renamed-From, Tampered: rare) or an entry code that needs
- * the wide slots of a USERPINMAC status, in a status made with narrow ones
- * before any code was known, makes the status be rewritten whole. */
+ * changed (Id, Resend-Of, Renamed-From, Tampered, Warning: rare) or an
+ * entry code that needs the wide slots of a USERPINMAC status, in a
+ * status made with narrow ones before any code was known, makes the
+ * status be rewritten whole. */
 static int fits_in_place(JobRecord *rec)
 {
     const JobStatus *on_disk = status_file_head(rec->file);
     long i;
 
     if (!same_text(on_disk->id, rec->status->id)
+        || !same_text(on_disk->resend_of, rec->status->resend_of)
         || !same_text(on_disk->renamed_from, rec->status->renamed_from)
-        || !same_text(on_disk->tampered, rec->status->tampered))
+        || !same_text(on_disk->tampered, rec->status->tampered)
+        || !job_status_same_warnings(on_disk->warnings, rec->status->warnings))
         return 0;
     if (status_file_slot_size(rec->file) >= STATUS_SLOT_CODES)
         return 1;

@@ -188,6 +188,46 @@ static void gather_window(List *sections, const StatusSources *src)
     add_text(s, "intake", octstr_create(c.suspended ? "suspended" : "running"), c.suspended);
 }
 
+/* A rate as "12", "2.5" or "0.33": two decimals at most, no trailing 0. */
+static Octstr *format_rate(double rate)
+{
+    Octstr *text = octstr_format("%.2f", rate);
+
+    while (octstr_get_char(text, octstr_len(text) - 1) == '0')
+        octstr_delete(text, octstr_len(text) - 1, 1);
+    if (octstr_get_char(text, octstr_len(text) - 1) == '.')
+        octstr_delete(text, octstr_len(text) - 1, 1);
+    return text;
+}
+
+/* The box's throughput and send window, then each paced job. */
+static void gather_pacing(List *sections, const StatusSources *src)
+{
+    Section *s = section_create(sections, "pacing");
+    List *paced = dispatcher_paced_jobs(src->dispatcher), *record;
+    const ProvboxConfig *c = src->config;
+    long i;
+
+    field_add(s->fields, "throughput", format_rate(c->throughput), 1, 0);
+    add_text(s, "send-window", octstr_create(c->send_window != NULL
+             ? octstr_get_cstr(send_window_text(c->send_window)) : "none"), 0);
+    add_number(s, "paced-jobs", gwlist_len(paced), 0);
+    s = section_create(sections, "paced-jobs");
+    s->records = gwlist_create();
+    s->record_name = "job";
+    for (i = 0; i < gwlist_len(paced); i++) {
+        PacedJob *p = gwlist_get(paced, i);
+        Octstr *rate = format_rate(p->pace);
+        record = gwlist_create();
+        field_add(record, "name", octstr_duplicate(p->name), 0, 0);
+        field_add(record, "pace", octstr_format("paced at %S/s", rate), 0, 0);
+        field_add(record, "paced-at", rate, 1, 0);
+        field_add(record, "limited-by", octstr_create(p->by_rate ? "Rate" : "throughput"), 0, 0);
+        gwlist_append(s->records, record);
+    }
+    paced_jobs_destroy(paced);
+}
+
 static void gather_errors(List *sections)
 {
     Section *s = section_create(sections, "errors");
@@ -216,6 +256,7 @@ static List *gather(const StatusSources *src)
     gather_spool(sections, src);
     gather_traffic(sections, src);
     gather_window(sections, src);
+    gather_pacing(sections, src);
     gather_errors(sections);
     return sections;
 }

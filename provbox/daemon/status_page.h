@@ -4,7 +4,8 @@
  * status_page_render() gathers everything an operator looks at (versions and
  * uptime; the bearerbox link; jobs per spool state and the age of the oldest
  * waiting one; recipients, segments and delivery reports as totals and as
- * rates over 1, 5 and 15 minutes; the in-flight window; the last errors) and
+ * rates over 1, 5 and 15 minutes; the in-flight window; pacing: the box's
+ * throughput and send window and each paced job's pace; the last errors) and
  * renders it in one format. The XML structure is stable and documented in
  * doc/monitoring.md. Nothing rendered ever carries a PIN, IMSI or entry code.
  * Every text value (job names, causes, messages) is rendered in its shown

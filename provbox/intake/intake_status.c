@@ -69,6 +69,26 @@ static void render_recipient(Octstr *out, View view, const RecipientStatus *r)
     }
 }
 
+/* Lint's findings on the job's document: "Warning: ..." lines,
+ * <warning> elements, or a "warnings" array (only when there are any). */
+static void render_warnings(Octstr *out, View view, List *warnings)
+{
+    long i;
+
+    for (i = 0; i < gwlist_len(warnings); i++) {
+        if (view == VIEW_TXT)
+            append_txt(out, "Warning: ", gwlist_get(warnings, i), "\n");
+        else if (view == VIEW_XML)
+            append_xml(out, "warning", gwlist_get(warnings, i));
+        else {
+            octstr_append_cstr(out, i == 0 ? ",\"warnings\":[" : ",");
+            escape_append_json(out, gwlist_get(warnings, i));
+        }
+    }
+    if (view == VIEW_JSON && gwlist_len(warnings) > 0)
+        octstr_append_char(out, ']');
+}
+
 static void render_head(Octstr *out, View view, Octstr *job, Octstr *state,
                         const JobStatus *status)
 {
@@ -95,6 +115,8 @@ static void render_head(Octstr *out, View view, Octstr *job, Octstr *state,
             append_json(out, "reason", reason);
         }
     }
+    if (status != NULL)
+        render_warnings(out, view, status->warnings);
 }
 
 /* The recipients by state: "Counts: total=N queued=N ..." and the like. */

@@ -16,7 +16,10 @@
  * (NONE, NETWPIN), or an IMSI (IMSI: or imsi=) under a mode that uses none
  * (NONE, USERPIN, USERPINMAC). The operator meant one kind of protection
  * and would silently get another. The same MSISDN on two To: lines is an
- * error too: every recipient has exactly one line in the status file.
+ * error too: every recipient has exactly one line in the status file. So
+ * is Lint: on a legacy type (settings, bookmarks, syncsettings): lint reads
+ * OMA CP documents only, and `Lint: strict` there would silently check
+ * nothing.
  *
  * Variables (var.NAME=VALUE on a To: line, Var: NAME=VALUE headers) are
  * read here with job_vars.c's syntax; whether they fit the document's
@@ -29,12 +32,16 @@
  * MSISDNs themselves. Line numbers for messages are counted when needed.
  */
 #include <ctype.h>
+#include <math.h>
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
 #include "gwlib/gwlib.h"
 #include "spool/job.h"
+#include "spool/spool.h"
 #include "encode/ota_legacy.h"
+#include "lint/lint.h"
 
 #define MAX_LINE 1024             /* bytes in one header line */
 #define MAX_HEADER_NAME 32
@@ -48,7 +55,8 @@
 
 enum {
     H_TO, H_SEC, H_PIN, H_IMSI, H_FROM, H_TYPE, H_SMSC, H_DLR,
-    H_VALIDITY, H_PRIORITY, H_NOT_BEFORE, H_ID, H_VAR, H_COUNT
+    H_VALIDITY, H_PRIORITY, H_NOT_BEFORE, H_RATE, H_SEND_WINDOW, H_ID, H_RESEND_OF, H_LINT,
+    H_VAR, H_COUNT
 };
 
 /* A header's value setter: NULL on success, else why the value is wrong. */
@@ -369,11 +377,84 @@ static Octstr *set_not_before(Job *job, Octstr *value)
     return NULL;
 }
 
+#define MAX_RATE_DECIMALS 6
+#define RATE_FORM "must be a number like 5 or 0.5 (digits, at most one point and at " \
+                  "most 6 digits after it)"
+
+/* Digits of s from *pos into *n (at most max of them): how many. */
+static int digit_run(Octstr *s, long *pos, int max, double *n)
+{
+    int count = 0;
+
+    for (*n = 0; *pos < octstr_len(s) && gw_isdigit(octstr_get_char(s, *pos)); (*pos)++)
+        if (++count <= max)
+            *n = *n * 10 + (octstr_get_char(s, *pos) - '0');
+    return count;
+}
+
+Octstr *job_rate_parse(Octstr *s, double *rate)
+{
+    long pos = octstr_get_char(s, 0) == '-' ? 1 : 0;
+    int whole, decimals = 0;
+    double value, fraction = 0;
+
+    whole = digit_run(s, &pos, 8, &value);
+    if (pos < octstr_len(s) && octstr_get_char(s, pos) == '.') {
+        pos++;
+        decimals = digit_run(s, &pos, MAX_RATE_DECIMALS, &fraction);
+        if (decimals == 0)
+            return octstr_create(RATE_FORM);
+    }
+    if (whole + decimals == 0 || pos != octstr_len(s) || decimals > MAX_RATE_DECIMALS)
+        return octstr_create(RATE_FORM);
+    value += fraction / pow(10, decimals);
+    if (value <= 0 || octstr_get_char(s, 0) == '-')
+        return octstr_create("must be more than 0");
+    if (whole > 7 || value > JOB_MAX_RATE)
+        return octstr_format("must be at most %d", JOB_MAX_RATE);
+    *rate = value;
+    return NULL;
+}
+
+static Octstr *set_rate(Job *job, Octstr *value)
+{
+    return job_rate_parse(value, &job->rate);
+}
+
+static Octstr *set_send_window(Job *job, Octstr *value)
+{
+    Octstr *why = NULL;
+
+    job->send_window = send_window_parse(value, &why);
+    return why;
+}
+
 static Octstr *set_id(Job *job, Octstr *value)
 {
     if (octstr_len(value) > MAX_ID)
         return octstr_format("longer than %d characters", MAX_ID);
     job->operator_id = octstr_duplicate(value);
+    return NULL;
+}
+
+/* The job this one resends (provctl resend): a job name, as spool.h
+ * allows it, that the status file can echo. */
+static Octstr *set_resend_of(Job *job, Octstr *value)
+{
+    if (!spool_name_ok(value))
+        return octstr_create("must be a job's name (at most 248 bytes, no '/', "
+                             "not starting with '.', not ending in .status)");
+    job->resend_of = octstr_duplicate(value);
+    return NULL;
+}
+
+static Octstr *set_lint(Job *job, Octstr *value)
+{
+    LintMode mode;
+
+    if (lint_mode_parse(value, &mode) < 0)
+        return octstr_create("must be strict, warn or off");
+    job->lint = (int) mode;
     return NULL;
 }
 
@@ -414,7 +495,11 @@ static const struct {
     [H_VALIDITY] = { "Validity", 0, set_validity },
     [H_PRIORITY] = { "Priority", 0, set_priority },
     [H_NOT_BEFORE] = { "Not-Before", 0, set_not_before },
+    [H_RATE] = { "Rate", 0, set_rate },
+    [H_SEND_WINDOW] = { "Send-Window", 0, set_send_window },
     [H_ID] = { "Id", 0, set_id },
+    [H_RESEND_OF] = { "Resend-Of", 0, set_resend_of },
+    [H_LINT] = { "Lint", 0, set_lint },
     [H_VAR] = { "Var", 1, set_var },
 };
 
@@ -812,6 +897,9 @@ static Octstr *check_job(const Job *job, const Parser *p)
         if (job->sec != SEC_NONE)
             return at_line(p->seen[H_SEC], "Type: %s is unsigned by design; Sec: "
                            "must be NONE or absent", octstr_get_cstr(job->type));
+        if (p->seen[H_LINT] != 0)
+            return at_line(p->seen[H_LINT], "Lint: applies to Type: " DEFAULT_TYPE
+                           " only; Type: %s is never linted", octstr_get_cstr(job->type));
     } else if (p->seen[H_SEC] == 0)
         return octstr_create("no Sec: header (required for Type: " DEFAULT_TYPE ")");
     if (job->recipient_count == 0)
@@ -834,6 +922,7 @@ static Job *job_create(Octstr *name, Octstr *text)
     job->dlr = 1;
     job->validity = -1;
     job->priority = -1;
+    job->lint = -1;
     return job;
 }
 
@@ -890,9 +979,11 @@ void job_destroy(Job *job)
     octstr_destroy(job->type);
     octstr_destroy(job->smsc_id);
     octstr_destroy(job->operator_id);
+    octstr_destroy(job->resend_of);
     if (job->vars != NULL)
         gwlist_destroy(job->vars, job_var_destroy);
     octstr_destroy(job->document);
+    send_window_destroy(job->send_window);
     gw_free(job);
 }
 
@@ -996,6 +1087,19 @@ Octstr *job_recipient_imsi(const Job *job, long i)
     return effective(job, i, 0);
 }
 
+/* A rate with as many decimals as it needs (at most MAX_RATE_DECIMALS). */
+static void format_rate(Octstr *out, double rate)
+{
+    char text[32];
+    long n = snprintf(text, sizeof(text), "%.*f", MAX_RATE_DECIMALS, rate);
+
+    while (n > 0 && text[n - 1] == '0')
+        text[--n] = '\0';
+    if (n > 0 && text[n - 1] == '.')
+        text[--n] = '\0';
+    octstr_format_append(out, "Rate: %s\n", text);
+}
+
 static void format_optional(Octstr *out, const char *name, Octstr *value)
 {
     if (value != NULL)
@@ -1056,7 +1160,14 @@ Octstr *job_format(const Job *job)
         gw_strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
         octstr_format_append(out, "Not-Before: %s\n", when);
     }
+    if (job->rate > 0)
+        format_rate(out, job->rate);
+    if (job->send_window != NULL)
+        format_optional(out, "Send-Window", send_window_text(job->send_window));
+    if (job->lint >= 0)
+        octstr_format_append(out, "Lint: %s\n", lint_mode_name((LintMode) job->lint));
     format_optional(out, "Id", job->operator_id);
+    format_optional(out, "Resend-Of", job->resend_of);
     format_vars(out, job->vars, "Var: ", "\n");
     octstr_append_char(out, '\n');
     if (job->document != NULL)

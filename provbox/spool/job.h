@@ -13,7 +13,12 @@
  *   (Type: settings, bookmarks or syncsettings are the unsigned OTA 7.0
  *   formats of encode/ota_legacy.h: Sec: absent or NONE)
  *   Validity: minutes  Priority: 0-3  Not-Before: 2026-11-26T10:00:00Z
+ *   Rate: recipients per second (2.5)  Send-Window: 08:00-21:00 Europe/Oslo
  *   Id: operator's reference
+ *   Resend-Of: NAME   (written by provctl resend: the job it resends to)
+ *   Lint: strict|warn|off   (the semantic check at intake, lint/lint.h;
+ *                            Type: oma-settings only: an error on a
+ *                            legacy type, which is never linted)
  *
  * job_parse() checks everything that can be checked without compiling the
  * document (unknown, duplicate, missing and conflicting headers, numbers,
@@ -36,6 +41,8 @@
 #include "gwlib/gwlib.h"
 #include "encode/signer.h"
 #include "encode/ota_legacy.h"
+#include "spool/send_window.h"
+#include "lint/lint.h"
 #include "spool/job_vars.h"
 
 /* One recipient as read back from its To: line (job_recipient_get()). */
@@ -61,7 +68,11 @@ typedef struct Job {
     long validity;         /* minutes, -1 = unset */
     long priority;         /* 0-3, -1 = unset */
     time_t not_before;     /* 0 = unset */
+    double rate;           /* Rate: most recipients per second, 0 = unset */
+    SendWindow *send_window; /* Send-Window:, or NULL (config send-window) */
+    int lint;              /* LintMode of Lint:, -1 = unset (the config's) */
     Octstr *operator_id;   /* Id:, or NULL */
+    Octstr *resend_of;     /* Resend-Of:, or NULL */
     List *vars;            /* Var: headers (JobVar*), in order, or NULL */
     Octstr *document;      /* the XML bytes, as in the file */
 } Job;
@@ -109,5 +120,14 @@ long job_recipient_line(const Job *job, long i);
 
 /* True when s is a plausible MSISDN: optional '+', then 3 to 20 digits. */
 int job_msisdn_ok(Octstr *s);
+
+/*
+ * A rate as Rate: and provbox.conf's throughput write it: a number above
+ * 0 of digits with at most one point and at most 6 digits after it, up
+ * to JOB_MAX_RATE (no sign, no exponent, no blanks). NULL (and *rate
+ * set), or why s is not one, in words that do not repeat it.
+ */
+#define JOB_MAX_RATE 1000000
+Octstr *job_rate_parse(Octstr *s, double *rate);
 
 #endif

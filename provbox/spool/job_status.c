@@ -3,19 +3,22 @@
  *
  *   Job: NAME
  *   Id: ID                       (only when the job has an Id:)
+ *   Resend-Of: NAME              (only when the job has a Resend-Of:)
  *   Layout: slot=128|256 count=N (the slotted layout; see job_status.h)
  *   State: new|active|deferred|done|failed
  *   Reason: REASON               (only when set)
  *   Renamed-From: NAME           (the name it came with, taken by another job)
  *   Tampered: WHAT               (its file changed in active/ after the claim)
+ *   Warning: LINE: SEVERITY: MESSAGE  (a lint finding on the document; repeated)
  *   Recipient: MSISDN STATE parts=N acked=N delivered=N [undelivered=N] [reason="..."]
  *   Entry-Code: MSISDN CODE      (USERPINMAC, in its recipient's slot)
  *
  * Every line stays one line whatever the values hold: in the Job, Id,
- * Reason, Renamed-From and Tampered values and in the quoted reason, a
- * backslash is written `\\`, LF/CR/TAB `\n` `\r` `\t`, any other byte that
- * escape.h does not show as it is (other control characters, C1, bytes
- * that are not UTF-8) `\xHH`, and inside the quotes a double quote `\"`.
+ * Resend-Of, Reason, Renamed-From, Tampered and Warning values and in the
+ * quoted reason, a backslash is written `\\`, LF/CR/TAB `\n` `\r` `\t`, any
+ * other byte that escape.h does not show as it is (other control
+ * characters, C1, bytes that are not UTF-8) `\xHH`, and inside the quotes
+ * a double quote `\"`.
  * So the file is UTF-8 text, and job_status_parse(job_status_format(s))
  * gives s back exactly, unless a reason had to be cut to fit its slot.
  * `new` is the state of a job that `provctl requeue` put back into new/
@@ -86,8 +89,10 @@ JobStatus *job_status_create(Octstr *job, Octstr *id)
     status->id = id != NULL ? octstr_duplicate(id) : NULL;
     status->state = octstr_create("active");
     status->reason = NULL;
+    status->resend_of = NULL;
     status->renamed_from = NULL;
     status->tampered = NULL;
+    status->warnings = gwlist_create();
     status->recipients = gwlist_create();
     status->entry_codes = 0;
     status->torn = 0;
@@ -117,10 +122,21 @@ void job_status_destroy(JobStatus *status)
     octstr_destroy(status->id);
     octstr_destroy(status->state);
     octstr_destroy(status->reason);
+    octstr_destroy(status->resend_of);
     octstr_destroy(status->renamed_from);
     octstr_destroy(status->tampered);
+    gwlist_destroy(status->warnings, octstr_destroy_item);
     gwlist_destroy(status->recipients, recipient_destroy_item);
     gw_free(status);
+}
+
+/* The first n Octstrs of `from`, copied onto the end of `to`. */
+static void append_copies(List *to, List *from, long n)
+{
+    long i;
+
+    for (i = 0; i < n && i < gwlist_len(from); i++)
+        gwlist_append(to, octstr_duplicate(gwlist_get(from, i)));
 }
 
 JobStatus *job_status_head_copy(const JobStatus *status)
@@ -130,10 +146,46 @@ JobStatus *job_status_head_copy(const JobStatus *status)
     octstr_destroy(copy->state);
     copy->state = octstr_duplicate(status->state);
     copy->reason = octstr_duplicate(status->reason);
+    copy->resend_of = octstr_duplicate(status->resend_of);
     copy->renamed_from = octstr_duplicate(status->renamed_from);
     copy->tampered = octstr_duplicate(status->tampered);
+    append_copies(copy->warnings, status->warnings, gwlist_len(status->warnings));
     copy->entry_codes = status->entry_codes;
     return copy;
+}
+
+List *job_status_warnings_of(List *findings)
+{
+    List *lines = gwlist_create();
+    long n = gwlist_len(findings);
+
+    append_copies(lines, findings, JOB_STATUS_WARNINGS);
+    if (n > JOB_STATUS_WARNINGS)
+        gwlist_append(lines, octstr_format("... %ld more finding(s): provctl lint on the "
+                                           "job's document lists them all",
+                                           n - JOB_STATUS_WARNINGS));
+    return lines;
+}
+
+int job_status_same_warnings(List *a, List *b)
+{
+    long i;
+
+    if (gwlist_len(a) != gwlist_len(b))
+        return 0;
+    for (i = 0; i < gwlist_len(a); i++)
+        if (octstr_compare(gwlist_get(a, i), gwlist_get(b, i)) != 0)
+            return 0;
+    return 1;
+}
+
+void job_status_set_warnings(JobStatus *status, List *warnings)
+{
+    if (job_status_same_warnings(status->warnings, warnings))
+        return;
+    gwlist_destroy(status->warnings, octstr_destroy_item);
+    status->warnings = gwlist_create();
+    append_copies(status->warnings, warnings, gwlist_len(warnings));
 }
 
 static RecipientStatus *recipient_create(Octstr *msisdn);
@@ -446,11 +498,15 @@ static long slot_size(const JobStatus *status)
 Octstr *job_status_format_head(const JobStatus *status, long slot, long count)
 {
     Octstr *out = octstr_create(""), *sector;
+    long i;
 
     format_field(out, "Job", status->job);
     format_field(out, "Id", status->id);
+    format_field(out, "Resend-Of", status->resend_of);
     format_field(out, "Renamed-From", status->renamed_from);
     format_field(out, "Tampered", status->tampered);
+    for (i = 0; i < gwlist_len(status->warnings); i++)
+        format_field(out, "Warning", gwlist_get(status->warnings, i));
     octstr_append_cstr(out, "Layout:");
     append_number(out, "slot", slot);
     append_number(out, "count", count);
@@ -708,15 +764,26 @@ static const char *parse_single(Octstr *rest, Octstr **field)
     return *field == NULL ? "malformed escape" : NULL;
 }
 
+static const char *parse_warning(Octstr *rest, JobStatus *status)
+{
+    Cursor c = { rest, 0 };
+    Octstr *warning = read_escaped(&c, 0);
+
+    if (warning == NULL)
+        return "malformed escape";
+    gwlist_append(status->warnings, warning);
+    return NULL;
+}
+
 static const char *parse_line(Octstr *line, JobStatus *status, long *next_code)
 {
     static const char *const names[] = {
-        "Job: ", "Id: ", "State: ", "Reason: ", "Renamed-From: ", "Tampered: ",
-        "Recipient: ", "Entry-Code: "
+        "Job: ", "Id: ", "State: ", "Reason: ", "Resend-Of: ", "Renamed-From: ",
+        "Tampered: ", "Recipient: ", "Entry-Code: ", "Warning: "
     };
     Octstr **singles[] = {
         &status->job, &status->id, &status->state, &status->reason,
-        &status->renamed_from, &status->tampered
+        &status->resend_of, &status->renamed_from, &status->tampered
     };
     const int n_singles = sizeof(singles) / sizeof(singles[0]);
     const int n_names = sizeof(names) / sizeof(names[0]);
@@ -734,8 +801,10 @@ static const char *parse_line(Octstr *line, JobStatus *status, long *next_code)
         reason = parse_single(rest, singles[i]);
     else if (i == n_singles)
         reason = parse_recipient(rest, status);
-    else
+    else if (i == n_singles + 1)
         reason = parse_entry_code(rest, status, next_code);
+    else
+        reason = parse_warning(rest, status);
     octstr_destroy(rest);
     return reason;
 }
@@ -745,6 +814,7 @@ static JobStatus *status_empty(void)
     JobStatus *status = gw_malloc(sizeof(*status));
 
     memset(status, 0, sizeof(*status));
+    status->warnings = gwlist_create();
     status->recipients = gwlist_create();
     return status;
 }

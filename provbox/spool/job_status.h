@@ -3,8 +3,10 @@
  *
  *   Job: NAME
  *   Id: <the job's Id:, if any>
+ *   Resend-Of: <the job's Resend-Of:, if any: the job it resends to>
  *   Renamed-From: <the name the job came with, when another job had it>
  *   Tampered: <how its file changed in active/ after it was claimed>
+ *   Warning: 14: error: <a lint finding on its document>   (0 to 21 lines)
  *   Layout: slot=128 count=3                                  (header end)
  *   #                                          (pad to a 512-byte boundary)
  *   State: active|deferred|done|failed ~CHECK        (the state sector:
@@ -68,8 +70,11 @@ typedef struct JobStatus {
     Octstr *id;        /* or NULL */
     Octstr *state;     /* "active", "deferred", "done", "failed" */
     Octstr *reason;    /* or NULL */
+    Octstr *resend_of; /* the job's Resend-Of:, or NULL */
     Octstr *renamed_from; /* the job's name before a clash, or NULL */
     Octstr *tampered;  /* its file changed after the claim: how, or NULL */
+    List *warnings;    /* Octstr*: lint's findings, "LINE: SEVERITY: message"
+                          (job_status_set_warnings()); empty when none */
     List *recipients;  /* RecipientStatus* */
     int entry_codes;   /* slots hold an Entry-Code line (USERPINMAC) */
     long torn;         /* lines parse found torn by a crash */
@@ -92,11 +97,25 @@ int recipient_state_parse(Octstr *name, RecipientState *state);
 int recipient_state_is_final(RecipientState state);
 
 JobStatus *job_status_create(Octstr *job, Octstr *id);
-/* Everything but the recipients (Job, Id, State, Reason, Renamed-From,
- * Tampered, entry_codes). */
+/* Everything but the recipients (Job, Id, State, Reason, Resend-Of,
+ * Renamed-From, Tampered, Warning, entry_codes). */
 JobStatus *job_status_head_copy(const JobStatus *status);
 void job_status_destroy(JobStatus *status);
 RecipientStatus *job_status_add_recipient(JobStatus *status, Octstr *msisdn);
+
+/*
+ * Warning lines for lint's findings (Octstr*, each as lint_finding_format()
+ * gives it): a new List of new Octstrs, at most JOB_STATUS_WARNINGS of
+ * them, then one saying how many more there are, so that the header stays
+ * small whatever the document.
+ */
+#define JOB_STATUS_WARNINGS 20
+List *job_status_warnings_of(List *findings);
+/* Do two lists of Warning lines hold the same lines? */
+int job_status_same_warnings(List *a, List *b);
+/* The status's Warning lines become a copy of `warnings` (made by
+ * job_status_warnings_of()); nothing is copied when they are those. */
+void job_status_set_warnings(JobStatus *status, List *warnings);
 /* The whole file, in the slotted layout. */
 Octstr *job_status_format(const JobStatus *status);
 JobStatus *job_status_parse(Octstr *text, Octstr **error);

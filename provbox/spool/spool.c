@@ -428,9 +428,14 @@ static int create_exclusive(Octstr *path)
                 FILE_MODE);
 }
 
-/* Creates path (which must not exist) holding content, on disk. */
-static int create_synced(Octstr *path, Octstr *content, Octstr *shown,
-                         Octstr **error)
+static int write_text(int fd, void *text)
+{
+    return spool_write_all(fd, text);
+}
+
+/* Creates path (which must not exist) holding what write() puts in, on disk. */
+static int create_synced_by(Octstr *path, spool_writer_fn *write, void *ctx,
+                            Octstr *shown, Octstr **error)
 {
     const char *p = octstr_get_cstr(path);
     int fd = create_exclusive(path);
@@ -438,7 +443,7 @@ static int create_synced(Octstr *path, Octstr *content, Octstr *shown,
 
     if (fd < 0)
         return fail(error, errno, "cannot create %s", octstr_get_cstr(shown));
-    if (spool_write_all(fd, content) < 0 || fsync(fd) < 0) {
+    if (write(fd, ctx) < 0 || fsync(fd) < 0) {
         err = errno;
         close(fd);
     } else if (close(fd) < 0)
@@ -447,6 +452,12 @@ static int create_synced(Octstr *path, Octstr *content, Octstr *shown,
         return 0;
     unlink(p);
     return fail(error, err, "cannot write %s", octstr_get_cstr(shown));
+}
+
+static int create_synced(Octstr *path, Octstr *content, Octstr *shown,
+                         Octstr **error)
+{
+    return create_synced_by(path, write_text, content, shown, error);
 }
 
 static void sync_dir(Octstr *dir)
@@ -488,12 +499,17 @@ int spool_write_file_atomic(Octstr *path, Octstr *content, Octstr **error)
 
 Octstr *spool_submit(Spool *spool, Octstr *content, Octstr **error)
 {
+    return spool_submit_by(spool, write_text, content, error);
+}
+
+Octstr *spool_submit_by(Spool *spool, spool_writer_fn *write, void *ctx, Octstr **error)
+{
     Octstr *name = spool_new_name(spool);
     Octstr *tmp = spool_path(spool, SPOOL_TMP, name);
     Octstr *new = spool_path(spool, SPOOL_NEW, name);
     Octstr *new_dir = state_dir(spool, SPOOL_NEW);
 
-    if (create_synced(tmp, content, tmp, error) < 0) {
+    if (create_synced_by(tmp, write, ctx, tmp, error) < 0) {
         octstr_destroy(name);
         name = NULL;
     } else if (spool_rename_noreplace(octstr_get_cstr(tmp), octstr_get_cstr(new)) < 0) {
@@ -544,11 +560,6 @@ static int open_staged(Spool *spool, SpoolStaged *staged, Octstr *dir, int fresh
     staged->temp = NULL;
     errno = err;
     return -1;
-}
-
-static int write_text(int fd, void *text)
-{
-    return spool_write_all(fd, text);
 }
 
 SpoolStaged *spool_stage_status(Spool *spool, SpoolState state, Octstr *name,

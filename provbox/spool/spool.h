@@ -62,6 +62,10 @@ int spool_name_ok(Octstr *name);
 
 /* Write a job the safe way into new/ (via tmp/). Returns the new name. */
 Octstr *spool_submit(Spool *spool, Octstr *content, Octstr **error);
+/* The same for a job too big to hold in memory: write() puts it into fd
+ * piece by piece (0, or -1 with errno set; on -1 nothing reaches new/). */
+typedef int spool_writer_fn(int fd, void *ctx);
+Octstr *spool_submit_by(Spool *spool, spool_writer_fn *write, void *ctx, Octstr **error);
 
 /*
  * Names of up to max jobs in a state directory (oldest-looking first is not
@@ -187,9 +191,9 @@ int spool_find(Spool *spool, Octstr *name);
 typedef struct SpoolStaged SpoolStaged;
 SpoolStaged *spool_stage_status(Spool *spool, SpoolState state, Octstr *name,
                                 Octstr *text, int fresh, Octstr **error);
-/* The same for a status too big to hold in memory: write() puts it into fd
- * piece by piece (0, or -1 with errno set). */
-typedef int spool_status_writer_fn(int fd, void *ctx);
+/* The same for a status too big to hold in memory (spool_submit_by()'s
+ * writer). */
+typedef spool_writer_fn spool_status_writer_fn;
 SpoolStaged *spool_stage_status_by(Spool *spool, SpoolState state, Octstr *name,
                                    spool_status_writer_fn *write, void *ctx, int fresh,
                                    Octstr **error);

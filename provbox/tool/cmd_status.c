@@ -7,8 +7,9 @@
  *       the same spool summary straight from the directories, for when the
  *       daemon is down
  *   provctl status --spool DIR --job NAME [--watch]
- *       one job: its state and a progress bar of its recipients; --watch
- *       redraws every second until the job is finished
+ *       one job: its state and a progress bar of its recipients, its
+ *       reason and lint's findings on its document (the status's Warning
+ *       lines); --watch redraws every second until the job is finished
  */
 #include <stdio.h>
 #include <string.h>
@@ -146,6 +147,17 @@ static void print_progress(Octstr *name, const char *state, const Tally *t)
     octstr_destroy(shown);
 }
 
+/* The reason and the Warning lines under the progress bar, escaped. */
+static void print_head(const JobStatus *head)
+{
+    long i;
+
+    if (head->reason != NULL)
+        cmdline_print_shown(stdout, "  reason: ", head->reason);
+    for (i = 0; i < gwlist_len(head->warnings); i++)
+        cmdline_print_shown(stdout, "  warning: ", gwlist_get(head->warnings, i));
+}
+
 /* One look at the job; 1 when it is finished, -1 when it is not there. A
  * slotted status is counted in order, never read whole (status_view.h). */
 static int show_job(Spool *spool, Octstr *name, int *failed)
@@ -162,8 +174,8 @@ static int show_job(Spool *spool, Octstr *name, int *failed)
     if (view != NULL && status_view_tally(view, &counts, &why) == 0)
         t = tally(&counts);
     print_progress(name, spool_state_name(state), &t);
-    if (view != NULL && status_view_head(view)->reason != NULL)
-        cmdline_print_shown(stdout, "  reason: ", status_view_head(view)->reason);
+    if (view != NULL)
+        print_head(status_view_head(view));
     *failed = state == SPOOL_FAILED;
     status_view_close(view);
     octstr_destroy(why);

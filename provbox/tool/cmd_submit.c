@@ -28,7 +28,8 @@ static const char usage_text[] =
 "usage: provctl submit --spool DIR --to N [--to N ...] [--to-file FILE]\n"
 "                      --sec MODE [--pin P] [--imsi I] [--from S] [--smsc ID]\n"
 "                      [--dlr yes|no] [--validity MIN] [--priority 0-3]\n"
-"                      [--not-before 2026-11-26T10:00:00Z] [--id REF]\n"
+"                      [--not-before 2026-11-26T10:00:00Z] [--rate N]\n"
+"                      [--send-window '08:00-21:00 Europe/Oslo'] [--id REF]\n"
 "                      [--var NAME=VALUE ...] [--type oma-settings] DOC.xml|-\n"
 "\n"
 "Writes a job into the spool the safe way (tmp/, fsync, rename into new/)\n"
@@ -50,6 +51,8 @@ static const char usage_text[] =
 "  --validity MIN    validity in minutes\n"
 "  --priority N      0-3\n"
 "  --not-before T    do not send before this UTC time\n"
+"  --rate N          at most N recipients per second (decimals allowed)\n"
+"  --send-window W   send only between these times of day, in a time zone\n"
 "  --id REF          your reference, echoed in the status file\n"
 "  --var NAME=VALUE  the default for {{NAME}} (a Var: header); repeatable\n"
 "\n"
@@ -65,6 +68,7 @@ static const struct {
     { "--imsi", "IMSI" }, { "--from", "From" }, { "--smsc", "SMSC" },
     { "--dlr", "DLR" }, { "--validity", "Validity" },
     { "--priority", "Priority" }, { "--not-before", "Not-Before" },
+    { "--rate", "Rate" }, { "--send-window", "Send-Window" },
     { "--id", "Id" }, { "--type", "Type" }, { "--var", "Var" },
 };
 

@@ -14,6 +14,7 @@ int cmd_lint(int argc, char **argv);
 int cmd_inspect(int argc, char **argv);
 int cmd_submit(int argc, char **argv);
 int cmd_requeue(int argc, char **argv);
+int cmd_resend(int argc, char **argv);
 int cmd_status(int argc, char **argv);
 
 #endif

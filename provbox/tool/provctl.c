@@ -6,6 +6,7 @@
  *   provctl inspect   decode a captured push (raw, hex, fakesmsc/access log)
  *   provctl submit    write a job into a spool the safe way
  *   provctl requeue   move a failed job back to new/
+ *   provctl resend    a new job for the recipients a finished job did not reach
  *   provctl status    spool or daemon summary, or one job's progress
  *
  * Only wiring lives here; each subcommand is its own module (commands.h).
@@ -28,6 +29,7 @@ static const struct command commands[] = {
     { "inspect", cmd_inspect, "decode a captured push (raw, hex, fakesmsc/access log)" },
     { "submit", cmd_submit, "write a job into a spool the safe way" },
     { "requeue", cmd_requeue, "move a failed job back to new/" },
+    { "resend", cmd_resend, "a new job for the recipients a finished job did not reach" },
     { "status", cmd_status, "spool or daemon summary, or one job's progress" },
     { NULL, NULL, NULL }
 };

@@ -5,7 +5,9 @@ fakesmsc. While it runs and once it is done:
 
   * its status file is the slotted layout, changed in place: the same
     inode and the same size from the first look in active/ to the end in
-    done/ (a status rewritten by rename would get a new inode);
+    done/ (a status rewritten by rename would get a new inode), with
+    lint's finding on the document (its NAPDEF has no NAPID; lint = warn
+    by default sends it) in the header written at the claim;
   * every recipient's record agrees with fakesmsc: each of the 50,000 got
     its message exactly as recorded (delivered, parts=1 acked=1
     delivered=1), and nobody else got anything;
@@ -68,7 +70,8 @@ def main(t):
         lab.start_provbox(conf)
         wait_for(lambda: "pb-bulk" in lab.box_ids(), timeout=30, what="provbox identified")
         started = time.time()
-        spool.drop(NAME, [("Sec", "USERPIN"), ("Pin", "1234"), ("Id", "apn wave 1")]
+        spool.drop(NAME, [("Sec", "USERPIN"), ("Pin", "1234"), ("Id", "apn wave 1"),
+                          ("Resend-Of", "apn-wave-0")]
                    + [("To", receiver(i)) for i in range(RECIPIENTS)], DOC)
         inode, size, where = first_look(spool)
         t.diag("status first seen in %s/, %d bytes" % (where, size))
@@ -83,8 +86,11 @@ def main(t):
         t.eq(size, st.st_size, "and its size never changed")
         with open(status_path(spool), errors="surrogateescape") as f:
             text = logical_status(f.read())
-        t.ok(text.startswith("Job: %s\nId: apn wave 1\nLayout: slot=128 count=%d\nState: done\n"
-                             % (NAME, RECIPIENTS)), "the head says done", text[:200])
+        t.ok(text.startswith("Job: %s\nId: apn wave 1\nResend-Of: apn-wave-0\n"
+                             "Warning: 1: error: NAPDEF without NAPID (ProvCont requires it)\n"
+                             "Layout: slot=128 count=%d\nState: done\n" % (NAME, RECIPIENTS)),
+             "the head says done, echoes Id: and Resend-Of:, with lint's Warning line, "
+             "from the claim on", text[:200])
         says = {}
         for line in text.splitlines():
             if line.startswith("Recipient: "):

@@ -57,6 +57,25 @@ def check_config_errors(t, tmp):
     t.ok(out.returncode != 0 and "max-pending" in out.stderr and "lots" in out.stderr,
          "non-numeric max-pending is rejected by name", out.stderr)
 
+    for key, value, says in (("throughput", "0", "must be more than 0"),
+                             ("throughput", "-1", "must be more than 0"),
+                             ("throughput", "1e9x", "must be a number like 5 or 0.5"),
+                             ("send-window", "08:00-21:00 Europe/Olso", "unknown time zone"),
+                             ("send-window", "8-21", "must be like 08:00-21:00")):
+        conf = write(os.path.join(tmp, "pace.conf"), base + "%s = %s\n" % (key, value))
+        out = provbox(conf)
+        t.ok(out.returncode != 0 and "key '%s'" % key in out.stderr and says in out.stderr
+             and value in out.stderr and "pace.conf" in out.stderr,
+             "%s = %s stops provbox, naming the file, the key and why" % (key, value),
+             out.stderr)
+
+    badlint = write(os.path.join(tmp, "lint.conf"), base + "lint = picky\n")
+    out = provbox(badlint)
+    t.ok(out.returncode != 0 and "'lint' must be strict, warn or off" in out.stderr
+         and "picky" in out.stderr and "lint.conf" in out.stderr,
+         "lint = picky is rejected at start-up, naming the key, the values and the file",
+         out.stderr)
+
     out = provbox(os.path.join(tmp, "missing.conf"))
     t.ok(out.returncode != 0 and "missing.conf" in out.stderr,
          "missing configuration file is named", out.stderr)

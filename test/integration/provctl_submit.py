@@ -85,6 +85,7 @@ def check_bulk(t, tmp, doc):
                   "--imsi", "242011234567890", "--from", "Operator",
                   "--smsc", "lab", "--dlr", "no", "--validity", "1440",
                   "--priority", "2", "--not-before", "2026-11-26T10:00:00Z",
+                  "--rate", "2.5", "--send-window", "08:00-21:00 Europe/Oslo",
                   "--id", "bulk 7", doc)
     t.eq(out.returncode, 0, "submit of a bulk job with every option exits 0")
     name = out.stdout.strip()
@@ -94,7 +95,8 @@ def check_bulk(t, tmp, doc):
          "To: 4790000003 imsi=242011234567892 pin=5678\n"
          "Sec: USERNETWPIN\nPin: 1234\nIMSI: 242011234567890\nFrom: Operator\n"
          "SMSC: lab\nDLR: no\nValidity: 1440\nPriority: 2\n"
-         "Not-Before: 2026-11-26T10:00:00Z\nId: bulk 7\n\n" + DOC,
+         "Not-Before: 2026-11-26T10:00:00Z\nRate: 2.5\n"
+         "Send-Window: 08:00-21:00 Europe/Oslo\nId: bulk 7\n\n" + DOC,
          "each option is its header; --to-file lines are To: lines, "
          "comments and blanks skipped")
     second = provctl("submit", "--spool", spool, "--to=4790000001",
@@ -140,6 +142,12 @@ def check_rejections(t, tmp, doc):
              "--to: To: invalid number", "an invalid --to")
     rejected(t, tmp, doc, base + ["--sec", "NONE", "--not-before", "soon", "DOC"],
              "--not-before: Not-Before: must be a UTC time", "a garbage --not-before")
+    rejected(t, tmp, doc, base + ["--sec", "NONE", "--rate", "0", "DOC"],
+             "--rate: Rate: must be more than 0", "--rate 0")
+    rejected(t, tmp, doc, base + ["--sec", "NONE", "--send-window", "08:00-21:00 Mars/Olympus",
+                                  "DOC"],
+             "--send-window: Send-Window: unknown time zone 'Mars/Olympus'",
+             "a --send-window in an unknown zone")
     rejected(t, tmp, doc, base + ["--sec", "NONE", "--id", "a\nSec: USERPIN", "DOC"],
              "--id: the value contains a control character",
              "a value that would add a header line")

@@ -81,11 +81,14 @@ class Received:
 
 class Lab:
     def __init__(self, log_level=1, store_type="file", ssl=False,
-                 smsbox_conf="", extra_conf=""):
+                 smsbox_conf="", extra_conf="", fake_smsc_conf=""):
         """smsbox_conf: lines added to kannel.conf's smsbox group;
+        fake_smsc_conf: lines added to its fake SMSC's group (e.g. a
+        denied-prefix; changed between restarts of bearerbox too);
         extra_conf: text appended to kannel.conf (more groups)."""
         self.dir = tempfile.mkdtemp(prefix="provbox-lab-")
         self.smsbox_conf = smsbox_conf
+        self.fake_smsc_conf = fake_smsc_conf
         self.extra_conf = extra_conf
         self.admin_port = free_port()
         self.box_port = free_port()
@@ -138,11 +141,12 @@ class Lab:
                 "port = %d\n"
                 "connect-allow-ip = 127.0.0.1\n"
                 "%s"
+                "%s"
                 % (self.admin_port, self.admin_password, self.box_port,
                    os.path.join(self.dir, "bearerbox.log"), self.log_level,
                    os.path.join(self.dir, "bearerbox-access.log"),
                    self.store_type, os.path.join(self.dir, "bb-store"),
-                   ssl_lines, self.smsbox_conf, self.smsc_port,
+                   ssl_lines, self.smsbox_conf, self.smsc_port, self.fake_smsc_conf,
                    "\n" + self.extra_conf if self.extra_conf else ""))
 
     def make_certificate(self):

@@ -100,8 +100,13 @@ static int same_job(const Job *a, const Job *b)
            && same(a->sender, b->sender) && same(a->type, b->type)
            && same(a->smsc_id, b->smsc_id) && a->dlr == b->dlr
            && a->validity == b->validity && a->priority == b->priority
-           && a->not_before == b->not_before
+           && a->not_before == b->not_before && a->rate == b->rate
+           && (a->send_window == NULL) == (b->send_window == NULL)
+           && (a->send_window == NULL || same(send_window_text(a->send_window),
+                                              send_window_text(b->send_window)))
+           && a->lint == b->lint
            && same(a->operator_id, b->operator_id)
+           && same(a->resend_of, b->resend_of)
            && same(a->document, b->document);
 }
 
@@ -251,7 +256,9 @@ static void test_all_optional_headers(void)
         "To: 4790000001\nSec: NONE\n"
         "From: Operator\nType: OMA-Settings\nSMSC: smsc_1.a-b\nDLR: NO\n"
         "Validity: 1440\nPriority: 3\nNot-Before: 2026-11-26T10:00:00Z\n"
+        "Rate: 2.5\nSend-Window: 22:00-06:00  Europe/Oslo\n"
         "Id:   campaign 42 / wave 1  \n"
+        "Resend-Of: 20261126T100000.000001.42.000001.host\n"
         "\n" DOC;
     Job *job = accepts(text, "every optional header");
 
@@ -265,6 +272,11 @@ static void test_all_optional_headers(void)
        "Validity minutes, Priority, Not-Before as a UTC time_t");
     ok(cstr_is(job->operator_id, "campaign 42 / wave 1"),
        "Id is free text, blanks around it stripped");
+    ok(job->rate == 2.5 && job->send_window != NULL
+       && cstr_is(send_window_text(job->send_window), "22:00-06:00 Europe/Oslo"),
+       "Rate as recipients per second, Send-Window as written (one blank)");
+    ok(cstr_is(job->resend_of, "20261126T100000.000001.42.000001.host"),
+       "Resend-Of: names the job resent");
     round_trips(job, "every optional header");
     job_destroy(job);
 }
@@ -426,6 +438,16 @@ static void test_value_errors(void)
             "line 3: From: must be a number", "From: a 21-digit number");
     rejects("To: 4790000001\nSec: NONE\nSMSC: my smsc\n\n" DOC,
             "line 3: SMSC: must be at most 64 letters", "SMSC: with a blank");
+    rejects("To: 4790000001\nSec: NONE\nResend-Of: ../done/x\n\n" DOC,
+            "line 3: Resend-Of: must be a job's name", "Resend-Of: with a '/'");
+    rejects("To: 4790000001\nSec: NONE\nResend-Of: x.status\n\n" DOC,
+            "line 3: Resend-Of: must be a job's name", "Resend-Of: a status file's name");
+    rejects("To: 4790000001\nSec: NONE\nResend-Of: a\nResend-Of: b\n\n" DOC,
+            "line 4: duplicate Resend-Of: header (first on line 3)", "two Resend-Of: lines");
+    text = job_with_long_value("Resend-Of", 249);
+    rejects(octstr_get_cstr(text), "line 3: Resend-Of: must be a job's name",
+            "Resend-Of: of 249 bytes");
+    octstr_destroy(text);
     text = job_with_long_value("Id", 129);
     rejects(octstr_get_cstr(text), "line 3: Id: longer than 128 characters",
             "Id: of 129 characters");
@@ -452,6 +474,79 @@ static void test_not_before_errors(void)
     rejects("To: 4790000001\nSec: NONE\nNot-Before: 1999-12-31T23:59:59Z\n\n" DOC,
             "line 3: Not-Before: no such date or time (years 2000-9999)",
             "Not-Before: before 2000");
+}
+
+/* Rate: value -> the rate parsed, or 0 when refused. */
+static double rate_of(const char *value)
+{
+    Octstr *text = octstr_format("To: 4790000001\nSec: NONE\nRate: %s\n\n" DOC, value);
+    Job *job = job_parse(octstr_imm("job-1"), text, NULL);
+    double rate = job != NULL ? job->rate : 0;
+
+    job_destroy(job);
+    octstr_destroy(text);
+    return rate;
+}
+
+static void test_rates(void)
+{
+    Job *job;
+
+    ok(rate_of("5") == 5 && rate_of("0.5") == 0.5 && rate_of("007") == 7
+       && rate_of("0.000001") == 0.000001 && rate_of("1000000") == 1000000
+       && rate_of(".25") == 0.25 && rate_of("12.125") == 12.125,
+       "Rate: whole numbers, decimals (up to 6), leading zeros, the limits");
+    job = accepts("To: 4790000001\nSec: NONE\nRate: 0.333333\n\n" DOC, "Rate: 0.333333");
+    round_trips(job, "a rate with six decimals");
+    job_destroy(job);
+    rejects("To: 4790000001\nSec: NONE\nRate: 0\n\n" DOC,
+            "line 3: Rate: must be more than 0", "Rate: 0");
+    rejects("To: 4790000001\nSec: NONE\nRate: 0.000\n\n" DOC,
+            "line 3: Rate: must be more than 0", "Rate: 0.000");
+    rejects("To: 4790000001\nSec: NONE\nRate: -1\n\n" DOC,
+            "line 3: Rate: must be more than 0", "Rate: -1");
+    rejects("To: 4790000001\nSec: NONE\nRate: 1e9x\n\n" DOC,
+            "line 3: Rate: must be a number like 5 or 0.5", "Rate: 1e9x");
+    rejects("To: 4790000001\nSec: NONE\nRate: 1e9\n\n" DOC,
+            "line 3: Rate: must be a number like 5 or 0.5", "Rate: 1e9 (no exponents)");
+    rejects("To: 4790000001\nSec: NONE\nRate: +5\n\n" DOC,
+            "line 3: Rate: must be a number like 5 or 0.5", "Rate: +5");
+    rejects("To: 4790000001\nSec: NONE\nRate: 5.\n\n" DOC,
+            "line 3: Rate: must be a number like 5 or 0.5", "Rate: 5.");
+    rejects("To: 4790000001\nSec: NONE\nRate: 1.5.5\n\n" DOC,
+            "line 3: Rate: must be a number like 5 or 0.5", "Rate: 1.5.5");
+    rejects("To: 4790000001\nSec: NONE\nRate: 5 /s\n\n" DOC,
+            "line 3: Rate: must be a number like 5 or 0.5", "Rate: 5 /s");
+    rejects("To: 4790000001\nSec: NONE\nRate: 0.1234567\n\n" DOC,
+            "line 3: Rate: must be a number like 5 or 0.5", "Rate: with 7 decimals");
+    rejects("To: 4790000001\nSec: NONE\nRate: 1000000.5\n\n" DOC,
+            "line 3: Rate: must be at most 1000000", "Rate: over a million");
+    rejects("To: 4790000001\nSec: NONE\nRate: 123456789012345678901234567890\n\n" DOC,
+            "line 3: Rate: must be at most 1000000", "Rate: of 30 digits");
+    rejects("To: 4790000001\nRate: 5\nSec: NONE\nRate: 6\n\n" DOC,
+            "line 4: duplicate Rate: header (first on line 2)", "Rate: twice");
+}
+
+static void test_send_windows(void)
+{
+    Job *job = accepts("To: 4790000001\nSec: NONE\nsend-window: 08:00-21:00 +01:00\n\n" DOC,
+                       "Send-Window: with an offset (header name in any case)");
+
+    round_trips(job, "a send window");
+    job_destroy(job);
+    rejects("To: 4790000001\nSec: NONE\nSend-Window: 08:00-21:00 Europe/Olso\n\n" DOC,
+            "line 3: Send-Window: unknown time zone 'Europe/Olso'", "an unknown time zone");
+    rejects("To: 4790000001\nSec: NONE\nSend-Window: 8-21 UTC\n\n" DOC,
+            "line 3: Send-Window: must be like 08:00-21:00 Europe/Oslo", "a malformed window");
+    rejects("To: 4790000001\nSec: NONE\nSend-Window: 08:00-21:00\n\n" DOC,
+            "line 3: Send-Window: needs a time zone", "a window without a zone");
+    rejects("To: 4790000001\nSec: NONE\nSend-Window: 08:00-08:00 UTC\n\n" DOC,
+            "line 3: Send-Window: its start and end are the same", "an empty window");
+    rejects("To: 4790000001\nSec: NONE\nSend-Window: 08:00-21:00 97531\n\n" DOC,
+            "line 3: Send-Window: not a time zone", "a secret typed as a zone is not repeated");
+    rejects("To: 4790000001\nSend-Window: 08:00-21:00 UTC\nSec: NONE\n"
+            "Send-Window: 09:00-21:00 UTC\n\n" DOC,
+            "line 4: duplicate Send-Window: header (first on line 2)", "Send-Window: twice");
 }
 
 static void test_recipient_errors(void)
@@ -525,6 +620,39 @@ static void test_conflicts(void)
     rejects("Sec: USERPINMAC\nPin: 8642\nTo: 4790000001 imsi=242017531864209\n\n" DOC,
             "line 3: imsi= given, but Sec: USERPINMAC uses no IMSI",
             "imsi= with Sec USERPINMAC");
+}
+
+/* Lint: the mode of the semantic check at intake (lint/lint.h). */
+static void test_lint_header(void)
+{
+    static const struct { const char *value; LintMode mode; } modes[] = {
+        { "strict", LINT_STRICT }, { "WARN", LINT_WARN }, { "Off", LINT_OFF },
+    };
+    Octstr *text;
+    Job *job;
+    size_t i;
+
+    for (i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
+        text = octstr_format("To: 4790000001\nSec: NONE\nLint: %s\n\n" DOC, modes[i].value);
+        job = accepts(octstr_get_cstr(text), modes[i].value);
+        ok(job != NULL && job->lint == (int) modes[i].mode, "Lint: %s is %s (any case)",
+           modes[i].value, lint_mode_name(modes[i].mode));
+        round_trips(job, "a Lint: header");
+        job_destroy(job);
+        octstr_destroy(text);
+    }
+    job = accepts("To: 4790000001\nSec: NONE\n\n" DOC, "a job without Lint:");
+    ok(job != NULL && job->lint == -1, "no Lint: leaves the mode to the config (-1)");
+    job_destroy(job);
+    rejects("To: 4790000001\nSec: NONE\nLint: loose\n\n" DOC,
+            "line 3: Lint: must be strict, warn or off", "Lint: loose");
+    rejects("To: 4790000001\nSec: NONE\nLint:\n\n" DOC,
+            "line 3: Lint: has no value", "an empty Lint:");
+    rejects("To: 4790000001\nLint: warn\nSec: NONE\nlint: strict\n\n" DOC,
+            "line 4: duplicate Lint: header (first on line 2)", "two Lint: headers");
+    rejects("To: 4790000001\nType: settings\nLint: off\n\n<CHARACTERISTIC-LIST/>\n",
+            "line 3: Lint: applies to Type: oma-settings only; Type: settings is never linted",
+            "Lint: on a legacy type");
 }
 
 static void test_format_without_optional_fields(void)
@@ -680,9 +808,12 @@ int main(void)
     test_header_errors();
     test_value_errors();
     test_not_before_errors();
+    test_rates();
+    test_send_windows();
     test_recipient_errors();
     test_credential_errors();
     test_conflicts();
+    test_lint_header();
     test_format_without_optional_fields();
     gwlib_shutdown();
     return tap_done();

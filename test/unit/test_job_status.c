@@ -25,13 +25,26 @@ static int same_recipient(const RecipientStatus *a, const RecipientStatus *b)
            && same(a->reason, b->reason) && same(a->entry_code, b->entry_code);
 }
 
+static int same_lines(List *a, List *b)
+{
+    long i;
+
+    if (gwlist_len(a) != gwlist_len(b))
+        return 0;
+    for (i = 0; i < gwlist_len(a); i++)
+        if (!same(gwlist_get(a, i), gwlist_get(b, i)))
+            return 0;
+    return 1;
+}
+
 static int same_status(const JobStatus *a, const JobStatus *b)
 {
     long i;
 
     if (!same(a->job, b->job) || !same(a->id, b->id) || !same(a->state, b->state)
         || !same(a->reason, b->reason) || !same(a->renamed_from, b->renamed_from)
-        || !same(a->tampered, b->tampered)
+        || !same(a->resend_of, b->resend_of)
+        || !same(a->tampered, b->tampered) || !same_lines(a->warnings, b->warnings)
         || gwlist_len(a->recipients) != gwlist_len(b->recipients))
         return 0;
     for (i = 0; i < gwlist_len(a->recipients); i++)
@@ -280,6 +293,130 @@ static void test_renamed_from(void)
        "refuses two Renamed-From: lines");
     octstr_destroy(error);
     octstr_destroy(text);
+    job_status_destroy(s);
+}
+
+/* A job made by provctl resend echoes its Resend-Of: in the header; the
+ * head alone (what the in-place record compares) reads it back, and a
+ * head copy keeps it. */
+static void test_resend_of(void)
+{
+    JobStatus *s = job_status_create(octstr_imm("20260101T000000.1.2.3.host"),
+                                     octstr_imm("campaign 7"));
+    JobStatus *head = NULL, *copy;
+    Octstr *text, *error = NULL;
+    StatusLayout layout;
+
+    s->resend_of = octstr_create("april\\nLF\n");
+    add(s, "4790000001", RCPT_QUEUED, 0, 0, 0);
+    text = job_status_format(s);
+    ok_logical(text, 128,
+           "Job: 20260101T000000.1.2.3.host\n"
+           "Id: campaign 7\n"
+           "Resend-Of: april\\\\nLF\\n\n"
+           "Layout: slot=128 count=1\n"
+           "State: active\n"
+           "Recipient: 4790000001 queued parts=0 acked=0 delivered=0\n",
+           "Resend-Of: in the header after Id:, escaped like Reason:");
+    round_trips(s, "Resend-Of");
+    ok(job_status_parse_head(text, &head, &layout, &error) == 1
+       && head != NULL && octstr_compare(head->resend_of, s->resend_of) == 0,
+       "the head alone gives Resend-Of back");
+    copy = head != NULL ? job_status_head_copy(head) : NULL;
+    ok(copy != NULL && octstr_compare(copy->resend_of, s->resend_of) == 0,
+       "a head copy keeps Resend-Of");
+    job_status_destroy(copy);
+    job_status_destroy(head);
+    head = job_status_parse(octstr_imm("Job: a\nResend-Of: x\nResend-Of: y\nState: done\n"),
+                            &error);
+    ok(head == NULL && error != NULL
+       && strstr(octstr_get_cstr(error), "line 3: given twice") != NULL,
+       "refuses two Resend-Of: lines");
+    octstr_destroy(error);
+    octstr_destroy(text);
+    job_status_destroy(s);
+}
+
+/* Lint's findings as Warning: lines: after Tampered:, escaped like the
+ * other header values, read back exactly, by the head reader too. */
+static void test_warnings(void)
+{
+    JobStatus *s = job_status_create(octstr_imm("w1"), NULL), *head = NULL, *copy;
+    List *lines = gwlist_create(), *warnings;
+    StatusLayout layout;
+    Octstr *text, *error = NULL;
+
+    gwlist_append(lines, octstr_create("3: warning: APPID \"zz9\" is neither registered"));
+    gwlist_append(lines, octstr_create("14: error: NAME \"caf\xC3\xA9\\x\nforged\x1B[31m"
+                                       "\xFF\" ends"));
+    s->tampered = octstr_create("rewritten");
+    warnings = job_status_warnings_of(lines);
+    job_status_set_warnings(s, warnings);
+    ok(gwlist_len(s->warnings) == 2 && job_status_same_warnings(s->warnings, lines),
+       "two findings give two Warning lines, as they are");
+    add(s, "4790000001", RCPT_SENT, 1, 1, 0);
+    text = job_status_format(s);
+    ok_logical(text, 128,
+           "Job: w1\n"
+           "Tampered: rewritten\n"
+           "Warning: 3: warning: APPID \"zz9\" is neither registered\n"
+           "Warning: 14: error: NAME \"caf\xC3\xA9\\\\x\\nforged\\x1B[31m\\xFF\" ends\n"
+           "Layout: slot=128 count=1\n"
+           "State: active\n"
+           "Recipient: 4790000001 sent parts=1 acked=1 delivered=0\n",
+           "Warning: lines after Tampered:, before Layout:; backslash, LF, ESC and "
+           "a byte that is not UTF-8 escaped, UTF-8 as it is");
+    round_trips(s, "Warning lines with odd bytes");
+    ok(job_status_parse_head(text, &head, &layout, &error) == 1 && head != NULL
+       && same_lines(head->warnings, s->warnings), "the head reader reads them back");
+    copy = head != NULL ? job_status_head_copy(head) : NULL;
+    ok(copy != NULL && same_lines(copy->warnings, s->warnings),
+       "job_status_head_copy() keeps them");
+    job_status_destroy(copy);
+    job_status_destroy(head);
+    octstr_destroy(text);
+    octstr_destroy(error);
+    job_status_destroy(s);
+    gwlist_destroy(lines, octstr_destroy_item);
+    gwlist_destroy(warnings, octstr_destroy_item);
+}
+
+/* Many findings: JOB_STATUS_WARNINGS lines, then one saying how many more. */
+static void test_warnings_capped(void)
+{
+    JobStatus *s = job_status_create(octstr_imm("w2"), NULL);
+    List *lines = gwlist_create(), *warnings, *none;
+    Octstr *last, *text;
+    long i;
+
+    for (i = 1; i <= JOB_STATUS_WARNINGS + 7; i++)
+        gwlist_append(lines, octstr_format("%ld: error: finding %ld", i, i));
+    warnings = job_status_warnings_of(lines);
+    job_status_set_warnings(s, warnings);
+    last = gwlist_get(s->warnings, gwlist_len(s->warnings) - 1);
+    ok(gwlist_len(s->warnings) == JOB_STATUS_WARNINGS + 1
+       && octstr_str_compare(gwlist_get(s->warnings, JOB_STATUS_WARNINGS - 1),
+                             "20: error: finding 20") == 0,
+       "%d findings give the first %d lines and one more (%ld)", JOB_STATUS_WARNINGS + 7,
+       JOB_STATUS_WARNINGS, gwlist_len(s->warnings));
+    ok_str(octstr_get_cstr(last),
+           "... 7 more finding(s): provctl lint on the job's document lists them all",
+           "the last line says how many were left out");
+    add(s, "4790000001", RCPT_QUEUED, 0, 0, 0);
+    round_trips(s, "a capped list (parse keeps its last line as it is)");
+    text = job_status_format(s);
+    ok(octstr_search(text, octstr_imm("\nWarning: 20: error: finding 20\nWarning: ... 7 "
+                                      "more finding(s)"), 0) > 0
+       && octstr_search(text, octstr_imm("finding 21"), 0) < 0,
+       "the file holds the first 20 and the count, not the 21st");
+    octstr_destroy(text);
+    none = gwlist_create();
+    ok(!job_status_same_warnings(s->warnings, none), "lists of different lengths differ");
+    job_status_set_warnings(s, none);
+    ok(gwlist_len(s->warnings) == 0, "an empty list clears them");
+    gwlist_destroy(none, NULL);
+    gwlist_destroy(lines, octstr_destroy_item);
+    gwlist_destroy(warnings, octstr_destroy_item);
     job_status_destroy(s);
 }
 
@@ -620,6 +757,9 @@ int main(void)
     test_escapes();
     test_not_utf8();
     test_renamed_from();
+    test_resend_of();
+    test_warnings();
+    test_warnings_capped();
     test_states();
     test_parse_accepts();
     test_parse_refuses();

@@ -3,7 +3,8 @@
  * statuses (issue 20): status_file_tally() and the slot cursor
  * (status_file.h), status_view.h (streamed when slotted, parsed whole when
  * 1.x, no size limit), requeue in place (requeue.h) and /job-status
- * (intake_status.h), in a scratch spool. Statuses are written here slot by
+ * (intake_status.h), in a scratch spool; lint's Warning lines through
+ * each of them. Statuses are written here slot by
  * slot with job_status.h's formatter, never held whole.
  */
 #include <errno.h>
@@ -515,6 +516,89 @@ static void test_job_status(Spool *spool)
     octstr_destroy(path);
 }
 
+/* ---- lint's Warning lines ---- */
+
+/* A hostile finding: what a document quoted may hold anything. */
+#define ODD_FINDING "14: error: NAME \"<b>&\x1B[31m\nWarning: forged\""
+
+/* A failed job's status with two Warning lines, slotted, or in the 1.x
+ * layout (parse_lines reads Warning lines too). */
+static void write_warned(Spool *spool, const char *name, int slotted)
+{
+    Octstr *path = spool_status_path(spool, SPOOL_FAILED, octstr_imm(name)), *text;
+    JobStatus *s = job_status_create(octstr_imm(name), NULL);
+    List *findings = gwlist_create(), *warnings;
+
+    gwlist_append(findings, octstr_create("3: warning: APPID \"zz9\" is unknown"));
+    gwlist_append(findings, octstr_create(ODD_FINDING));
+    warnings = job_status_warnings_of(findings);
+    job_status_set_warnings(s, warnings);
+    octstr_destroy(s->state);
+    s->state = octstr_create("failed");
+    job_status_add_recipient(s, octstr_imm("4700000009"));
+    text = slotted ? job_status_format(s)
+           : octstr_format("Job: %s\nState: failed\nWarning: 3: warning: APPID \"zz9\" "
+                             "is unknown\nRecipient: 4700000009 queued parts=0 acked=0 "
+                             "delivered=0\n", name);
+    make_job(spool, SPOOL_FAILED, name);
+    put_at(path, 0, octstr_get_cstr(text), octstr_len(text));
+    octstr_destroy(text);
+    octstr_destroy(path);
+    gwlist_destroy(findings, octstr_destroy_item);
+    gwlist_destroy(warnings, octstr_destroy_item);
+    job_status_destroy(s);
+}
+
+static void test_warnings_shown(Spool *spool)
+{
+    Octstr *txt, *xml, *json;
+
+    write_warned(spool, "W", 1);
+    txt = job_status(spool, "W", "txt");
+    xml = job_status(spool, "W", "xml");
+    json = job_status(spool, "W", "json");
+    ok(count_of(txt, "\nWarning: 3: warning: APPID \"zz9\" is unknown\nWarning: 14: error: "
+                "NAME \"<b>&\\x1B[31m\\x0AWarning: forged\"\nCounts: ") == 1,
+       "txt: a Warning: line each, escaped (no forged line, no ESC)");
+    ok(count_of(xml, "<warning>3: warning: APPID &quot;zz9&quot; is unknown</warning>"
+                "<warning>14: error: NAME &quot;&lt;b&gt;&amp;") == 1
+       && count_of(xml, "\x1B") == 0 && count_of(xml, "\n<warning") == 0,
+       "xml: a <warning> each, escaped");
+    ok(count_of(json, ",\"warnings\":[\"3: warning: APPID \\\"zz9\\\" is unknown\",\"14: "
+                "error: NAME") == 1 && count_of(json, "\x1B") == 0
+       && count_of(json, "\n") == 1, "json: a \"warnings\" array, escaped");
+    octstr_destroy(txt);
+    octstr_destroy(xml);
+    octstr_destroy(json);
+    txt = job_status(spool, "JS", "json");
+    ok(txt != NULL && count_of(txt, "warnings") == 0, "json: no array when there are none");
+    octstr_destroy(txt);
+}
+
+/* A requeued job keeps its Warning lines, in place and rewritten whole. */
+static void test_warnings_requeued(Spool *spool)
+{
+    Octstr *summary = NULL, *error = NULL, *path, *text;
+    const char *names[] = { "W", "W1" };
+    int i;
+
+    write_warned(spool, "W1", 0);
+    for (i = 0; i < 2; i++) {
+        ok(spool_requeue(spool, octstr_imm(names[i]), 0, &summary, &error) == 0,
+           "%s requeued", names[i]);
+        path = spool_status_path(spool, SPOOL_NEW, octstr_imm(names[i]));
+        text = octstr_read_file(octstr_get_cstr(path));
+        ok(text != NULL && count_of(text, "\nWarning: 3: warning: APPID") == 1
+           && count_of(text, "State: new") == 1,
+           "%s: its status in new/ keeps the Warning lines", names[i]);
+        octstr_destroy(text);
+        octstr_destroy(path);
+        octstr_destroy(summary);
+        octstr_destroy(error);
+        summary = error = NULL;
+    }
+}
+
 int main(void)
 {
     Spool *spool;
@@ -532,6 +616,8 @@ int main(void)
     test_requeue_in_place(spool);
     test_requeue_refused(spool);
     test_job_status(spool);
+    test_warnings_shown(spool);
+    test_warnings_requeued(spool);
     spool_close(spool);
     scratch_remove(scratch);
     gwlib_shutdown();
