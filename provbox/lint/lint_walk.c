@@ -2,7 +2,10 @@
  * lint_walk.c - one pass of lint over one document (see lint_walk.h):
  * each characteristic against its ProvCont rule (place, parms, values,
  * mandatory parms) or, inside APPLICATION, against the APPID's OMNA rule;
- * ids and references handed to lint_refs.c on the way.
+ * ids and references handed to lint_refs.c on the way. A value holding a
+ * {{NAME}} placeholder (encode/placeholder.h) is known only per recipient:
+ * its form is not checked and it is neither an id nor a reference; that
+ * it is there (a mandatory parm, a secret) still counts.
  */
 #include <stdarg.h>
 #include <string.h>
@@ -10,6 +13,7 @@
 #include <libxml/tree.h>
 
 #include "gwlib/gwlib.h"
+#include "encode/placeholder.h"
 #include "encode/wbxml_xml.h"
 #include "lint/lint_refs.h"
 #include "lint/lint_rules.h"
@@ -188,6 +192,7 @@ typedef struct Parm {
     const char *name;         /* name_text's characters */
     Octstr *name_text;
     Octstr *value;            /* or NULL */
+    int templated;            /* the value holds a placeholder */
     long line;
 } Parm;
 
@@ -214,6 +219,7 @@ static List *read_parms(xmlNodePtr node)
         p->name_text = name;
         p->name = octstr_get_cstr(name);
         p->value = attribute(child, "value");
+        p->templated = p->value != NULL && placeholder_in_text(octstr_get_cstr(p->value));
         p->line = line_of(child);
         gwlist_append(parms, p);
     }
@@ -317,7 +323,8 @@ static void check_address(LintWalk *walk, List *parms, const char *addr_name,
     const Parm *addr = find_parm(parms, addr_name), *type = find_parm(parms, type_name);
     Octstr *shown;
 
-    if (addr == NULL || addr->value == NULL)
+    if (addr == NULL || addr->value == NULL || addr->templated
+        || (type != NULL && type->templated))
         return;
     shown = lint_quoted(addr->value);
     if (lint_list_find("IPV4 IPV6 E164 ALPHA APN SCODE TETRA-ITSI MAN",
@@ -351,7 +358,7 @@ static void collect_ids(LintWalk *walk, const Place *place, List *parms)
     for (i = 0; i < gwlist_len(parms); i++) {
         p = gwlist_get(parms, i);
         check_secret(walk, p);
-        if (p->value != NULL)
+        if (p->value != NULL && !p->templated)
             lint_refs_note(walk->refs, place->type, p->name, p->value, p->line);
     }
 }
@@ -362,7 +369,7 @@ static void check_app_values(LintWalk *walk, const Place *place, List *parms)
     Octstr *shown;
 
     if (place->app == NULL || place->app->aauthtype == NULL || p == NULL || p->value == NULL
-        || lint_list_find(place->app->aauthtype, octstr_get_cstr(p->value), NULL) == 0)
+        || p->templated || lint_list_find(place->app->aauthtype, octstr_get_cstr(p->value), NULL) == 0)
         return;
     shown = lint_quoted(p->value);
     lint_walk_report(walk, p->line, LINT_WARNING, "AAUTHTYPE %S is not defined for APPID %s "
@@ -380,7 +387,7 @@ static void check_parms(LintWalk *walk, const Place *place, List *parms, long li
     check_mandatory(walk, place, parms, line);
     for (i = 0; i < gwlist_len(parms); i++) {
         p = gwlist_get(parms, i);
-        if (!(place->in_application && strcmp(p->name, "SERVICE") == 0))
+        if (!p->templated && !(place->in_application && strcmp(p->name, "SERVICE") == 0))
             check_value(walk, p->line, p->name, p->value);
     }
     check_address(walk, parms, "NAP-ADDRESS", "NAP-ADDRTYPE");

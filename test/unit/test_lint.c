@@ -436,6 +436,29 @@ static void test_real_world(void)
     }
 }
 
+/* A value holding a {{NAME}} placeholder is filled per recipient: lint does
+ * not judge its form nor count it as an id or a reference, but a templated
+ * password is still a password. */
+static void test_placeholders(void)
+{
+    static const LintOptions none = { 1, SEC_NONE };
+
+    expect("placeholders in an address, its type and a port are not judged",
+           NAPDEF_WITH("{{APN}}", "{{TYPE}}", "<parm name=\"DNS-ADDR\" value=\"{{DNS}}\"/>"),
+           "");
+    expect("a placeholder that is a whole PORTNBR", PORT_DOC("{{PORT}}"), "");
+    expect("a templated TO-NAPID is no dangling reference, a templated NAPID no id",
+           HEAD NAPDEF("{{NAPID}}") "<characteristic type=\"APPLICATION\">\n"
+           "<parm name=\"APPID\" value=\"w2\"/>\n"
+           "<parm name=\"TO-NAPID\" value=\"{{NAPID}}\"/>\n</characteristic>\n" TAIL, "");
+    expect_with("a templated password under Sec: NONE is still a password",
+                NAPDEF_WITH("apn", "APN", "<characteristic type=\"NAPAUTHINFO\">"
+                            "<parm name=\"AUTHTYPE\" value=\"PAP\"/>"
+                            "<parm name=\"AUTHSECRET\" value=\"{{PW}}\"/></characteristic>"),
+                &none, "7: warning: a password is sent under Sec: NONE: anyone can read it, "
+                "and phones may reject the settings\n");
+}
+
 int main(void)
 {
     gwlib_init();
@@ -455,6 +478,7 @@ int main(void)
     test_secrets_and_escaping();
     test_unparsable_and_modes();
     test_real_world();
+    test_placeholders();
     wbxml_shutdown();
     gwlib_shutdown();
     return tap_done();
