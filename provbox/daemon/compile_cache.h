@@ -9,11 +9,11 @@
  * template (encode/template.h): its WBXML, or for a document with {{NAME}}
  * placeholders the compiled form each recipient's values are filled into,
  * so a templated document too is parsed once, not once per job or
- * recipient. The cache keeps the last
- * COMPILE_CACHE_ENTRIES documents that compiled, keyed by their exact
- * bytes and document type; each entry keeps the findings of every Sec:
- * mode it was linted for (the SMS count and the Sec: NONE check depend on
- * the mode), so a document is linted once per mode while it stays cached.
+ * recipient. The cache keeps the last COMPILE_CACHE_ENTRIES documents that
+ * compiled, keyed by their exact bytes and document type; each entry keeps
+ * the findings of every Sec: mode it was linted for (the SMS count and the
+ * Sec: NONE check depend on the mode), so a document is linted once per
+ * mode while it stays cached.
  * A document that fails is compiled (and fails, with its error) every
  * time. Signing stays per job: keys and MACs are never cached. Not
  * thread-safe: one cache per thread that loads jobs.

@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import tempfile
 
+import big_status
 from lab import PROVCTL
 from tap import run
 
@@ -149,6 +150,31 @@ def check_compile(t, tmp, doc):
           "in attribute values only)\n" % text), "a placeholder in element text: exit 1")
 
 
+def check_resend(t, tmp, doc):
+    """A finished templated job of six recipients in the six states
+    (big_status.py): resending the failed and undelivered ones keeps their
+    var. words and the Var: header."""
+    spool = fresh_spool(tmp, "resend")
+    for state in ("done", "failed", "active", "deferred"):
+        os.mkdir(os.path.join(spool, state))
+    lines = ["To: 47%08d pin=%d var.LOGIN=user%d var.SECRET=Pa55-w0rd%%20%d\n"
+             % (i, 1000 + i, i, i) for i in range(6)]
+    with open(doc, encoding="utf-8") as f:
+        body = f.read()
+    write(os.path.join(spool, "done", "J"), "".join(lines)
+          + "Sec: USERPIN\nVar: SECRET=s3cr3t-one\n\n" + body)
+    big_status.write(os.path.join(spool, "done", "J.status"), "J", 6, state="done")
+    out = provctl("resend", "--spool", spool, "--state", "failed,undelivered", "J")
+    name = out.stdout.decode().strip()
+    path = os.path.join(spool, "new", name)
+    text = open(path).read() if name and os.path.exists(path) else ""
+    t.ok(out.returncode == 0 and text.startswith(lines[2] + lines[5])
+         and "\nVar: SECRET=s3cr3t-one\n" in text and "Resend-Of: J\n" in text
+         and text.endswith(body),
+         "resend: the failed and undelivered recipients keep their var. words, the job "
+         "its Var: header", "%r\n%r" % (out, text))
+
+
 def main(t):
     tmp = tempfile.mkdtemp(prefix="provctl_vars.")
     try:
@@ -156,6 +182,7 @@ def main(t):
         check_submit_accepts(t, tmp, doc)
         check_submit_refuses(t, tmp, doc)
         check_compile(t, tmp, doc)
+        check_resend(t, tmp, doc)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
