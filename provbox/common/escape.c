@@ -92,9 +92,8 @@ Octstr *escape_text(Octstr *value)
     return out;
 }
 
-void escape_append_json(Octstr *out, Octstr *value)
+void escape_append_json_shown(Octstr *out, Octstr *shown)
 {
-    Octstr *shown = escape_text(value);
     long i;
     int c;
 
@@ -106,6 +105,13 @@ void escape_append_json(Octstr *out, Octstr *value)
         octstr_append_char(out, c);
     }
     octstr_append_char(out, '"');
+}
+
+void escape_append_json(Octstr *out, Octstr *value)
+{
+    Octstr *shown = escape_text(value);
+
+    escape_append_json_shown(out, shown);
     octstr_destroy(shown);
 }
 

@@ -48,6 +48,10 @@ Octstr *escape_text(Octstr *value);
 /* Append the shown form of value as a quoted JSON string. */
 void escape_append_json(Octstr *out, Octstr *value);
 
+/* Append text already in its shown form (a message built from shown
+ * values) as a quoted JSON string, without escaping it a second time. */
+void escape_append_json_shown(Octstr *out, Octstr *shown);
+
 /* Append the shown form of value with &, <, >, " escaped for XML and HTML
  * text or attributes. */
 void escape_append_markup(Octstr *out, Octstr *value);

@@ -260,23 +260,6 @@ static Octstr *text_output(List *reports)
 
 /* -- JSON -------------------------------------------------------------------- */
 
-/* A shown form (printable UTF-8, see common/escape.h) as a JSON string:
- * only quoted, so a reader gets the same text as the text format shows. */
-static void json_shown(Octstr *out, Octstr *shown)
-{
-    long i;
-    int c;
-
-    octstr_append_char(out, '"');
-    for (i = 0; i < octstr_len(shown); i++) {
-        c = octstr_get_char(shown, i);
-        if (c == '"' || c == '\\')
-            octstr_append_char(out, '\\');
-        octstr_append_char(out, c);
-    }
-    octstr_append_char(out, '"');
-}
-
 static void json_finding(Octstr *out, const LintFinding *f)
 {
     if (f->line > 0)
@@ -285,7 +268,7 @@ static void json_finding(Octstr *out, const LintFinding *f)
         octstr_append_cstr(out, "{\"line\":null,");
     octstr_format_append(out, "\"severity\":\"%s\",\"message\":",
                          lint_severity_name(f->severity));
-    json_shown(out, f->message);
+    escape_append_json_shown(out, f->message);
     octstr_append_char(out, '}');
 }
 
@@ -313,7 +296,7 @@ static void json_report(Octstr *out, const Report *r)
     long i;
 
     octstr_append_cstr(out, "{\"file\":");
-    json_shown(out, r->file);
+    escape_append_json_shown(out, r->file);
     octstr_append_cstr(out, ",\"sms\":");
     json_sms(out, r);
     octstr_append_cstr(out, ",\"findings\":[");
