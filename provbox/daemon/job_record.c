@@ -12,6 +12,9 @@
 #include "daemon/job_record.h"
 #include "common/log_escaped.h"
 
+/* Up to this many statuses changed in place are synced one by one. */
+#define FEW_IN_PLACE 4
+
 void job_record_derive_state(RecipientStatus *r)
 {
     if (r->state == RCPT_FAILED || r->state == RCPT_EXPIRED)
@@ -289,9 +292,9 @@ struct JobRecordBatch {
     long unnamed_max;    /* new status files staged unnamed (descriptors) */
     List *staged;        /* Staged*, in order */
     Dict *by_name;       /* name -> Staged*, the uncommitted ones */
-    Dict *landed;        /* name -> non-NULL when its last commit landed */
+    Dict *landed;        /* name -> non-NULL when the last commit landed it */
     int locks;           /* the staged jobs' status locks (a set), or -1 */
-    int wrote_in_place;  /* this commit changed files in place */
+    long wrote_in_place; /* files this commit changed in place */
 };
 
 JobRecordBatch *job_record_batch_create(Spool *spool, long unnamed_max)
@@ -318,7 +321,6 @@ static void staged_destroy(Staged *st)
 
 static void mark(JobRecordBatch *b, Staged *st, int ok)
 {
-    dict_remove(b->landed, st->name);
     if (ok)
         dict_put(b->landed, st->name, b);
 }
@@ -376,7 +378,7 @@ static void stage_in_place(JobRecordBatch *b, Staged *st)
 {
     Octstr *why = NULL;
 
-    b->wrote_in_place = 1;
+    b->wrote_in_place++;
     st->failed = write_in_place(st->record, &why) == -1;
     if (st->failed)
         not_recorded(st->name, why);
@@ -483,16 +485,61 @@ static void release_locks(JobRecordBatch *b)
     b->locks = -1;
 }
 
-static int written(JobRecordBatch *b, List *temps)
+static long staged_files(List *temps)
+{
+    long i, n = 0;
+
+    for (i = 0; i < gwlist_len(temps); i++)
+        n += gwlist_get(temps, i) != NULL;
+    return n;
+}
+
+/* The files changed in place, each synced on its own: 0, or -1 and *why. */
+static int sync_in_place(JobRecordBatch *b, Octstr **why)
 {
     long i;
 
-    if (b->wrote_in_place)
-        return 1;
-    for (i = 0; i < gwlist_len(temps); i++)
-        if (gwlist_get(temps, i) != NULL)
-            return 1;
+    for (i = 0; i < gwlist_len(b->staged); i++) {
+        Staged *st = gwlist_get(b->staged, i);
+        if (st->record->file != NULL && !st->failed
+            && status_file_sync(st->record->file, why) == -1)
+            return -1;
+    }
     return 0;
+}
+
+/*
+ * What this commit wrote made durable: nothing to do when nothing was
+ * written. A few statuses changed in place (a bulk job's round) are synced
+ * each by itself: a syncfs() would also wait for every other writer on the
+ * file system (bearerbox's store, logs). Anything else takes one syncfs(),
+ * one journal commit for the lot.
+ */
+static int sync_written(JobRecordBatch *b, List *temps, Octstr **why)
+{
+    long fresh = staged_files(temps);
+
+    if (fresh == 0 && b->wrote_in_place == 0)
+        return 0;
+    if (fresh == 0 && b->wrote_in_place <= FEW_IN_PLACE)
+        return sync_in_place(b, why);
+    return spool_sync_data(b->spool, why);
+}
+
+/* A commit's outcomes answer job_record_batch_ok() until the next one. */
+static void forget_landed(JobRecordBatch *b)
+{
+    List *names;
+    Octstr *name;
+
+    if (dict_key_count(b->landed) == 0)
+        return;
+    names = dict_keys(b->landed);
+    while ((name = gwlist_extract_first(names)) != NULL) {
+        dict_remove(b->landed, name);
+        octstr_destroy(name);
+    }
+    gwlist_destroy(names, NULL);
 }
 
 long job_record_batch_commit(JobRecordBatch *b)
@@ -503,13 +550,14 @@ long job_record_batch_commit(JobRecordBatch *b)
     Octstr *why = NULL;
     Staged *st;
 
+    forget_landed(b);
     if (n == 0) {
         release_locks(b);
         return 0;
     }
     temps = stage_files(b);
     ok = gw_malloc(n * sizeof(*ok));
-    if (written(b, temps) && spool_sync_data(b->spool, &why) == -1) {
+    if (sync_written(b, temps, &why) == -1) {
         log_escaped_error(0, "Progress of %ld job(s) not recorded (will retry): %S", n, why);
         octstr_destroy(why);
         discard_all(temps);
