@@ -67,6 +67,7 @@ struct Dispatcher {
     long unrecorded;         /* acked, not yet in a status file */
     time_t last_progress_record;
     ReportRecorder *reports;
+    JobRecordBatch *record;  /* every round's, kept (two dicts a round saved) */
     /* counters, read by other threads */
     Mutex *counters_lock;
     DispatcherCounters counters;
@@ -149,12 +150,11 @@ static void segment_destroy(Segment *s)
     gw_free(s);
 }
 
+/* The pending dict's key: the id's 16 bytes as they are (no text form:
+ * uuid_unparse costs a sprintf per byte, twice a segment). */
 static Octstr *uuid_key(uuid_t id)
 {
-    char text[UUID_STR_LEN + 1];
-
-    uuid_unparse(id, text);
-    return octstr_create(text);
+    return octstr_create_from_data((const char *) id, sizeof(uuid_t));
 }
 
 /* ---- acks ------------------------------------------------------------ */
@@ -477,7 +477,7 @@ static void count_reports(Dispatcher *d, ReportCounts c)
  */
 static void record_round(Dispatcher *d, int stopping)
 {
-    JobRecordBatch *batch = job_record_batch_create(d->spool, d->config->max_held_jobs);
+    JobRecordBatch *batch = d->record;
     int reports = reports_to_record(d), progress = progress_due(d, stopping);
 
     stage_progress(d, batch, progress);
@@ -488,7 +488,6 @@ static void record_round(Dispatcher *d, int stopping)
     job_loader_poke(d->loader);
     if (reports)
         count_reports(d, report_recorder_settle(d->reports, batch, d->link));
-    job_record_batch_destroy(batch);
 }
 
 /* ---- taking jobs in ---------------------------------------------------- */
@@ -764,6 +763,7 @@ Dispatcher *dispatcher_create(const ProvboxConfig *config, Spool *spool,
     d->ready = gwlist_create();
     d->retry = gwlist_create();
     d->reports = report_recorder_create(spool);
+    d->record = job_record_batch_create(spool, config->max_held_jobs);
     d->counters_lock = mutex_create();
     d->counters.max_pending = config->max_pending;
     d->counters.max_active_jobs = config->max_held_jobs;
@@ -862,6 +862,7 @@ void dispatcher_destroy(Dispatcher *d)
     job_loader_destroy(d->loader);
     dict_destroy(d->pending);
     report_recorder_destroy(d->reports);
+    job_record_batch_destroy(d->record);
     paced_jobs_destroy(d->paced);
     gwlist_destroy(d->events, destroy_event_item);
     mutex_destroy(d->events_lock);

@@ -54,7 +54,8 @@ void job_record_want_entry_codes(JobRecord *record);
  * held by someone else makes it commit what it has first, so it never
  * waits while holding locks. Nothing is on disk, and nobody may act on
  * the change (ack, move, reopen the window), before job_record_batch_commit();
- * job_record_batch_ok() then says whether the change to a job landed.
+ * job_record_batch_ok() then says whether the change to a job landed, until
+ * the next commit. A batch may be kept and used for round after round.
  */
 typedef struct JobRecordBatch JobRecordBatch;
 
