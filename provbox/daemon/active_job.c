@@ -139,9 +139,17 @@ static List *encode_segments(ActiveJob *aj, const ProvboxConfig *config, Octstr 
     return segments;
 }
 
+/* "JOB;RECIPIENT;SEGMENT", built piece by piece: octstr_format() parses its
+ * format anew for each of a bulk job's segments. */
 static Octstr *correlation_key(Octstr *job, long recipient, long segment)
 {
-    return octstr_format("%S;%ld;%ld", job, recipient, segment);
+    Octstr *key = octstr_duplicate(job);
+
+    octstr_append_char(key, ';');
+    octstr_append_decimal(key, recipient);
+    octstr_append_char(key, ';');
+    octstr_append_decimal(key, segment);
+    return key;
 }
 
 int active_job_parse_key(Octstr *key, Octstr **job, long *recipient, long *segment)
