@@ -13,6 +13,7 @@
 /* The head is the header (a job name and an Id, escaped, and a few short
  * lines) and the state sector: far less than this. */
 #define HEAD_MAX (16L * 1024)
+#define HEAD_FIRST 4096L
 
 struct StatusFile {
     int fd;
@@ -23,20 +24,21 @@ struct StatusFile {
 
 static Octstr *read_at(int fd, long offset, long len)
 {
-    Octstr *out = octstr_create("");
-    char buf[4096];
+    char *buf = gw_malloc(len > 0 ? len : 1);
+    long have = 0;
     ssize_t got;
+    Octstr *out;
 
-    while (len > 0) {
-        got = pread(fd, buf, len < (long) sizeof(buf) ? len : (long) sizeof(buf), offset);
+    while (have < len) {
+        got = pread(fd, buf + have, len - have, offset + have);
         if (got < 0 && errno == EINTR)
             continue;
         if (got <= 0)
             break;
-        octstr_append_data(out, buf, got);
-        offset += got;
-        len -= got;
+        have += got;
     }
+    out = octstr_create_from_data(buf, have);
+    gw_free(buf);
     return out;
 }
 
@@ -62,12 +64,36 @@ static int write_at(StatusFile *file, Octstr *data, long offset, Octstr **error)
     return 0;
 }
 
-/* The head of an open file: 1, 0 (1.x layout) or -1 + *error. */
+/* A head read from the first `len` bytes is taken only when it is whole,
+ * state sector included; anything else is read again up to HEAD_MAX. */
+static int parse_head_within(StatusFile *file, long len, Octstr **text)
+{
+    Octstr *why = NULL;
+    int found;
+
+    *text = read_at(file->fd, 0, len);
+    found = job_status_parse_head(*text, &file->head, &file->layout, &why);
+    if (found == 1 && octstr_len(*text) >= file->layout.table_at)
+        return 1;
+    job_status_destroy(file->head);
+    file->head = NULL;
+    octstr_destroy(*text);
+    octstr_destroy(why);
+    *text = NULL;
+    return -1;
+}
+
+/* The head of an open file: 1, 0 (1.x layout) or -1 + *error. Most heads
+ * fit in the first HEAD_FIRST bytes: read those, then HEAD_MAX if not. */
 static int read_head(StatusFile *file, off_t size, Octstr **error)
 {
-    Octstr *text = read_at(file->fd, 0, size < HEAD_MAX ? (long) size : HEAD_MAX);
-    int found = job_status_parse_head(text, &file->head, &file->layout, error);
+    Octstr *text = NULL;
+    int found = size > HEAD_FIRST ? parse_head_within(file, HEAD_FIRST, &text) : -1;
 
+    if (text == NULL) {
+        text = read_at(file->fd, 0, size < HEAD_MAX ? (long) size : HEAD_MAX);
+        found = job_status_parse_head(text, &file->head, &file->layout, error);
+    }
     if (found == 1 && (octstr_len(text) < file->layout.table_at
                        || size != file->layout.table_at
                                   + file->layout.count * file->layout.slot)) {

@@ -120,6 +120,41 @@ static void test_in_place(void)
     octstr_destroy(error);
 }
 
+/* A head past the first read (20 long Warning lines, 6 KB) is read whole. */
+static void test_long_head(void)
+{
+    JobStatus *s = job_status_create(octstr_imm("J7"), octstr_imm("long-head"));
+    Octstr *text, *path, *error = NULL, *msisdn;
+    StatusFile *f;
+    RecipientStatus *r;
+    int result, torn = 1;
+    long i;
+
+    for (i = 0; i < 20; i++)
+        gwlist_append(s->warnings, octstr_format("%ld: warning: %0300ld", i + 1, i));
+    for (i = 0; i < 50; i++) {
+        msisdn = octstr_format("47911%05ld", i);
+        job_status_add_recipient(s, msisdn);
+        octstr_destroy(msisdn);
+    }
+    text = job_status_format(s);
+    path = write_text("J7", text);
+    f = status_file_open(path, &result, &error);
+    r = f != NULL ? status_file_read(f, 49, &torn, &error) : NULL;
+    ok(octstr_search(text, octstr_imm("Layout:"), 0) > 4096 && f != NULL && result == 0
+       && status_file_count(f) == 50 && gwlist_len(status_file_head(f)->warnings) == 20
+       && octstr_str_compare(status_file_head(f)->id, "long-head") == 0
+       && r != NULL && !torn && octstr_str_compare(r->msisdn, "4791100049") == 0,
+       "a head of %ld bytes (past the first 4 KB read) opens whole: 20 warnings, 50 slots",
+       octstr_search(text, octstr_imm("Layout:"), 0));
+    job_status_recipient_destroy(r);
+    status_file_close(f);
+    job_status_destroy(s);
+    octstr_destroy(text);
+    octstr_destroy(path);
+    octstr_destroy(error);
+}
+
 static void test_state_sector(void)
 {
     Octstr *path = status_of("J2", 3, 0), *error = NULL, *text;
@@ -229,6 +264,7 @@ int main(void)
     log_set_output_level(GW_PANIC);
     scratch_create(scratch);
     test_in_place();
+    test_long_head();
     test_state_sector();
     test_entry_codes();
     test_torn_read();
