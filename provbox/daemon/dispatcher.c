@@ -57,7 +57,7 @@ struct Dispatcher {
     int link_up;
     List *jobs;              /* ActiveJob* */
     long next_job;           /* round-robin position in jobs */
-    Dict *pending;           /* uuid text -> Segment*, awaiting the ack */
+    Dict *pending;           /* uuid (16 bytes) -> Segment*, awaiting the ack */
     long pending_count;
     List *ready;             /* Segment* to send now */
     List *retry;             /* Segment* to send at ->due */
