@@ -14,13 +14,16 @@ bearerbox and fakesmsc:
     series with its name (a quote, a backslash, a Latin-1 byte, a line
     feed) quoted as a label value; metrics-max-jobs bounds the per-job
     series;
-  * no PIN and no IMSI in any scrape.
+  * no PIN and no IMSI in any scrape;
+  * doc/monitoring.md's scrape configuration and alert rules pass
+    `promtool check config` and `promtool check rules`.
 """
 import base64
 import os
 import re
 import shutil
 import subprocess
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -122,6 +125,30 @@ def check_promtool(t, text, what):
                          text=True)
     t.ok(out.returncode == 0 and not (out.stdout + out.stderr).strip(),
          "promtool check metrics: %s" % what, out.stdout + out.stderr)
+
+
+def check_doc_yaml(t):
+    """The scrape configuration and the rules of monitoring.md's section 5."""
+    with open(os.path.join(SRCDIR, "doc", "monitoring.md")) as f:
+        section = f.read().split("## 5. Prometheus metrics")[1]
+    blocks = re.findall(r"```yaml\n(.*?)```", section, re.S)
+    t.eq(len(blocks), 2, "monitoring.md: a scrape configuration and alert rules")
+    if shutil.which("promtool") is None:
+        t.ok(True, "monitoring.md's YAML # SKIP promtool not found")
+        return
+    with tempfile.TemporaryDirectory() as d:
+        password = os.path.join(d, "password")
+        with open(password, "w") as f:
+            f.write(STATUS_PW)
+        for kind, text in zip(("config", "rules"), blocks):
+            path = os.path.join(d, kind + ".yml")
+            with open(path, "w") as f:
+                f.write(text.replace("/etc/prometheus/provbox-status-password", password))
+            out = subprocess.run(["promtool", "check", kind, path], capture_output=True,
+                                 text=True)
+            t.ok(out.returncode == 0, "monitoring.md's %s passes promtool check %s"
+                 % ("scrape configuration" if kind == "config" else "alert rules", kind),
+                 out.stdout + out.stderr)
 
 
 def check_format(t, text, what):
@@ -311,6 +338,7 @@ def main(t):
         wait_for(lambda: "provbox-met" in lab.box_ids(), what="provbox identified")
         check_main(t, lab, port, spool)
         check_allow_ip_and_cap(t, lab)
+    check_doc_yaml(t)
 
 
 run(main)
