@@ -14,6 +14,9 @@ bearerbox and fakesmsc:
     series with its name (a quote, a backslash, a Latin-1 byte, a line
     feed) quoted as a label value; metrics-max-jobs bounds the per-job
     series;
+  * bearerbox stopped while a job waits for its acks, then killed and
+    started again: connected 0 then 1, failed connects and a reconnect
+    counted, the unacknowledged segments counted as retried (link_lost);
   * no PIN and no IMSI in any scrape;
   * doc/monitoring.md's scrape configuration and alert rules pass
     `promtool check config` and `promtool check rules`.
@@ -22,6 +25,7 @@ import base64
 import os
 import re
 import shutil
+import signal
 import subprocess
 import tempfile
 import time
@@ -301,6 +305,42 @@ def check_main(t, lab, port, spool):
     check_no_secrets(t, {"before": before, "during": during, "after": after})
 
 
+def scraped(port, name, **labels):
+    return value(parse(scrape(port))[1], name, **labels)
+
+
+def check_link_loss(t, lab, port, spool):
+    """bearerbox frozen (SIGSTOP) while a job is sent: its segments wait
+    for their acks; bearerbox killed: they are to be sent again (link_lost);
+    bearerbox started again: provbox reconnects and the job finishes."""
+    before = scrape(port)
+    os.kill(lab.bearerbox.pid, signal.SIGSTOP)
+    spool.drop("met-relink", [("To", "4796000201"), ("To", "4796000202"), ("Sec", "USERPIN"),
+                              ("Pin", PINS[0])], DOC)
+    waiting = wait_for(lambda: scraped(port, "provbox_segments_in_flight"), timeout=30,
+                       what="segments waiting for their acks")
+    lab.stop_bearerbox()
+    wait_for(lambda: scraped(port, "provbox_bearerbox_connected") == 0, timeout=30,
+             what="link down")
+    wait_for(lambda: scraped(port, "provbox_bearerbox_connect_failures_total") > 0,
+             timeout=30, what="a failed connect")
+    down = scrape(port)
+    lab.restart_bearerbox()
+    wait_for(lambda: spool.state_of("met-relink") == "done", timeout=60, what="job after restart")
+    after = scrape(port)
+    old, new = check_growth(t, before, down, "before and after bearerbox went away")
+    t.eq(value(new, "provbox_bearerbox_connected"), 0, "bearerbox gone: bearerbox_connected 0")
+    t.eq(delta(old, new, "provbox_segments_retried_total", reason="link_lost"), waiting,
+         "the %d segments without an ack counted as retried (link_lost)" % waiting)
+    old, new = check_growth(t, down, after, "while bearerbox was away and after")
+    t.ok(value(new, "provbox_bearerbox_connected") == 1
+         and delta(old, new, "provbox_bearerbox_reconnects_total") == 1,
+         "bearerbox back: connected 1, one reconnect")
+    t.ok(value(new, "provbox_bearerbox_connect_failures_total") >= 1,
+         "the attempts while it was away counted as failed connects")
+    return {"while bearerbox was away": down, "after it came back": after}
+
+
 def check_allow_ip_and_cap(t, lab):
     """A provbox whose metrics-allow-ip holds 127.0.0.1 and that shows one
     job's series: two Rate: jobs paced, one pace series."""
@@ -337,6 +377,8 @@ def main(t):
         spool = Spool(os.path.join(lab.dir, "spool"))
         wait_for(lambda: "provbox-met" in lab.box_ids(), what="provbox identified")
         check_main(t, lab, port, spool)
+        texts = check_link_loss(t, lab, port, spool)
+        check_no_secrets(t, texts)
         check_allow_ip_and_cap(t, lab)
     check_doc_yaml(t)
 
