@@ -262,6 +262,7 @@ static void requeue_pending(Dispatcher *d)
     gwlist_destroy(keys, NULL);
     if (d->pending_count > 0)
         info(0, "%ld segment(s) without an ack will be sent again.", d->pending_count);
+    COUNT(d, segments_resent, d->pending_count);
     d->pending_count = 0;
 }
 

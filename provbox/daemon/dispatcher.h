@@ -36,7 +36,9 @@ typedef struct Dispatcher Dispatcher;
 typedef struct DispatcherCounters {
     long jobs_claimed, jobs_done, jobs_failed, jobs_deferred;
     long recipients_sent, recipients_failed;
-    long segments_sent, segments_acked, segments_failed, segments_retried;
+    long segments_sent, segments_acked, segments_failed;
+    long segments_retried;      /* sent again after ack_failed_tmp */
+    long segments_resent;       /* sent again because the link broke before their ack */
     long reports_received, reports_waiting;     /* waiting: received, not yet recorded */
     long reports_delivered, reports_undelivered, reports_other, mo_received;
     long in_flight, max_pending, active_jobs, max_active_jobs;

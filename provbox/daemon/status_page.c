@@ -121,23 +121,36 @@ static void gather_link(List *sections, const StatusSources *src)
     add_number(s, "failed-connects", st.connect_failures, 0);
 }
 
+SpoolCounts status_spool_counts(Spool *spool)
+{
+    SpoolCounts counts;
+    long age;
+    int state, waiting;
+
+    counts.oldest_waiting_age = -1;
+    for (state = 0; state < SPOOL_STATES; state++) {
+        waiting = state == SPOOL_NEW || state == SPOOL_DEFERRED;
+        counts.jobs[state] = state == SPOOL_TMP ? -1
+                             : spool_count(spool, state, waiting ? &age : NULL);
+        if (waiting && age > counts.oldest_waiting_age)
+            counts.oldest_waiting_age = age;
+    }
+    return counts;
+}
+
 static void gather_spool(List *sections, const StatusSources *src)
 {
-    static const SpoolState shown[] = {
-        SPOOL_NEW, SPOOL_ACTIVE, SPOOL_DEFERRED, SPOOL_DONE, SPOOL_FAILED
-    };
     Section *s = section_create(sections, "spool");
-    long age, oldest = -1, i, count;
+    SpoolCounts counts = status_spool_counts(src->spool);
+    long n;
+    int state;
 
     add_text(s, "dir", octstr_duplicate(src->config->spool_dir), 0);
-    for (i = 0; i < (long) (sizeof(shown) / sizeof(shown[0])); i++) {
-        int waiting = shown[i] == SPOOL_NEW || shown[i] == SPOOL_DEFERRED;
-        count = spool_count(src->spool, shown[i], waiting ? &age : NULL);
-        add_number(s, spool_state_name(shown[i]), count, shown[i] == SPOOL_FAILED && count > 0);
-        if (waiting && age > oldest)
-            oldest = age;
+    for (state = 0; state < SPOOL_STATES; state++) {
+        if ((n = counts.jobs[state]) >= 0)
+            add_number(s, spool_state_name(state), n, state == SPOOL_FAILED && n > 0);
     }
-    add_number(s, "oldest-waiting-age", oldest, 0);
+    add_number(s, "oldest-waiting-age", counts.oldest_waiting_age, 0);
 }
 
 static const char *rate_names[STAT_COUNT][3] = {

@@ -31,6 +31,20 @@ typedef struct StatusSources {
     Spool *spool;
 } StatusSources;
 
+/*
+ * Jobs per spool state as the status page and /metrics (metrics.h) show
+ * them: new, active, deferred, done and failed (tmp/ is not counted: -1),
+ * and the age in seconds of the oldest job waiting in new/ or deferred/,
+ * -1 when none waits. A stat() per waiting job and a readdir() of each
+ * directory (spool_count()).
+ */
+typedef struct SpoolCounts {
+    long jobs[SPOOL_STATES];
+    long oldest_waiting_age;
+} SpoolCounts;
+
+SpoolCounts status_spool_counts(Spool *spool);
+
 /* "txt", "xml", "html", "json" -> format; -1 when unknown. */
 int status_format_parse(const char *extension, StatusFormat *format);
 const char *status_format_content_type(StatusFormat format);
