@@ -294,16 +294,19 @@ static int check_dir(Octstr *path, Octstr **error)
     return 0;
 }
 
-/* mkdir, then chmod through a descriptor so the umask does not decide. */
+/* mkdir, then chmod through a descriptor so the umask does not decide. The
+ * setgid bit a directory inherits from a setgid spool (the packaged one is
+ * 2770) stays: it gives the jobs operators write into it the spool's group. */
 static int create_state_dir(Octstr *path, Octstr **error)
 {
     const char *p = octstr_get_cstr(path);
+    struct stat st;
     int fd;
 
     if (mkdir(p, DIR_MODE) < 0)
         return errno == EEXIST ? 0 : fail(error, errno, "cannot create %s", p);
     fd = open(p, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-    if (fd < 0 || fchmod(fd, DIR_MODE) < 0) {
+    if (fd < 0 || fstat(fd, &st) < 0 || fchmod(fd, DIR_MODE | (st.st_mode & S_ISGID)) < 0) {
         int err = errno;
         if (fd >= 0)
             close(fd);
