@@ -274,7 +274,8 @@ static void admin_handle(void *ctx, HttpRequest *http, HttpAnswer *answer)
     memset(&req, 0, sizeof(req));
     i = authorise(admin, http, &req, answer);
     if (i == STATUS_PAGE) {
-        answer_set(answer, HTTP_OK, req.format, status_page_render(&admin->sources, req.format));
+        answer_set(answer, HTTP_OK, req.format, status_page_render(&admin->sources, req.format,
+                                                             req.cgivars));
     } else if (i >= 0) {
         status = commands[i].run(admin, &req, &message);
         answer_message(answer, status, &req, status == HTTP_OK, message);
