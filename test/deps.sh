@@ -9,7 +9,8 @@ PROVBOX_PACKAGES="build-essential autoconf automake pkg-config \
  kannel kannel-dev kannel-extras libxml2-dev libssl-dev libxml2-utils \
  libwbxml2-utils tshark python3 openssl bison curl \
  man-db groff-base systemd logrotate \
- valgrind clang libclang-rt-14-dev iproute2 procps"
+ valgrind clang libclang-rt-14-dev iproute2 procps \
+ chromium fonts-dejavu-core"
 
 provbox_missing_packages() {
     missing=""

@@ -42,7 +42,8 @@ static const char style[] =
     "td.reason,td.cause{font-size:12px;max-width:320px}"
     "tr.bad th,tr.bad td{background:#ffebe9;color:#a40e26;font-weight:600}"
     ".cols{display:flex;gap:20px;flex-wrap:wrap;align-items:flex-start}"
-    ".cols section{flex:0 1 auto}.none{color:#57606a;font-style:italic}";
+    ".cols section{flex:0 1 auto}.details th,.details td{padding:2px 8px;font-size:12px}"
+    ".none{color:#57606a;font-style:italic}";
 
 /* ---- small pieces ------------------------------------------------------ */
 
@@ -254,15 +255,15 @@ static void append_job(Octstr *out, List *job)
 
     octstr_format_append(out, "<tr class=\"job\" data-state=\"%S\"><td class=\"name\">", state);
     esc_field(out, job, "name");
-    octstr_append_cstr(out, "</td><td>");
+    octstr_append_cstr(out, "</td><td class=\"id\">");
     esc_field(out, job, "id");
-    octstr_format_append(out, "</td><td><span class=\"st %S\">%S</span></td><td class=\"n\">",
-                         state, state);
+    octstr_format_append(out, "</td><td class=\"state\"><span class=\"st %S\">%S</span></td>"
+                         "<td class=\"n recipients\">", state, state);
     if (recipients < 0)
         octstr_append_cstr(out, "&ndash;");
     else
         octstr_format_append(out, "%ld", recipients);
-    octstr_append_cstr(out, "</td><td>");
+    octstr_append_cstr(out, "</td><td class=\"progress\">");
     append_progress(out, job);
     octstr_append_cstr(out, "</td>");
     append_rate_eta(out, job);
@@ -415,14 +416,29 @@ static void append_rows(Octstr *out, List *fields)
     }
 }
 
-/* A section as a table of name and value; its records' rows after. */
+/* A section as a table of name and value (only the fields the header row
+ * does not show); its records' rows after. */
 static void append_details(Octstr *out, List *sections, const char *name, const char *title)
 {
+    static const char *in_header[] = {
+        "new", "active", "deferred", "done", "failed", "oldest-waiting-age", "in-flight",
+        "max-pending", "intake", "state"
+    };
     Section *s = section_find(sections, name);
-    long i;
+    List *shown = gwlist_create();
+    long i, k;
 
+    for (i = 0; i < gwlist_len(s->fields); i++) {
+        Field *f = gwlist_get(s->fields, i);
+        for (k = 0; k < (long) (sizeof(in_header) / sizeof(in_header[0])); k++)
+            if (strcmp(f->name, in_header[k]) == 0)
+                break;
+        if (k == (long) (sizeof(in_header) / sizeof(in_header[0])))
+            gwlist_append(shown, f);
+    }
     octstr_format_append(out, "<section><h2>%s</h2><table class=\"details\"><tbody>\n", title);
-    append_rows(out, s->fields);
+    append_rows(out, shown);
+    gwlist_destroy(shown, NULL);
     for (i = 0; s->records != NULL && i < gwlist_len(s->records); i++)
         append_rows(out, gwlist_get(s->records, i));
     octstr_append_cstr(out, "</tbody></table></section>\n");
