@@ -18,6 +18,7 @@ typedef struct Entry {
     time_t sample_at[RATE_SAMPLES]; /* oldest first */
     long sample_left[RATE_SAMPLES]; /* recipients no longer pending then */
     int samples;
+    long left_at_start;             /* recipients no longer pending at its claim */
     List *list;                     /* the list it is in */
 } Entry;
 
@@ -159,6 +160,7 @@ void job_progress_claimed(Octstr *name, Octstr *id, const long *by_state,
     e->p.rate = -1;
     set_reason(e, reason);
     e->samples = 0;
+    e->left_at_start = left_of(e);
     sample(e, e->p.started);
     if (state == SPOOL_ACTIVE)
         enlist(e, active, 0, 0);
@@ -184,12 +186,12 @@ void job_progress_changed(void *ctx, Octstr *name, const long *change)
     mutex_unlock(lock);
 }
 
-/* The rate of its whole run, from its first sample. */
+/* The rate of its whole run, since its claim. */
 static double run_rate(const Entry *e, time_t now)
 {
-    if (e->samples == 0 || now <= e->sample_at[0])
+    if (e->p.recipients < 0 || now <= e->p.started)
         return -1;
-    return (double) (left_of(e) - e->sample_left[0]) / (double) (now - e->sample_at[0]);
+    return (double) (left_of(e) - e->left_at_start) / (double) (now - e->p.started);
 }
 
 void job_progress_moved(Octstr *name, SpoolState to, Octstr *reason)
