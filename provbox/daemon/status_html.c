@@ -57,20 +57,20 @@ static void esc_field(Octstr *out, List *fields, const char *name)
     esc(out, field_text(fields, name));
 }
 
-/* "3 d 4 h 12 min", leading units left out while they are 0. */
+/* "3 d 4 h 12 min", leading units left out while they are 0; the
+ * seconds too under ten minutes ("7 min 5 s", "45 s"). */
 static void append_duration(Octstr *out, long seconds)
 {
     long d = seconds / 86400, h = seconds % 86400 / 3600, m = seconds % 3600 / 60;
 
-    if (seconds < 60 && seconds >= 0) {
-        octstr_format_append(out, "%ld s", seconds);
-        return;
-    }
     if (d > 0)
         octstr_format_append(out, "%ld d ", d);
     if (d > 0 || h > 0)
         octstr_format_append(out, "%ld h ", h);
-    octstr_format_append(out, "%ld min", m);
+    if (seconds >= 60)
+        octstr_format_append(out, "%ld min", m);
+    if (seconds < 600)
+        octstr_format_append(out, "%s%ld s", seconds >= 60 ? " " : "", seconds % 60);
 }
 
 static long refresh_of(List *cgivars)

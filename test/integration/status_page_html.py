@@ -185,7 +185,7 @@ def check_jobs(t, dom):
          "mid-way: part of its %d recipients delivered or sent, the rest pending" % PACED_COUNT,
          paced and paced["text"])
     t.ok(paced is not None and re.fullmatch(r"[0-9.]+/s", paced["text"].get("rate", ""))
-         and re.fullmatch(r"(\d+ s|(\d+ h )?\d+ min)", paced["text"].get("eta", "")),
+         and re.fullmatch(r"(\d+ min )?\d+ s", paced["text"].get("eta", "")),
          "its rate (recipients/s) and the time left at that rate",
          paced and (paced["text"].get("rate"), paced["text"].get("eta")))
     deferred = rows.get("apn-wave-2")
@@ -216,7 +216,7 @@ def check_page(t, dom, html):
     t.ok(tiles.get("bearerbox", ("", ""))[1] == "connected"
          and "ok" in tiles.get("bearerbox", ("", ""))[0],
          "header: the bearerbox link, connected", tiles)
-    t.ok(re.fullmatch(r"(\d+ s|(\d+ d )?(\d+ h )?\d+ min)", tiles.get("uptime", ("", ""))[1])
+    t.ok(re.fullmatch(r"((\d+ d )?(\d+ h )?\d+ min)|(\d+ min )?\d+ s", tiles.get("uptime", ("", ""))[1])
          is not None, "header: uptime in days/h/min", tiles.get("uptime"))
     t.ok(tiles.get("failed", ("", ""))[1] == "1" and "bad" in tiles["failed"][0]
          and tiles.get("deferred", ("", ""))[1] == "1" and tiles.get("active", ("", ""))[1] == "1",
