@@ -444,6 +444,18 @@ static void append_details(Octstr *out, List *sections, const char *name, const 
     octstr_append_cstr(out, "</tbody></table></section>\n");
 }
 
+Octstr *status_html_reply(List *sections)
+{
+    Section *reply = section_find(sections, "reply");
+    Octstr *out = octstr_format("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+                                "<title>provbox</title><style>%s</style></head><body>\n"
+                                "<h1>provbox</h1><table class=\"details\"><tbody>\n", style);
+
+    append_rows(out, reply->fields);
+    octstr_append_cstr(out, "</tbody></table>\n</body></html>\n");
+    return out;
+}
+
 Octstr *status_html_render(List *sections, List *cgivars)
 {
     Octstr *out = octstr_create("");

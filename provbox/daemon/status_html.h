@@ -25,5 +25,8 @@
 
 /* sections: status_model.h's; cgivars: the request's, or NULL. */
 Octstr *status_html_render(List *sections, List *cgivars);
+/* An admin command's answer (its one section, "reply"), as a small page
+ * in the same style. */
+Octstr *status_html_reply(List *sections);
 
 #endif

@@ -9,18 +9,6 @@
 #include "daemon/recent_errors.h"
 #include "spool/status_view.h"
 
-static Octstr *time_text(time_t t)
-{
-    struct tm tm;
-    char buf[32];
-
-    if (t == 0)
-        return octstr_create("");
-    tm = gw_gmtime(t);
-    gw_strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return octstr_create(buf);
-}
-
 static void number(List *record, const char *name, long value, int bad)
 {
     field_add(record, name, octstr_format("%ld", value), 1, bad);
@@ -43,8 +31,8 @@ static List *job_record(const JobProgress *p)
     field_add(record, "rate", p->rate < 0 ? octstr_create("-1") : octstr_format("%.2f", p->rate),
               1, 0);
     number(record, "eta", job_progress_eta(p), 0);
-    field_add(record, "started", time_text(p->started), 0, 0);
-    field_add(record, "finished", time_text(p->finished), 0, 0);
+    field_add(record, "started", status_time(p->started), 0, 0);
+    field_add(record, "finished", status_time(p->finished), 0, 0);
     field_add(record, "reason", p->reason != NULL ? octstr_duplicate(p->reason)
                                                   : octstr_create(""), 0, 0);
     return record;
@@ -145,7 +133,7 @@ static void gather_failures(List *sections, List *errors)
     for (i = 0; i < gwlist_len(errors); i++) {
         RecentError *e = gwlist_get(errors, i);
         record = gwlist_create();
-        field_add(record, "time", time_text(e->at), 0, 0);
+        field_add(record, "time", status_time(e->at), 0, 0);
         field_add(record, "job", octstr_duplicate(e->job), 0, 0);
         number(record, "recipient", e->recipient, 0);
         field_add(record, "cause", octstr_duplicate(e->cause), 0, 1);

@@ -73,6 +73,18 @@ void sections_destroy(List *sections)
     gwlist_destroy(sections, NULL);
 }
 
+Octstr *status_time(time_t t)
+{
+    struct tm tm;
+    char buf[32];
+
+    if (t == 0)
+        return octstr_create("");
+    tm = gw_gmtime(t);
+    gw_strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return octstr_create(buf);
+}
+
 Section *section_find(List *sections, const char *name)
 {
     long i;

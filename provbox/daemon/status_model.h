@@ -31,6 +31,8 @@ void field_add(List *fields, const char *name, Octstr *value, int numeric, int b
 void add_text(Section *s, const char *name, Octstr *value, int bad);
 void add_number(Section *s, const char *name, long value, int bad);
 void sections_destroy(List *sections);
+/* A time as the page shows it: "2026-11-26T15:02:42Z" (UTC), "" for 0. */
+Octstr *status_time(time_t t);
 
 /* Lookups for renderers: NULL when absent. */
 Section *section_find(List *sections, const char *name);

@@ -12,15 +12,6 @@
 
 #define ERRORS_SHOWN 10          /* the errors section: the newest ten */
 
-static Octstr *format_time(time_t t)
-{
-    struct tm tm = gw_gmtime(t);
-    char buf[32];
-
-    gw_strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return octstr_create(buf);
-}
-
 /* ---- gathering ----------------------------------------------------------- */
 
 static void gather_box(List *sections, const StatusSources *src)
@@ -31,7 +22,7 @@ static void gather_box(List *sections, const StatusSources *src)
     add_text(s, "id", octstr_duplicate(src->config->provbox_id), 0);
     add_text(s, "version", octstr_create(PROVBOX_VERSION), 0);
     add_text(s, "kannel-version", octstr_create(GW_VERSION), 0);
-    add_text(s, "started", format_time(stats_started(src->stats)), 0);
+    add_text(s, "started", status_time(stats_started(src->stats)), 0);
     add_number(s, "uptime", (long) (now - stats_started(src->stats)), 0);
 }
 
@@ -44,13 +35,13 @@ static void gather_link(List *sections, const StatusSources *src)
     add_number(s, "port", src->config->bearerbox_port, 0);
     add_text(s, "ssl", octstr_create(src->config->bearerbox_ssl ? "yes" : "no"), 0);
     add_text(s, "state", octstr_create(st.connected ? "connected" : "disconnected"), !st.connected);
-    add_text(s, "connected-since", st.connected ? format_time(st.connected_since) : NULL, 0);
+    add_text(s, "connected-since", st.connected ? status_time(st.connected_since) : NULL, 0);
     add_number(s, "reconnects", st.reconnects, 0);
     add_number(s, "failed-connects", st.connect_failures, 0);
 }
 
 /* The counts the daemon keeps (spool_census.h): no directory is read. */
-static void gather_spool(List *sections, const StatusSources *src)
+static Section *gather_spool(List *sections, const StatusSources *src)
 {
     static const SpoolState shown[] = {
         SPOOL_NEW, SPOOL_ACTIVE, SPOOL_DEFERRED, SPOOL_DONE, SPOOL_FAILED
@@ -67,7 +58,8 @@ static void gather_spool(List *sections, const StatusSources *src)
     }
     add_number(s, "oldest-waiting-age", c.oldest_waiting == 0 ? -1
                : (long) (now > c.oldest_waiting ? now - c.oldest_waiting : 0), 0);
-    add_text(s, "counted", format_time(c.scanned), 0);
+    add_text(s, "counted", status_time(c.scanned), 0);
+    return s;
 }
 
 static const char *rate_names[STAT_COUNT][3] = {
@@ -166,7 +158,7 @@ static void gather_errors(List *sections, List *errors)
     for (i = 0; i < gwlist_len(errors) && i < ERRORS_SHOWN; i++) {
         RecentError *e = gwlist_get(errors, i);
         record = gwlist_create();
-        field_add(record, "time", format_time(e->at), 0, 0);
+        field_add(record, "time", status_time(e->at), 0, 0);
         field_add(record, "job", octstr_duplicate(e->job), 0, 0);
         field_add(record, "cause", octstr_duplicate(e->cause), 0, 1);
         gwlist_append(s->records, record);
@@ -180,8 +172,7 @@ static List *gather(const StatusSources *src)
 
     gather_box(sections, src);
     gather_link(sections, src);
-    gather_spool(sections, src);
-    spool = section_find(sections, "spool");
+    spool = gather_spool(sections, src);
     gather_traffic(sections, src);
     gather_window(sections, src);
     gather_pacing(sections, src);
@@ -318,11 +309,16 @@ Octstr *status_page_message(StatusFormat format, const char *command, int ok, Oc
 {
     List *sections = gwlist_create();
     Section *s = section_create(sections, "reply");
+    Octstr *out;
 
     add_text(s, "command", octstr_create(command), 0);
     add_text(s, "result", octstr_create(ok ? "ok" : "error"), !ok);
     add_text(s, "message", octstr_duplicate(text), !ok);
-    return render(sections, format, NULL);
+    if (format != FORMAT_HTML)
+        return render(sections, format, NULL);
+    out = status_html_reply(sections);
+    sections_destroy(sections);
+    return out;
 }
 
 int status_format_parse(const char *ext, StatusFormat *format)

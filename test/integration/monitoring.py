@@ -107,6 +107,11 @@ def check_passwords(t, port):
                  "/suspend.txt?password=%s" % STATUS_PW, "/shutdown?password=nope"):
         code, _ = get(port, path)
         t.eq(code, 403, "%s is refused with 403" % path.split("?")[0] + (" (wrong password)" if "?" in path else ""))
+    code, body = get(port, "/status.html?password=wrong")
+    t.ok(code == 403 and "<table" in body and "wrong or missing password" in body,
+         "a refusal asked for in HTML is a page saying why", body)
+    code, body = get(port, "/log-level.html?password=%s&level=1" % ADMIN_PW)
+    t.ok(code == 200 and "log level set to 1" in body, "a command's answer in HTML", body)
     t.ok(listening_addresses(port) == ["127.0.0.1:%d" % port],
          "the admin port is bound to 127.0.0.1 only", listening_addresses(port))
 
