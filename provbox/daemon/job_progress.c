@@ -27,6 +27,7 @@ static Dict *by_name;   /* name -> Entry*: every entry */
 static List *active;    /* Entry*, in the order claimed */
 static List *deferred;  /* Entry*, newest first */
 static List *recent;    /* Entry*, newest first */
+static time_t last_tick;
 
 static void entry_destroy(void *p)
 {
@@ -228,11 +229,12 @@ void job_progress_tick(void)
     if (lock == NULL)
         return;
     mutex_lock(lock);
-    for (i = 0; i < gwlist_len(active); i++) {
+    for (i = 0; now != last_tick && i < gwlist_len(active); i++) {
         e = gwlist_get(active, i);
         if (e->samples == 0 || now - e->sample_at[e->samples - 1] >= RATE_STEP)
             sample(e, now);
     }
+    last_tick = now;
     mutex_unlock(lock);
 }
 

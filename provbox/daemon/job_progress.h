@@ -67,7 +67,9 @@ void job_progress_changed(void *ctx, Octstr *name, const long *change);
 void job_progress_moved(Octstr *name, SpoolState to, Octstr *reason);
 /* Refused at its claim: into failed/ with its reason. */
 void job_progress_rejected(Octstr *name, Octstr *reason);
-/* Called about once a second: the samples the active jobs' rates come from. */
+/* The samples the active jobs' rates come from: called as often as
+ * convenient (the dispatcher's every round); it does its work once a
+ * second. */
 void job_progress_tick(void);
 
 /* A copy: the active jobs (in the order claimed), the deferred ones, then
