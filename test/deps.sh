@@ -10,7 +10,7 @@ PROVBOX_PACKAGES="build-essential autoconf automake pkg-config \
  libwbxml2-utils tshark python3 openssl bison curl \
  man-db groff-base systemd logrotate \
  valgrind clang libclang-rt-14-dev iproute2 procps prometheus \
- dpkg-dev debhelper lintian"
+ dpkg-dev debhelper lintian chromium fonts-dejavu-core"
 
 provbox_missing_packages() {
     missing=""

@@ -294,7 +294,8 @@ static void admin_handle(void *ctx, HttpRequest *http, HttpAnswer *answer)
     memset(&req, 0, sizeof(req));
     i = authorise(admin, http, &req, answer);
     if (i == STATUS_PAGE) {
-        answer_set(answer, HTTP_OK, req.format, status_page_render(&admin->sources, req.format));
+        answer_set(answer, HTTP_OK, req.format, status_page_render(&admin->sources, req.format,
+                                                             req.cgivars));
     } else if (i == METRICS_PAGE) {
         http_answer_set(answer, HTTP_OK, METRICS_CONTENT_TYPE, metrics_render(&admin->sources));
     } else if (i >= 0) {

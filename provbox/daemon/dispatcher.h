@@ -20,6 +20,9 @@
  *   - stops handing out a job's recipients when its send window closes
  *     (job_schedule.h); once its segments in flight are answered, the job
  *     goes to deferred/ with its record, due when the window opens.
+ *   - tells job_progress.h how each status it writes changed the job's
+ *     recipients, and when a job finishes or is deferred (the status
+ *     page's per-job counts; the loader tells it of claims).
  * The link thread only queues events for it (dispatcher_handlers()).
  */
 #ifndef PROVBOX_DISPATCHER_H

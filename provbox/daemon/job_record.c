@@ -85,7 +85,17 @@ struct JobRecord {
     StatusFile *file;    /* changed in place: the open status; else NULL */
     List *touched;       /* in place: Touched*, the recipients read so far */
     Dict *by_index;      /* in place: index -> Touched* */
+    long was[JOB_RECORD_STATES]; /* the recipients it holds, by their state
+                                  * on disk (an added one as queued) */
 };
+
+static void tally_list(List *recipients, long *tally)
+{
+    long i;
+
+    for (i = 0; i < gwlist_len(recipients); i++)
+        tally[((RecipientStatus *) gwlist_get(recipients, i))->state]++;
+}
 
 static JobRecord *record_create(Octstr *name, JobStatus *status, StatusFile *file)
 {
@@ -96,7 +106,23 @@ static JobRecord *record_create(Octstr *name, JobStatus *status, StatusFile *fil
     rec->file = file;
     rec->touched = gwlist_create();
     rec->by_index = dict_create(64, NULL);
+    memset(rec->was, 0, sizeof(rec->was));
+    tally_list(status->recipients, rec->was);
     return rec;
+}
+
+/* Its recipients by state now, less as they were on disk. */
+static void record_change(JobRecord *rec, long *change)
+{
+    long i, k;
+
+    memset(change, 0, JOB_RECORD_STATES * sizeof(*change));
+    if (rec->file == NULL)
+        tally_list(rec->status->recipients, change);
+    for (i = 0; rec->file != NULL && i < gwlist_len(rec->touched); i++)
+        change[((Touched *) gwlist_get(rec->touched, i))->recipient->state]++;
+    for (k = 0; k < JOB_RECORD_STATES; k++)
+        change[k] -= rec->was[k];
 }
 
 static void touched_destroy(void *p)
@@ -166,6 +192,7 @@ RecipientStatus *job_record_recipient(JobRecord *rec, long i)
             t = gw_malloc(sizeof(*t));
             t->index = i;
             t->recipient = r;
+            rec->was[r->state]++;
             gwlist_append(rec->touched, t);
             dict_put(rec->by_index, key, t);
         }
@@ -202,6 +229,7 @@ RecipientStatus *job_record_add(JobRecord *rec, Octstr *msisdn)
 {
     if (rec->file != NULL && make_whole(rec) == -1)
         return NULL;
+    rec->was[RCPT_QUEUED]++;
     return job_status_add_recipient(rec->status, msisdn);
 }
 
@@ -295,6 +323,8 @@ struct JobRecordBatch {
     Dict *landed;        /* name -> non-NULL when the last commit landed it */
     int locks;           /* the staged jobs' status locks (a set), or -1 */
     long wrote_in_place; /* files this commit changed in place */
+    job_record_changed_fn *changed;  /* told of each change written, or NULL */
+    void *changed_ctx;
 };
 
 JobRecordBatch *job_record_batch_create(Spool *spool, long unnamed_max)
@@ -308,7 +338,29 @@ JobRecordBatch *job_record_batch_create(Spool *spool, long unnamed_max)
     b->landed = dict_create(256, NULL);
     b->locks = -1;
     b->wrote_in_place = 0;
+    b->changed = NULL;
+    b->changed_ctx = NULL;
     return b;
+}
+
+void job_record_batch_watch(JobRecordBatch *b, job_record_changed_fn *fn, void *ctx)
+{
+    b->changed = fn;
+    b->changed_ctx = ctx;
+}
+
+/* The watcher learns how each status written changed its recipients. */
+static void tell_changes(JobRecordBatch *b, const int *ok)
+{
+    long change[JOB_RECORD_STATES], i;
+
+    for (i = 0; b->changed != NULL && i < gwlist_len(b->staged); i++) {
+        Staged *st = gwlist_get(b->staged, i);
+        if (!ok[i] || st->unchanged)
+            continue;
+        record_change(st->record, change);
+        b->changed(b->changed_ctx, st->name, change);
+    }
 }
 
 static void staged_destroy(Staged *st)
@@ -564,6 +616,7 @@ long job_record_batch_commit(JobRecordBatch *b)
         memset(ok, 0, n * sizeof(*ok));
     } else {
         spool_sync_dirs(b->spool, install_files(b, temps, ok));
+        tell_changes(b, ok);
         move_jobs(b, ok);
     }
     for (i = 0; (st = gwlist_extract_first(b->staged)) != NULL; i++) {

@@ -103,19 +103,23 @@ static void write_link(Exposition *x, const StatusSources *src)
            "0 when it has not since provbox started.", (double) st.last_ack);
 }
 
+/* The counts the daemon keeps (spool_census.h), as the status page shows
+ * them: a scrape reads no directory. */
 static void write_spool(Exposition *x, const StatusSources *src)
 {
-    SpoolCounts counts = status_spool_counts(src->spool);
+    SpoolCensusCounts counts = spool_census_counts(src->census);
+    time_t now = time(NULL);
     int state;
 
     family(x, "provbox_spool_jobs", "gauge", "Jobs in each state directory of the spool.");
     for (state = 0; state < SPOOL_STATES; state++)
-        if (counts.jobs[state] >= 0)
+        if (state != SPOOL_TMP)
             sample_as(x, "provbox_spool_jobs", "state", spool_state_name(state),
                       counts.jobs[state]);
     single(x, "provbox_oldest_waiting_job_age_seconds", "gauge",
            "Seconds the oldest job in new/ or deferred/ has waited; 0 when none waits.",
-           counts.oldest_waiting_age > 0 ? counts.oldest_waiting_age : 0);
+           counts.oldest_waiting != 0 && now > counts.oldest_waiting
+           ? (double) (now - counts.oldest_waiting) : 0);
 }
 
 static void write_jobs(Exposition *x, const DispatcherCounters *c)

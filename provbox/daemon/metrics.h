@@ -4,7 +4,7 @@
  *
  * metrics_render() reads what the status page reads (StatusSources: the
  * dispatcher's counters and paced jobs, the bearerbox link, the spool
- * counts of status_spool_counts(), the start time) and writes every family
+ * counts the daemon keeps (spool_census.h), the start time) and writes every family
  * with its `# HELP` and `# TYPE`, named the Prometheus way: a `provbox_`
  * prefix (the standard `process_start_time_seconds` keeps its own name),
  * base units (`_seconds`, `_timestamp_seconds`), `_total` on counters,

@@ -79,6 +79,8 @@ struct Spool {
     Octstr *dir;
     Octstr *host;       /* the last part of new names */
     int unnamed_temps;  /* O_TMPFILE and linking it in work here */
+    spool_moved_fn *moved;  /* told of every move (spool_watch_moves), or NULL */
+    void *moved_ctx;
 };
 
 /* A status file written, not yet installed (see Batches above). */
@@ -366,6 +368,8 @@ Spool *spool_open(Octstr *dir, Octstr **error)
     spool = gw_malloc(sizeof(*spool));
     spool->dir = octstr_duplicate(dir);
     spool->host = short_host_name();
+    spool->moved = NULL;
+    spool->moved_ctx = NULL;
     for (s = 0; s < SPOOL_STATES && !bad; s++) {
         path = state_dir(spool, (SpoolState) s);
         bad = create_state_dir(path, error) < 0 || check_dir(path, error) < 0;
@@ -397,6 +401,23 @@ void spool_close(Spool *spool)
     octstr_destroy(spool->dir);
     octstr_destroy(spool->host);
     gw_free(spool);
+}
+
+void spool_watch_moves(Spool *spool, spool_moved_fn *fn, void *ctx)
+{
+    spool->moved = fn;
+    spool->moved_ctx = ctx;
+}
+
+static void tell_moved(Spool *spool, SpoolState from, SpoolState to)
+{
+    if (spool->moved != NULL)
+        spool->moved(spool->moved_ctx, from, to);
+}
+
+void spool_note_removed(Spool *spool, SpoolState state)
+{
+    tell_moved(spool, state, SPOOL_STATES);
 }
 
 Octstr *spool_dir(Spool *spool)
@@ -521,8 +542,10 @@ Octstr *spool_submit_by(Spool *spool, spool_writer_fn *write, void *ctx, Octstr 
         unlink(octstr_get_cstr(tmp));
         octstr_destroy(name);
         name = NULL;
-    } else
+    } else {
         sync_dir(new_dir);
+        tell_moved(spool, SPOOL_TMP, SPOOL_NEW);
+    }
     octstr_destroy(tmp);
     octstr_destroy(new);
     octstr_destroy(new_dir);
@@ -1008,6 +1031,8 @@ static int rename_job(Spool *spool, Octstr *name, SpoolState from, SpoolState to
                          state_names[to]), SPOOL_TAKEN)
                  : fail(error, errno, "job %s: cannot move it from %s/ to %s/",
                         octstr_get_cstr(name), state_names[from], state_names[to]);
+    else
+        tell_moved(spool, from, to);
     octstr_destroy(src);
     octstr_destroy(dst);
     return result;
