@@ -9,6 +9,7 @@
  */
 #include "gwlib/gwlib.h"
 #include "daemon/metrics.h"
+#include "daemon/job_progress.h"
 #include "common/escape.h"
 
 typedef struct Exposition {
@@ -212,6 +213,65 @@ static void write_pacing(Exposition *x, const StatusSources *src)
     paced_jobs_destroy(paced);
 }
 
+/* The active jobs of a job_progress snapshot (they come first in it). */
+static List *active_only(List *snapshot)
+{
+    List *active = gwlist_create();
+    long i;
+
+    for (i = 0; i < gwlist_len(snapshot); i++) {
+        JobProgress *p = gwlist_get(snapshot, i);
+        if (p->state == SPOOL_ACTIVE)
+            gwlist_append(active, p);
+    }
+    return active;
+}
+
+static void write_job_recipients(Exposition *x, JobProgress *p)
+{
+    static const char *name = "provbox_job_recipients";
+
+    job_sample(x, name, p->name, "state", "pending", p->pending);
+    job_sample(x, name, p->name, "state", "sent", p->sent);
+    job_sample(x, name, p->name, "state", "delivered", p->delivered);
+    job_sample(x, name, p->name, "state", "undelivered", p->undelivered);
+    job_sample(x, name, p->name, "state", "failed", p->failed);
+}
+
+/* Per-job series for the jobs this process sends now (job_progress.h),
+ * metrics-max-jobs of them at most: a job's series end when it leaves
+ * active/, so the number of series stays bounded. */
+static void write_job_progress(Exposition *x)
+{
+    List *snapshot = job_progress_snapshot(), *active = active_only(snapshot);
+    long i, shown = jobs_shown(x, active);
+
+    family(x, "provbox_job_recipients", "gauge",
+           "Each active job's recipients by state: pending (not yet handed to bearerbox), "
+           "sent (no final report yet), delivered, undelivered, failed; for metrics-max-jobs "
+           "jobs at most.");
+    for (i = 0; i < shown; i++)
+        write_job_recipients(x, gwlist_get(active, i));
+    family(x, "provbox_job_send_rate_recipients_per_second", "gauge",
+           "Each active job's recipients handed to bearerbox a second over the last minute "
+           "(none while too soon to say).");
+    for (i = 0; i < shown; i++) {
+        JobProgress *p = gwlist_get(active, i);
+        if (p->rate >= 0)
+            job_sample(x, "provbox_job_send_rate_recipients_per_second", p->name, NULL, NULL,
+                       p->rate);
+    }
+    family(x, "provbox_job_started_timestamp_seconds", "gauge",
+           "When this provbox claimed each active job, since unix epoch in seconds.");
+    for (i = 0; i < shown; i++) {
+        JobProgress *p = gwlist_get(active, i);
+        job_sample(x, "provbox_job_started_timestamp_seconds", p->name, NULL, NULL,
+                   (double) p->started);
+    }
+    gwlist_destroy(active, NULL);
+    job_progress_destroy(snapshot);
+}
+
 Octstr *metrics_render(const StatusSources *src)
 {
     DispatcherCounters c = dispatcher_counters(src->dispatcher);
@@ -227,5 +287,6 @@ Octstr *metrics_render(const StatusSources *src)
     write_segments(&x, &c);
     write_reports(&x, &c);
     write_pacing(&x, src);
+    write_job_progress(&x);
     return x.out;
 }

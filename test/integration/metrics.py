@@ -209,7 +209,16 @@ def drop_deferred(spool):
 def odd_pace(port):
     """A scrape during sending that has the odd job's pace, or None."""
     text = scrape(port)
-    return text if ODD_SHOWN.replace("\\", "\\\\").replace('"', '\\"') in text else None
+    label = ODD_SHOWN.replace("\\", "\\\\").replace('"', '\\"')
+    return text if 'provbox_job_pace_recipients_per_second{job="%s"' % label in text else None
+
+
+def odd_under_way(port):
+    """A scrape while the odd job sends, some of its recipients no longer
+    pending, or None."""
+    _, s, _ = parse(scrape(port))
+    pending = value(s, "provbox_job_recipients", job=ODD_SHOWN, state="pending")
+    return s if pending is not None and pending < 4 else None
 
 
 def check_growth(t, before, after, what):
@@ -273,6 +282,29 @@ def check_paced(t, during):
          "limited_by rate, 1/s", paces)
 
 
+def job_series(samples, name):
+    return {dict(k[1])["job"]: (dict(k[1]).get("state"), v) for k, v in samples.items()
+            if k[0] == name}
+
+
+def check_job_progress(t, s, after):
+    """The odd job (Rate: 1, 4 recipients) has per-job series while it
+    sends, whose states add up to its recipients; none once it is done."""
+    states = {dict(k[1])["state"]: v for k, v in s.items()
+              if k[0] == "provbox_job_recipients" and dict(k[1])["job"] == ODD_SHOWN}
+    t.ok(set(states) == {"pending", "sent", "delivered", "undelivered", "failed"}
+         and sum(states.values()) == 4 and states["pending"] < 4,
+         "while it sends, the odd job's recipients by state add up to its 4, "
+         "some no longer pending", states)
+    started = job_series(s, "provbox_job_started_timestamp_seconds").get(ODD_SHOWN)
+    t.ok(started is not None and abs(started[1] - time.time()) < 120,
+         "its started_timestamp_seconds is a time of this run", started)
+    _, s, _ = parse(after)
+    left = [k for k in s if k[0].startswith("provbox_job_recipients")
+            or k[0].startswith("provbox_job_started")]
+    t.eq(left, [], "no per-job series once every job is done")
+
+
 def check_no_secrets(t, texts):
     for what, text in texts.items():
         leaked = [s for s in PINS + IMSIS if s in text]
@@ -288,6 +320,7 @@ def check_main(t, lab, port, spool):
     during = wait_for(lambda: odd_pace(port), timeout=30, what="the odd job's pace")
     check_format(t, during, "while jobs send")
     check_paced(t, during)
+    under_way = wait_for(lambda: odd_under_way(port), timeout=30, what="the odd job under way")
     check_growth(t, before, during, "before and during the jobs")
     wait_for(lambda: all(spool.state_of(n) == "done" and "queued" not in spool.status(n)
                          and " sent " not in spool.status(n) for n in names),
@@ -298,6 +331,7 @@ def check_main(t, lab, port, spool):
     check_format(t, after, "after the jobs")
     check_growth(t, during, after, "during and after the jobs")
     check_counts(t, lab, spool, before, after, recipients, started)
+    check_job_progress(t, under_way, after)
     _, s, _ = parse(after)
     age = value(s, "provbox_oldest_waiting_job_age_seconds")
     t.ok(2 <= age <= waited + 1, "oldest_waiting_job_age_seconds: the job waiting in deferred/ "
@@ -364,6 +398,9 @@ def check_allow_ip_and_cap(t, lab):
     s = wait_for(both_paced, timeout=30, what="two paced jobs")
     series = [k for k in s if k[0] == "provbox_job_pace_recipients_per_second"]
     t.eq(len(series), 1, "metrics-max-jobs 1: one pace series for two paced jobs", series)
+    jobs = {dict(k[1])["job"] for k in s if k[0] == "provbox_job_recipients"}
+    t.eq(len(jobs), 1, "metrics-max-jobs 1: recipients series for one of the two active jobs",
+         jobs)
 
 
 def main(t):
