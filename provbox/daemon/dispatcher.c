@@ -485,6 +485,7 @@ static void record_round(Dispatcher *d, int stopping)
     JobRecordBatch *batch = d->record;
     int reports = reports_to_record(d), progress = progress_due(d, stopping);
 
+    job_record_batch_forget(batch);
     stage_progress(d, batch, progress);
     if (reports)
         report_recorder_stage(d->reports, batch);

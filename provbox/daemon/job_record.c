@@ -320,7 +320,8 @@ struct JobRecordBatch {
     long unnamed_max;    /* new status files staged unnamed (descriptors) */
     List *staged;        /* Staged*, in order */
     Dict *by_name;       /* name -> Staged*, the uncommitted ones */
-    Dict *landed;        /* name -> non-NULL when the last commit landed it */
+    Dict *landed;        /* name -> non-NULL when its last commit landed,
+                          * since job_record_batch_forget() */
     int locks;           /* the staged jobs' status locks (a set), or -1 */
     long wrote_in_place; /* files this commit changed in place */
     job_record_changed_fn *changed;  /* told of each change written, or NULL */
@@ -373,6 +374,7 @@ static void staged_destroy(Staged *st)
 
 static void mark(JobRecordBatch *b, Staged *st, int ok)
 {
+    dict_remove(b->landed, st->name);
     if (ok)
         dict_put(b->landed, st->name, b);
 }
@@ -578,8 +580,7 @@ static int sync_written(JobRecordBatch *b, List *temps, Octstr **why)
     return spool_sync_data(b->spool, why);
 }
 
-/* A commit's outcomes answer job_record_batch_ok() until the next one. */
-static void forget_landed(JobRecordBatch *b)
+void job_record_batch_forget(JobRecordBatch *b)
 {
     List *names;
     Octstr *name;
@@ -602,7 +603,6 @@ long job_record_batch_commit(JobRecordBatch *b)
     Octstr *why = NULL;
     Staged *st;
 
-    forget_landed(b);
     if (n == 0) {
         release_locks(b);
         return 0;

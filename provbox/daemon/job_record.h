@@ -54,8 +54,11 @@ void job_record_want_entry_codes(JobRecord *record);
  * held by someone else makes it commit what it has first, so it never
  * waits while holding locks. Nothing is on disk, and nobody may act on
  * the change (ack, move, reopen the window), before job_record_batch_commit();
- * job_record_batch_ok() then says whether the change to a job landed, until
- * the next commit. A batch may be kept and used for round after round.
+ * job_record_batch_ok() then says whether the change to a job landed. A
+ * batch may commit more than once (a lock held by someone else commits
+ * what it has): job_record_batch_ok() answers for every commit since
+ * job_record_batch_forget(), with which a batch kept for round after
+ * round starts each round.
  */
 typedef struct JobRecordBatch JobRecordBatch;
 
@@ -88,6 +91,7 @@ void job_record_batch_watch(JobRecordBatch *batch, job_record_changed_fn *fn, vo
 /* Returns the number of jobs whose change did not land (each is logged). */
 long job_record_batch_commit(JobRecordBatch *batch);
 int job_record_batch_ok(JobRecordBatch *batch, Octstr *name);
+void job_record_batch_forget(JobRecordBatch *batch);
 void job_record_batch_destroy(JobRecordBatch *batch);
 
 /* Recompute a recipient's state from its counters (failed/expired stay). */

@@ -5,7 +5,8 @@
  * them: a new status (recipients added count as queued before), a slotted
  * one changed in place (only the slots touched), two changes to one job in
  * one batch (one net change), a change that writes nothing, and a job
- * whose status cannot be written (no change told).
+ * whose status cannot be written (no change told); and a batch kept for
+ * round after round: what landed is answered for every commit of a round.
  */
 #include <stdio.h>
 
@@ -178,6 +179,31 @@ static void test_not_written(Spool *spool)
     seen_reset(&seen);
 }
 
+/* A batch kept for round after round: every commit of a round answers
+ * job_record_batch_ok() (a status lock held elsewhere makes a batch commit
+ * mid-round), until job_record_batch_forget() starts the next round. */
+static void test_kept_batch(Spool *spool)
+{
+    JobRecordBatch *batch = job_record_batch_create(spool, 1);
+    Change c = { 1, { 0, -1, -1 }, { RCPT_SENT, 0, 0 } };
+    Octstr *a = octstr_imm("kept-a"), *b = octstr_imm("kept-b"), *error = NULL;
+    int both, forgotten;
+
+    put("active", "kept-a", octstr_create("To: 4790000001\nSec: NONE\n\n<x/>\n"));
+    put("active", "kept-b", octstr_create("To: 4790000001\nSec: NONE\n\n<x/>\n"));
+    job_record_batch_update(batch, a, SPOOL_ACTIVE, apply, &c, JOB_RECORD_STAY, &error);
+    job_record_batch_commit(batch);
+    job_record_batch_update(batch, b, SPOOL_ACTIVE, apply, &c, JOB_RECORD_STAY, &error);
+    job_record_batch_commit(batch);
+    both = job_record_batch_ok(batch, a) && job_record_batch_ok(batch, b);
+    job_record_batch_forget(batch);
+    forgotten = !job_record_batch_ok(batch, a) && !job_record_batch_ok(batch, b);
+    ok(both, "two commits in one round: both jobs' changes answer as landed");
+    ok(forgotten, "job_record_batch_forget(): the next round starts with none landed");
+    job_record_batch_destroy(batch);
+    octstr_destroy(error);
+}
+
 int main(void)
 {
     Octstr *dir, *error = NULL;
@@ -192,6 +218,7 @@ int main(void)
     test_new_status(spool);
     test_in_place(spool);
     test_not_written(spool);
+    test_kept_batch(spool);
     spool_close(spool);
     octstr_destroy(dir);
     scratch_remove(scratch);
