@@ -380,7 +380,7 @@ static int encode_shared(ActiveJob *aj, const ProvboxConfig *config, Octstr **er
     List *probe;
 
     if (aj->wbxml != NULL
-        && signer_check_credentials(job->sec, job->pin, job->imsi, &check_error) == 0) {
+        && sec_mode_check_credentials(job->sec, job->pin, job->imsi, &check_error) == 0) {
         aj->shared_segments = encode_segments(aj, config, aj->wbxml, job->pin, job->imsi,
                                               &aj->shared_entry_code, error);
         aj->parts_each = aj->shared_segments != NULL ? gwlist_len(aj->shared_segments) : 0;

@@ -5,7 +5,7 @@
  * syntax, names, duplicates, each value on its own), the document after the
  * empty line, then the checks that need the whole job (required headers,
  * conflicts, duplicate recipients, every recipient's credentials against
- * the security mode through signer_check_credentials()).
+ * the security mode through sec_mode_check_credentials()).
  *
  * Messages start with "line N: " when one line is at fault. They name
  * headers, options and recipients' MSISDNs (which the status file shows
@@ -835,7 +835,7 @@ static Octstr *credential_problem(const Job *job, const Parser *p, const Recipie
     if (sec_mode_needs_imsi(job->sec) && imsi == NULL)
         return octstr_format("recipient %S has no IMSI, which Sec: %s needs (add an "
                              "IMSI: header or imsi= on this To: line)", r->msisdn, mode);
-    if (signer_check_credentials(job->sec, pin, imsi, &why) == 0)
+    if (sec_mode_check_credentials(job->sec, pin, imsi, &why) == 0)
         return NULL;
     note = credential_sources(p, r, job->sec);
     reason = octstr_format("recipient %S: %S%S", r->msisdn, why, note);

@@ -39,7 +39,7 @@
 #include <stdint.h>
 #include <time.h>
 #include "gwlib/gwlib.h"
-#include "encode/signer.h"
+#include "common/sec_mode.h"
 #include "encode/ota_legacy.h"
 #include "spool/send_window.h"
 #include "lint/lint.h"

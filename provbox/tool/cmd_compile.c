@@ -258,7 +258,7 @@ static int check_options(Options *o)
     if (o->ref_given && !o->ref_16bit && o->ref > 0xFF)
         return cmdline_usage_error("compile", "--ref %ld: an 8-bit reference is 0-255 (or use "
                            "--ref16)", o->ref);
-    if (signer_check_credentials(o->sec, o->pin, o->imsi, &error) < 0) {
+    if (sec_mode_check_credentials(o->sec, o->pin, o->imsi, &error) < 0) {
         status = cmdline_usage_error("compile", "%s", octstr_get_cstr(error));
         octstr_destroy(error);
         return status;
