@@ -101,7 +101,7 @@ static long concat_reference(Octstr *name, int ref_16bit)
 
 /* The legacy OTA 7.0 types: unsigned, their own WSP header and ports. */
 static List *encode_legacy_segments(ActiveJob *aj, const ProvboxConfig *config,
-                                    OtaLegacyType type, Octstr **error)
+                                    DocType type, Octstr **error)
 {
     Octstr *pdu = ota_legacy_pdu_build(type, aj->wbxml, WSP_TID);
     List *segments;
@@ -121,10 +121,8 @@ static List *encode_segments(ActiveJob *aj, const ProvboxConfig *config, Octstr 
     Signature *sig;
     Octstr *pdu;
     List *segments;
-    OtaLegacyType legacy;
-
-    if (job_legacy_type(aj->job, &legacy))
-        return encode_legacy_segments(aj, config, legacy, error);
+    if (doc_type_is_legacy(aj->job->type))
+        return encode_legacy_segments(aj, config, aj->job->type, error);
 
     sig = signer_sign(aj->job->sec, pin, imsi, wbxml, error);
     if (sig == NULL)
@@ -442,7 +440,7 @@ static Octstr *shared_document(ActiveJob *aj, Octstr **error)
 /* The job's Lint: mode, else the config's; the legacy types are never linted. */
 static LintMode lint_mode_of(const Job *job, const ProvboxConfig *config)
 {
-    if (job_legacy_type(job, NULL))
+    if (doc_type_is_legacy(job->type))
         return LINT_OFF;
     return job->lint >= 0 ? (LintMode) job->lint : config->lint;
 }
