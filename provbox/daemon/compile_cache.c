@@ -3,7 +3,7 @@
  * them (see compile_cache.h).
  */
 #include "gwlib/gwlib.h"
-#include "encode/ota_legacy.h"
+#include "encode/message.h"
 #include "lint/lint.h"
 #include "daemon/compile_cache.h"
 
@@ -53,16 +53,6 @@ void compile_cache_destroy(CompileCache *c)
     gw_free(c);
 }
 
-static WbxmlTemplate *compile(const Job *job, Octstr **error)
-{
-    Octstr *wbxml;
-
-    if (!doc_type_is_legacy(job->type))
-        return wbxml_template_compile(job->document, error);
-    wbxml = ota_legacy_compile(job->type, job->document, error);
-    return wbxml != NULL ? wbxml_template_fixed(wbxml) : NULL;
-}
-
 /* The document type and the document: what the WBXML depends on. */
 static Octstr *key_of(const Job *job)
 {
@@ -104,7 +94,7 @@ static Entry *entry_for(CompileCache *c, const Job *job, Octstr **error)
         return e;
     }
     c->misses++;
-    if ((compiled = compile(job, error)) == NULL) {
+    if ((compiled = message_compile(job->type, job->document, error)) == NULL) {
         octstr_destroy(key);
         return NULL;
     }
