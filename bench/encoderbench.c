@@ -18,7 +18,7 @@
 #include "gw/sms.h"
 #include "gw/ota_prov.h"
 #include "encode/wbxml.h"
-#include "encode/signer.h"
+#include "encode/message.h"
 #include "encode/push.h"
 
 #define PIN "1234"
@@ -35,23 +35,22 @@ static double now(void)
 /* compile + sign + segment, as provbox does for a job; segment count */
 static long provbox_encode(Octstr *xml)
 {
-    Octstr *error = NULL, *wbxml = wbxml_compile(xml, &error), *pdu;
-    Signature *sig;
-    List *segments;
+    Octstr *error = NULL, *wbxml = wbxml_compile(xml, &error);
+    MessageSpec spec = {
+        .type = DOC_OMA_SETTINGS, .wbxml = wbxml, .sec = SEC_USERPIN, .pin = octstr_imm(PIN),
+        .ref = 7, .max_segments = PUSH_MAX_SEGMENTS_LIMIT,
+    };
+    Message *m;
     long n;
 
     if (wbxml == NULL) {
         octstr_destroy(error);
         return -1;
     }
-    sig = signer_sign(SEC_USERPIN, octstr_imm(PIN), NULL, wbxml, &error);
-    pdu = push_pdu_build(wbxml, sig, 1);
-    segments = push_split(pdu, 7, 0, PUSH_MAX_SEGMENTS_LIMIT, &error);
-    n = segments != NULL ? gwlist_len(segments) : -1;
-    gwlist_destroy(segments, push_segment_destroy);
+    m = message_encode(&spec, &error);
+    n = m != NULL ? gwlist_len(m->segments) : -1;
+    message_destroy(m);
     octstr_destroy(error);
-    octstr_destroy(pdu);
-    signature_destroy(sig);
     octstr_destroy(wbxml);
     return n;
 }

@@ -27,8 +27,8 @@
 #include <sys/time.h>
 
 #include "gwlib/gwlib.h"
+#include "encode/message.h"
 #include "encode/push.h"
-#include "encode/signer.h"
 #include "encode/wbxml.h"
 #include "daemon/active_job.h"
 #include "daemon/compile_cache.h"
@@ -151,19 +151,20 @@ static void run_job(const char *kind, long n, Octstr *doc, const ProvboxConfig *
 /* The reparse path: values into the XML, compile, sign, pack, split, Msgs. */
 static void run_reparse(long n, Octstr *doc)
 {
-    Octstr *xml, *wbxml, *pdu, *pin, *error = NULL;
-    Signature *sig;
+    Octstr *xml, *pin, *error = NULL;
+    MessageSpec spec = { .type = DOC_OMA_SETTINGS, .sec = SEC_USERPIN, .ref = 7,
+                         .max_segments = 20 };
+    Message *message;
     List *segments;
     double t0 = now(), t1;
     long i, k, count = 0;
 
     for (i = 0; i < n; i++) {
         xml = with_values(doc, i);
-        wbxml = wbxml_compile(xml, &error);
-        pin = octstr_format("%ld", PIN_BASE + i);
-        sig = signer_sign(SEC_USERPIN, pin, NULL, wbxml, &error);
-        pdu = push_pdu_build(wbxml, sig, 1);
-        segments = push_split(pdu, 7, 0, 20, &error);
+        spec.wbxml = wbxml_compile(xml, &error);
+        spec.pin = pin = octstr_format("%ld", PIN_BASE + i);
+        message = message_encode(&spec, &error);
+        segments = message != NULL ? message->segments : NULL;
         for (k = 0; k < gwlist_len(segments); k++) {
             Msg *m = msg_create(sms);
             PushSegment *s = gwlist_get(segments, k);
@@ -173,11 +174,9 @@ static void run_reparse(long n, Octstr *doc)
             msg_destroy(m);
             count++;
         }
-        gwlist_destroy(segments, push_segment_destroy);
-        octstr_destroy(pdu);
-        signature_destroy(sig);
+        message_destroy(message);
         octstr_destroy(pin);
-        octstr_destroy(wbxml);
+        octstr_destroy(spec.wbxml);
         octstr_destroy(xml);
     }
     t1 = now();

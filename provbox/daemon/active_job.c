@@ -7,10 +7,8 @@
  */
 #include "gwlib/gwlib.h"
 #include "gw/sms.h"
-#include "encode/signer.h"
+#include "encode/message.h"
 #include "encode/push.h"
-#include "encode/ota_legacy.h"
-#include "encode/template.h"
 #include "spool/job_vars.h"
 #include "lint/lint.h"
 #include "spool/spool.h"
@@ -18,7 +16,6 @@
 #include "daemon/job_record.h"
 #include "common/escape.h"
 
-#define WSP_TID 1
 #define RARE_BUCKETS 1024
 
 /* The rare fields of one recipient, kept until recorded. */
@@ -88,54 +85,27 @@ static long effective_validity(const Job *job, const ProvboxConfig *config)
     return job->validity > 0 ? job->validity : config->validity;
 }
 
-/* A concatenation reference that is the same whenever this job is encoded. */
-static long concat_reference(Octstr *name, int ref_16bit)
-{
-    unsigned long h = 2166136261u;
-    long i;
-
-    for (i = 0; i < octstr_len(name); i++)
-        h = (h ^ (unsigned char) octstr_get_char(name, i)) * 16777619u;
-    return ref_16bit ? (long) (h & 0xffff) : (long) (h & 0xff);
-}
-
-/* The legacy OTA 7.0 types: unsigned, their own WSP header and ports. */
-static List *encode_legacy_segments(ActiveJob *aj, const ProvboxConfig *config,
-                                    OtaLegacyType type, Octstr **error)
-{
-    Octstr *pdu = ota_legacy_pdu_build(type, aj->wbxml, WSP_TID);
-    List *segments;
-
-    segments = push_split_ports(pdu, ota_legacy_dest_port(type), ota_legacy_src_port(type),
-                                concat_reference(aj->name, config->concatenation_16bit),
-                                config->concatenation_16bit, config->max_segments, error);
-    octstr_destroy(pdu);
-    return segments;
-}
-
-/* Sign and pack a document (wbxml) for one set of credentials. */
+/* Recipient's message for one set of credentials (the document, wbxml,
+ * filled for it): its segments, and its entry code under USERPINMAC. */
 static List *encode_segments(ActiveJob *aj, const ProvboxConfig *config, Octstr *wbxml,
                              Octstr *pin, Octstr *imsi, Octstr **entry_code,
                              Octstr **error)
 {
-    Signature *sig;
-    Octstr *pdu;
+    MessageSpec spec = {
+        .type = aj->job->type, .wbxml = wbxml, .sec = aj->job->sec, .pin = pin,
+        .imsi = imsi, .ref = message_job_reference(aj->name, config->concatenation_16bit),
+        .ref_16bit = config->concatenation_16bit, .max_segments = config->max_segments,
+    };
+    Message *m = message_encode(&spec, error);
     List *segments;
-    OtaLegacyType legacy;
 
-    if (job_legacy_type(aj->job, &legacy))
-        return encode_legacy_segments(aj, config, legacy, error);
-
-    sig = signer_sign(aj->job->sec, pin, imsi, wbxml, error);
-    if (sig == NULL)
+    if (m == NULL)
         return NULL;
-    pdu = push_pdu_build(wbxml, sig, WSP_TID);
-    segments = push_split(pdu, concat_reference(aj->name, config->concatenation_16bit),
-                          config->concatenation_16bit, config->max_segments, error);
-    if (segments != NULL && entry_code != NULL && sig->entry_code != NULL)
-        *entry_code = octstr_duplicate(sig->entry_code);
-    octstr_destroy(pdu);
-    signature_destroy(sig);
+    if (entry_code != NULL && m->sig != NULL && m->sig->entry_code != NULL)
+        *entry_code = octstr_duplicate(m->sig->entry_code);
+    segments = m->segments;
+    m->segments = NULL;
+    message_destroy(m);
     return segments;
 }
 
@@ -380,7 +350,7 @@ static int encode_shared(ActiveJob *aj, const ProvboxConfig *config, Octstr **er
     List *probe;
 
     if (aj->wbxml != NULL
-        && signer_check_credentials(job->sec, job->pin, job->imsi, &check_error) == 0) {
+        && sec_mode_check_credentials(job->sec, job->pin, job->imsi, &check_error) == 0) {
         aj->shared_segments = encode_segments(aj, config, aj->wbxml, job->pin, job->imsi,
                                               &aj->shared_entry_code, error);
         aj->parts_each = aj->shared_segments != NULL ? gwlist_len(aj->shared_segments) : 0;
@@ -442,7 +412,7 @@ static Octstr *shared_document(ActiveJob *aj, Octstr **error)
 /* The job's Lint: mode, else the config's; the legacy types are never linted. */
 static LintMode lint_mode_of(const Job *job, const ProvboxConfig *config)
 {
-    if (job_legacy_type(job, NULL))
+    if (doc_type_is_legacy(job->type))
         return LINT_OFF;
     return job->lint >= 0 ? (LintMode) job->lint : config->lint;
 }

@@ -2,8 +2,8 @@
  * active_job.h - a job this process has claimed and is sending.
  *
  * Loading reads the job file, parses it (spool/job.h) and compiles its
- * document once (encode/template.h; encode/ota_legacy.h for the unsigned
- * legacy types), and lints an OMA CP document (lint/lint.h) unless its
+ * document once (encode/message.h: a template, or the fixed WBXML of an
+ * unsigned legacy type), and lints an OMA CP document (lint/lint.h) unless its
  * Lint: header, or else the config's lint key, says off: under strict, an
  * error refuses the job, naming the first error's line. Both go through
  * the caller's compile cache. For a document with {{NAME}} placeholders
@@ -12,8 +12,9 @@
  * message so that a document too large for max-segments fails the job
  * before anything is sent. Each recipient's message is then encoded on
  * demand into ready-to-send bearerbox Msgs (its document filled with its
- * values, signed with its PIN/IMSI; recipients without options of their
- * own share one cached encoding). A recipient's values are read from its
+ * values, then message_encode() with its PIN/IMSI and the job's
+ * concatenation reference, message_job_reference(); recipients without
+ * options of their own share one cached encoding). A recipient's values are read from its
  * To: line when it is encoded and dropped after, so memory does not grow
  * with them.
  *

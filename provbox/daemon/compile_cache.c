@@ -3,7 +3,7 @@
  * them (see compile_cache.h).
  */
 #include "gwlib/gwlib.h"
-#include "encode/ota_legacy.h"
+#include "encode/message.h"
 #include "lint/lint.h"
 #include "daemon/compile_cache.h"
 
@@ -53,23 +53,10 @@ void compile_cache_destroy(CompileCache *c)
     gw_free(c);
 }
 
-static WbxmlTemplate *compile(const Job *job, Octstr **error)
-{
-    OtaLegacyType legacy;
-    Octstr *wbxml;
-
-    if (!job_legacy_type(job, &legacy))
-        return wbxml_template_compile(job->document, error);
-    wbxml = ota_legacy_compile(legacy, job->document, error);
-    return wbxml != NULL ? wbxml_template_fixed(wbxml) : NULL;
-}
-
 /* The document type and the document: what the WBXML depends on. */
 static Octstr *key_of(const Job *job)
 {
-    OtaLegacyType legacy;
-    Octstr *key = job_legacy_type(job, &legacy)
-                  ? octstr_format("legacy %d\n", (int) legacy) : octstr_create("oma\n");
+    Octstr *key = octstr_format("%s\n", doc_type_name(job->type));
 
     octstr_append(key, job->document);
     return key;
@@ -107,7 +94,7 @@ static Entry *entry_for(CompileCache *c, const Job *job, Octstr **error)
         return e;
     }
     c->misses++;
-    if ((compiled = compile(job, error)) == NULL) {
+    if ((compiled = message_compile(job->type, job->document, error)) == NULL) {
         octstr_destroy(key);
         return NULL;
     }
@@ -121,7 +108,7 @@ static List *findings_for(CompileCache *c, Entry *e, const Job *job, Octstr **er
     List **kept = &e->findings[job->sec - SEC_NONE];
     LintOptions options = { .sec_known = 1, .sec = job->sec };
 
-    if (job_legacy_type(job, NULL))
+    if (doc_type_is_legacy(job->type))
         return gwlist_create();
     if (*kept == NULL) {
         c->lints++;

@@ -5,11 +5,11 @@
  * A campaign drops one job per phone with the same document; compiling it
  * (XML parse, tokenise) once instead of once per job is most of the cost
  * of loading a job, and linting it (lint/lint.h: another parse, a walk and
- * a trial encoding) would cost as much again. A document is compiled as a
- * template (encode/template.h): its WBXML, or for a document with {{NAME}}
- * placeholders the compiled form each recipient's values are filled into,
- * so a templated document too is parsed once, not once per job or
- * recipient. The cache keeps the last COMPILE_CACHE_ENTRIES documents that
+ * a trial encoding) would cost as much again. A document is compiled by
+ * message_compile() (encode/message.h) as a template: its WBXML, or for a
+ * document with {{NAME}} placeholders the compiled form each recipient's
+ * values are filled into, so a templated document too is parsed once, not
+ * once per job or recipient. The cache keeps the last COMPILE_CACHE_ENTRIES documents that
  * compiled, keyed by their exact bytes and document type; each entry keeps
  * the findings of every Sec: mode it was linted for (the SMS count and the
  * Sec: NONE check depend on the mode), so a document is linted once per

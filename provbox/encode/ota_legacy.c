@@ -27,45 +27,28 @@
 #define WSP_SYNCSET_CONTENT_TYPE 0x020B
 #define WSP_SHORT_LENGTH_MAX 30
 
+/* Indexed by DocType; the OMA slot is empty (not a legacy type). */
 static const struct {
-    const char *name;
     const char *content_type;
     long dest_port;
     long src_port;
 } types[] = {
-    [OTA_SETTINGS] = { "settings", "application/x-wap-prov.browser-settings", 49999, 49154 },
-    [OTA_BOOKMARKS] = { "bookmarks", "application/x-wap-prov.browser-bookmarks", 49999, 49154 },
-    [OTA_SYNCSETTINGS] = { "syncsettings", "application/vnd.nokia.syncset+wbxml", 49996, 49154 },
+    [DOC_OTA_SETTINGS] = { "application/x-wap-prov.browser-settings", 49999, 49154 },
+    [DOC_OTA_BOOKMARKS] = { "application/x-wap-prov.browser-bookmarks", 49999, 49154 },
+    [DOC_OTA_SYNCSETTINGS] = { "application/vnd.nokia.syncset+wbxml", 49996, 49154 },
 };
 
-int ota_legacy_type_parse(Octstr *name, OtaLegacyType *type)
-{
-    size_t i;
-
-    for (i = 0; i < sizeof(types) / sizeof(types[0]); i++)
-        if (octstr_str_case_compare(name, types[i].name) == 0) {
-            *type = (OtaLegacyType) i;
-            return 0;
-        }
-    return -1;
-}
-
-const char *ota_legacy_type_name(OtaLegacyType type)
-{
-    return types[type].name;
-}
-
-const char *ota_legacy_content_type(OtaLegacyType type)
+const char *ota_legacy_content_type(DocType type)
 {
     return types[type].content_type;
 }
 
-long ota_legacy_dest_port(OtaLegacyType type)
+long ota_legacy_dest_port(DocType type)
 {
     return types[type].dest_port;
 }
 
-long ota_legacy_src_port(OtaLegacyType type)
+long ota_legacy_src_port(DocType type)
 {
     return types[type].src_port;
 }
@@ -250,7 +233,7 @@ static int compile_sync_element(Compiler *c, xmlNodePtr node, int root)
     return 0;
 }
 
-Octstr *ota_legacy_compile(OtaLegacyType type, Octstr *xml, Octstr **error)
+Octstr *ota_legacy_compile(DocType type, Octstr *xml, Octstr **error)
 {
     xmlDocPtr doc = wbxml_xml_parse(xml, error);
     xmlNodePtr root;
@@ -265,7 +248,7 @@ Octstr *ota_legacy_compile(OtaLegacyType type, Octstr *xml, Octstr **error)
     octstr_append_char(c.out, OTA_PUBLIC_ID_UNKNOWN);
     octstr_append_char(c.out, WBXML_CHARSET_UTF8);
     octstr_append_char(c.out, 0);           /* empty string table */
-    if (type == OTA_SYNCSETTINGS)
+    if (type == DOC_OTA_SYNCSETTINGS)
         ret = compile_sync_element(&c, root, 1);
     else
         ret = compile_list_element(&c, root, -1);
@@ -279,11 +262,11 @@ Octstr *ota_legacy_compile(OtaLegacyType type, Octstr *xml, Octstr **error)
 
 /* ---- WSP push ---------------------------------------------------------- */
 
-static Octstr *content_type_value(OtaLegacyType type)
+static Octstr *content_type_value(DocType type)
 {
     Octstr *value = octstr_create("");
 
-    if (type == OTA_SYNCSETTINGS) {
+    if (type == DOC_OTA_SYNCSETTINGS) {
         octstr_append_char(value, 2);       /* Long-integer of 2 octets */
         octstr_append_char(value, WSP_SYNCSET_CONTENT_TYPE >> 8);
         octstr_append_char(value, WSP_SYNCSET_CONTENT_TYPE & 0xFF);
@@ -296,7 +279,7 @@ static Octstr *content_type_value(OtaLegacyType type)
     return value;
 }
 
-Octstr *ota_legacy_pdu_build(OtaLegacyType type, Octstr *wbxml, int tid)
+Octstr *ota_legacy_pdu_build(DocType type, Octstr *wbxml, int tid)
 {
     Octstr *value = content_type_value(type), *headers = octstr_create("");
     Octstr *pdu = octstr_create("");

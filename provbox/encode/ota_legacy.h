@@ -16,30 +16,24 @@
  * Values are copied byte for byte; an unknown element, attribute or TYPE
  * is an error naming its line, never silently dropped.
  *
+ * The types are common/doc_type.h's DOC_OTA_SETTINGS, DOC_OTA_BOOKMARKS and
+ * DOC_OTA_SYNCSETTINGS; every function here takes one of them.
  * Thread-safe (libxml2 through wbxml_xml.h). Symbol prefix: ota_legacy_.
  */
 #ifndef PROVBOX_OTA_LEGACY_H
 #define PROVBOX_OTA_LEGACY_H
 
 #include "gwlib/gwlib.h"
+#include "common/doc_type.h"
 
-typedef enum {
-    OTA_SETTINGS,
-    OTA_BOOKMARKS,
-    OTA_SYNCSETTINGS
-} OtaLegacyType;
-
-/* "settings", "bookmarks", "syncsettings" (any case) -> type; -1 otherwise. */
-int ota_legacy_type_parse(Octstr *name, OtaLegacyType *type);
-const char *ota_legacy_type_name(OtaLegacyType type);
-const char *ota_legacy_content_type(OtaLegacyType type);
-long ota_legacy_dest_port(OtaLegacyType type);
-long ota_legacy_src_port(OtaLegacyType type);
+const char *ota_legacy_content_type(DocType type);
+long ota_legacy_dest_port(DocType type);
+long ota_legacy_src_port(DocType type);
 
 /* XML document -> WBXML, or NULL + *error ("line N: cause"). */
-Octstr *ota_legacy_compile(OtaLegacyType type, Octstr *xml, Octstr **error);
+Octstr *ota_legacy_compile(DocType type, Octstr *xml, Octstr **error);
 
 /* WSP Push PDU: TID 06 HdrLen Content-Type body. */
-Octstr *ota_legacy_pdu_build(OtaLegacyType type, Octstr *wbxml, int tid);
+Octstr *ota_legacy_pdu_build(DocType type, Octstr *wbxml, int tid);
 
 #endif

@@ -16,32 +16,15 @@
  * leaves mac_hex NULL for USERPINMAC; signer_mac() still computes it, for
  * `provctl inspect` to check pushes from senders that do send it.
  *
- * Credentials are validated here (IMSI 6-15 decimal digits; PIN 4-16
- * decimal digits in every PIN mode, so a USERPINMAC entry code is 8-32
- * digits) with messages that never repeat the secret itself.
+ * Security modes, and the form of their credentials, are common/sec_mode.h's;
+ * every function here checks the credentials it is given against it.
  * Thread-safe; no global state.
  */
 #ifndef PROVBOX_SIGNER_H
 #define PROVBOX_SIGNER_H
 
 #include "gwlib/gwlib.h"
-
-typedef enum {
-    SEC_NONE = -1,
-    SEC_NETWPIN = 0,
-    SEC_USERPIN = 1,
-    SEC_USERNETWPIN = 2,
-    SEC_USERPINMAC = 3
-} SecMode;
-
-/* Case-insensitive name -> mode. Returns 0, or -1 for an unknown name. */
-int sec_mode_parse(Octstr *name, SecMode *mode);
-const char *sec_mode_name(SecMode mode);
-int sec_mode_needs_pin(SecMode mode);
-int sec_mode_needs_imsi(SecMode mode);
-
-/* Check that pin/imsi are present and well-formed for the mode. 0 or -1 + *error. */
-int signer_check_credentials(SecMode mode, Octstr *pin, Octstr *imsi, Octstr **error);
+#include "common/sec_mode.h"
 
 /* The NETWPIN key bytes for a decimal IMSI, or NULL + *error. */
 Octstr *signer_imsi_key(Octstr *imsi, Octstr **error);

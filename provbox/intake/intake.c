@@ -121,8 +121,8 @@ static int queue(Intake *intake, const SendotaRequest *req, const SendotaUser *u
         *answer = octstr_create("Sending failed.");
         status = HTTP_INTERNAL_SERVER_ERROR;
     } else {
-        log_escaped_info(0, "sendota: user '%S' from %S queued job %S (%S, %ld recipient(s)).",
-                         user->username, ip, name, aj->job->type,
+        log_escaped_info(0, "sendota: user '%S' from %S queued job %S (%s, %ld recipient(s)).",
+                         user->username, ip, name, doc_type_name(aj->job->type),
                          job_recipient_count(aj->job));
         *answer = accepted_answer(aj->job, name, aj->shared_entry_code);
         status = HTTP_ACCEPTED;

@@ -12,8 +12,8 @@
 #include <libxml/tree.h>
 
 #include "gwlib/gwlib.h"
-#include "encode/ota_legacy.h"
-#include "encode/signer.h"
+#include "common/doc_type.h"
+#include "common/sec_mode.h"
 #include "encode/wbxml_xml.h"
 #include "intake/sendota_request.h"
 
@@ -254,13 +254,11 @@ static Octstr *type_from_root(Octstr *document, Octstr **reason)
 static Octstr *request_type(const SendotaRequest *req, Octstr **reason)
 {
     Octstr *given = param(req, "type");
-    OtaLegacyType legacy;
+    DocType type;
 
     if (given != NULL) {
-        if (octstr_str_case_compare(given, OMA_TYPE) == 0)
-            return octstr_create(OMA_TYPE);
-        if (ota_legacy_type_parse(given, &legacy) == 0)
-            return octstr_create(ota_legacy_type_name(legacy));
+        if (doc_type_parse(given, &type) == 0)
+            return octstr_create(doc_type_name(type));
         *reason = octstr_create("Erroneous document type: type must be oma-settings, "
                                 "settings, bookmarks or syncsettings");
         return NULL;

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "gwlib/gwlib.h"
+#include "encode/message.h"
 #include "encode/push.h"
 #include "encode/wbxml.h"
 #include "lint/lint.h"
@@ -44,25 +45,18 @@ const char *lint_severity_name(LintSeverity severity)
 
 long lint_sms_count(Octstr *wbxml, SecMode mode)
 {
-    Octstr *pin = octstr_imm(PROBE_PIN), *imsi = octstr_imm(PROBE_IMSI), *error = NULL;
-    Signature *sig = signer_sign(mode, sec_mode_needs_pin(mode) ? pin : NULL,
-                                 sec_mode_needs_imsi(mode) ? imsi : NULL, wbxml, &error);
-    Octstr *pdu;
-    List *segments;
-    long n = -1;
+    MessageSpec spec = {
+        .type = DOC_OMA_SETTINGS, .wbxml = wbxml, .sec = mode,
+        .pin = sec_mode_needs_pin(mode) ? octstr_imm(PROBE_PIN) : NULL,
+        .imsi = sec_mode_needs_imsi(mode) ? octstr_imm(PROBE_IMSI) : NULL,
+        .ref = 0, .ref_16bit = 0, .max_segments = PUSH_MAX_SEGMENTS_LIMIT,
+    };
+    Octstr *error = NULL;
+    Message *m = message_encode(&spec, &error);
+    long n = m != NULL ? gwlist_len(m->segments) : -1;
 
     octstr_destroy(error);
-    if (sig == NULL)
-        return -1;
-    pdu = push_pdu_build(wbxml, sig, 0);
-    segments = push_split(pdu, 0, 0, PUSH_MAX_SEGMENTS_LIMIT, &error);
-    if (segments != NULL) {
-        n = gwlist_len(segments);
-        gwlist_destroy(segments, push_segment_destroy);
-    }
-    octstr_destroy(error);
-    octstr_destroy(pdu);
-    signature_destroy(sig);
+    message_destroy(m);
     return n;
 }
 

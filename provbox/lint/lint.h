@@ -25,7 +25,7 @@
 #define PROVBOX_LINT_H
 
 #include "gwlib/gwlib.h"
-#include "encode/signer.h"
+#include "common/sec_mode.h"
 
 typedef enum { LINT_WARNING, LINT_ERROR } LintSeverity;
 

@@ -5,7 +5,7 @@
  * syntax, names, duplicates, each value on its own), the document after the
  * empty line, then the checks that need the whole job (required headers,
  * conflicts, duplicate recipients, every recipient's credentials against
- * the security mode through signer_check_credentials()).
+ * the security mode through sec_mode_check_credentials()).
  *
  * Messages start with "line N: " when one line is at fault. They name
  * headers, options and recipients' MSISDNs (which the status file shows
@@ -40,7 +40,6 @@
 #include "gwlib/gwlib.h"
 #include "spool/job.h"
 #include "spool/spool.h"
-#include "encode/ota_legacy.h"
 #include "lint/lint.h"
 
 #define MAX_LINE 1024             /* bytes in one header line */
@@ -268,12 +267,7 @@ static Octstr *set_from(Job *job, Octstr *value)
 
 static Octstr *set_type(Job *job, Octstr *value)
 {
-    OtaLegacyType legacy;
-
-    if (ota_legacy_type_parse(value, &legacy) == 0) {
-        octstr_destroy(job->type);
-        job->type = octstr_create(ota_legacy_type_name(legacy));
-    } else if (octstr_str_case_compare(value, DEFAULT_TYPE) != 0)
+    if (doc_type_parse(value, &job->type) < 0)
         return octstr_create("unknown job type (expected " DEFAULT_TYPE
                              ", settings, bookmarks or syncsettings)");
     return NULL;
@@ -835,7 +829,7 @@ static Octstr *credential_problem(const Job *job, const Parser *p, const Recipie
     if (sec_mode_needs_imsi(job->sec) && imsi == NULL)
         return octstr_format("recipient %S has no IMSI, which Sec: %s needs (add an "
                              "IMSI: header or imsi= on this To: line)", r->msisdn, mode);
-    if (signer_check_credentials(job->sec, pin, imsi, &why) == 0)
+    if (sec_mode_check_credentials(job->sec, pin, imsi, &why) == 0)
         return NULL;
     note = credential_sources(p, r, job->sec);
     reason = octstr_format("recipient %S: %S%S", r->msisdn, why, note);
@@ -893,13 +887,13 @@ static Octstr *check_job(const Job *job, const Parser *p)
 {
     Octstr *reason;
 
-    if (job_legacy_type(job, NULL)) {
+    if (doc_type_is_legacy(job->type)) {
         if (job->sec != SEC_NONE)
             return at_line(p->seen[H_SEC], "Type: %s is unsigned by design; Sec: "
-                           "must be NONE or absent", octstr_get_cstr(job->type));
+                           "must be NONE or absent", doc_type_name(job->type));
         if (p->seen[H_LINT] != 0)
             return at_line(p->seen[H_LINT], "Lint: applies to Type: " DEFAULT_TYPE
-                           " only; Type: %s is never linted", octstr_get_cstr(job->type));
+                           " only; Type: %s is never linted", doc_type_name(job->type));
     } else if (p->seen[H_SEC] == 0)
         return octstr_create("no Sec: header (required for Type: " DEFAULT_TYPE ")");
     if (job->recipient_count == 0)
@@ -918,7 +912,7 @@ static Job *job_create(Octstr *name, Octstr *text)
     job->name = name != NULL ? octstr_duplicate(name) : NULL;
     job->text = text;
     job->sec = SEC_NONE;
-    job->type = octstr_create(DEFAULT_TYPE);
+    job->type = DOC_OMA_SETTINGS;
     job->dlr = 1;
     job->validity = -1;
     job->priority = -1;
@@ -976,7 +970,6 @@ void job_destroy(Job *job)
     octstr_destroy(job->pin);
     octstr_destroy(job->imsi);
     octstr_destroy(job->sender);
-    octstr_destroy(job->type);
     octstr_destroy(job->smsc_id);
     octstr_destroy(job->operator_id);
     octstr_destroy(job->resend_of);
@@ -985,17 +978,6 @@ void job_destroy(Job *job)
     octstr_destroy(job->document);
     send_window_destroy(job->send_window);
     gw_free(job);
-}
-
-int job_legacy_type(const Job *job, OtaLegacyType *type)
-{
-    OtaLegacyType legacy;
-
-    if (ota_legacy_type_parse(job->type, &legacy) < 0)
-        return 0;
-    if (type != NULL)
-        *type = legacy;
-    return 1;
 }
 
 long job_recipient_count(const Job *job)
@@ -1147,7 +1129,7 @@ Octstr *job_format(const Job *job)
     octstr_format_append(out, "Sec: %s\n", sec_mode_name(job->sec));
     format_optional(out, "Pin", job->pin);
     format_optional(out, "IMSI", job->imsi);
-    format_optional(out, "Type", job->type);
+    octstr_format_append(out, "Type: %s\n", doc_type_name(job->type));
     format_optional(out, "From", job->sender);
     format_optional(out, "SMSC", job->smsc_id);
     octstr_format_append(out, "DLR: %s\n", job->dlr ? "yes" : "no");

@@ -11,7 +11,7 @@
  *   Sec: USERPIN        Pin: 1234        IMSI: ...
  *   From: ...  Type: oma-settings  SMSC: ...  DLR: yes|no
  *   (Type: settings, bookmarks or syncsettings are the unsigned OTA 7.0
- *   formats of encode/ota_legacy.h: Sec: absent or NONE)
+ *   formats of common/doc_type.h: Sec: absent or NONE)
  *   Validity: minutes  Priority: 0-3  Not-Before: 2026-11-26T10:00:00Z
  *   Rate: recipients per second (2.5)  Send-Window: 08:00-21:00 Europe/Oslo
  *   Id: operator's reference
@@ -39,8 +39,8 @@
 #include <stdint.h>
 #include <time.h>
 #include "gwlib/gwlib.h"
-#include "encode/signer.h"
-#include "encode/ota_legacy.h"
+#include "common/sec_mode.h"
+#include "common/doc_type.h"
 #include "spool/send_window.h"
 #include "lint/lint.h"
 #include "spool/job_vars.h"
@@ -62,7 +62,7 @@ typedef struct Job {
     Octstr *pin;           /* job-wide, or NULL */
     Octstr *imsi;          /* job-wide, or NULL */
     Octstr *sender;        /* From:, or NULL for the config default */
-    Octstr *type;          /* "oma-settings", or a legacy type (lower case) */
+    DocType type;          /* Type: (DOC_OMA_SETTINGS when absent) */
     Octstr *smsc_id;       /* or NULL */
     int dlr;               /* 1 = ask for delivery reports (default) */
     long validity;         /* minutes, -1 = unset */
@@ -85,9 +85,6 @@ Job *job_parse(Octstr *name, Octstr *text, Octstr **error);
 Job *job_parse_adopt(Octstr *name, Octstr *text, Octstr **error);
 void job_destroy(Job *job);
 Octstr *job_format(const Job *job);
-
-/* True (and *type, when not NULL) for the legacy OTA 7.0 types. */
-int job_legacy_type(const Job *job, OtaLegacyType *type);
 
 long job_recipient_count(const Job *job);
 

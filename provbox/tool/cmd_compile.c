@@ -1,6 +1,7 @@
 /*
  * cmd_compile.c - `provctl compile`: an OMA CP document -> WBXML -> signed
- * WSP push -> SMS segments, exactly as provbox sends it, written as the raw
+ * WSP push -> SMS segments, exactly as provbox sends it (through the
+ * daemon's own encode/message.h, with --ref's reference), written as the raw
  * PDU, hex, one `UDHHEX PAYLOADHEX` line per SMS, or an explanation of
  * every byte (tokens, key, MAC, entry code, header, segments) with lint's
  * findings for the document sent in that mode.
@@ -19,17 +20,14 @@
 #include <string.h>
 
 #include "gwlib/gwlib.h"
+#include "encode/message.h"
 #include "encode/push.h"
-#include "encode/signer.h"
-#include "encode/template.h"
 #include "encode/wbxml.h"
 #include "lint/lint.h"
 #include "spool/job_vars.h"
 #include "tool/cmdline.h"
 #include "tool/commands.h"
 #include "tool/describe.h"
-
-#define COMPILE_TID 0x01
 
 typedef enum { FORMAT_HEX, FORMAT_BIN, FORMAT_SMS, FORMAT_EXPLAIN } Format;
 
@@ -53,9 +51,7 @@ typedef struct Options {
 typedef struct Compiled {
     Octstr *xml;
     Octstr *wbxml;
-    Signature *sig;
-    Octstr *pdu;
-    List *segments;
+    Message *message;       /* signed, pushed and split */
 } Compiled;
 
 static const char usage_text[] =
@@ -258,7 +254,7 @@ static int check_options(Options *o)
     if (o->ref_given && !o->ref_16bit && o->ref > 0xFF)
         return cmdline_usage_error("compile", "--ref %ld: an 8-bit reference is 0-255 (or use "
                            "--ref16)", o->ref);
-    if (signer_check_credentials(o->sec, o->pin, o->imsi, &error) < 0) {
+    if (sec_mode_check_credentials(o->sec, o->pin, o->imsi, &error) < 0) {
         status = cmdline_usage_error("compile", "%s", octstr_get_cstr(error));
         octstr_destroy(error);
         return status;
@@ -307,9 +303,7 @@ static void compiled_destroy(Compiled *c)
 {
     octstr_destroy(c->xml);
     octstr_destroy(c->wbxml);
-    signature_destroy(c->sig);
-    octstr_destroy(c->pdu);
-    gwlist_destroy(c->segments, push_segment_destroy);
+    message_destroy(c->message);
 }
 
 /* Every --var names a placeholder: NULL, or why not. */
@@ -354,6 +348,18 @@ static Octstr *fill(const Options *o, WbxmlTemplate *t, Octstr **cause)
     return wbxml;
 }
 
+/* The filled document signed, pushed and split as provbox sends it. */
+static Message *encode(const Options *o, Octstr *wbxml, Octstr **cause)
+{
+    MessageSpec spec = {
+        .type = DOC_OMA_SETTINGS, .wbxml = wbxml, .sec = o->sec, .pin = o->pin,
+        .imsi = o->imsi, .ref = o->ref, .ref_16bit = o->ref_16bit,
+        .max_segments = o->max_segments,
+    };
+
+    return message_encode(&spec, cause);
+}
+
 /* Read, compile, fill, sign, pack and split; 0, or -1 + *error ("FILE:LINE: cause"). */
 static int compile_document(const Options *o, Compiled *c, Octstr **error)
 {
@@ -364,18 +370,13 @@ static int compile_document(const Options *o, Compiled *c, Octstr **error)
     c->xml = cmdline_read(o->doc, error);
     if (c->xml == NULL)
         return -1;
-    t = wbxml_template_compile(c->xml, &cause);
+    t = message_compile(DOC_OMA_SETTINGS, c->xml, &cause);
     if (t != NULL)
         c->wbxml = fill(o, t, &cause);
     wbxml_template_destroy(t);
     if (c->wbxml != NULL)
-        c->sig = signer_sign(o->sec, o->pin, o->imsi, c->wbxml, &cause);
-    if (c->sig != NULL) {
-        c->pdu = push_pdu_build(c->wbxml, c->sig, COMPILE_TID);
-        c->segments = push_split(c->pdu, o->ref, o->ref_16bit,
-                                 o->max_segments, &cause);
-    }
-    if (c->segments == NULL) {
+        c->message = encode(o, c->wbxml, &cause);
+    if (c->message == NULL) {
         *error = cmdline_locate(o->doc, cause);
         octstr_destroy(cause);
         return -1;
@@ -475,29 +476,29 @@ static void explain_security(Octstr *out, const Options *o, const Compiled *c)
     octstr_format_append(out, "security: %s\n", sec_mode_name(o->sec));
     explain_key(out, o);
     if (o->sec == SEC_USERPINMAC)
-        explain_entry_code(out, o, c->sig);
+        explain_entry_code(out, o, c->message->sig);
     else
         octstr_format_append(out, "MAC: %S = HMAC-SHA1(key, the %ld WBXML "
-                             "octets)\n", c->sig->mac_hex,
+                             "octets)\n", c->message->sig->mac_hex,
                              octstr_len(c->wbxml));
 }
 
 static void explain_packing(Octstr *out, const Options *o, const Compiled *c)
 {
-    Octstr *error = NULL;
-    PushInfo *info = push_pdu_parse(c->pdu, &error);
-    long i, n = gwlist_len(c->segments);
+    Octstr *error = NULL, *pdu = c->message->pdu;
+    PushInfo *info = push_pdu_parse(pdu, &error);
+    long i, n = gwlist_len(c->message->segments);
 
     gw_assert(info != NULL);
     octstr_format_append(out, "\npush PDU: %ld octets = %ld header + %ld "
-                         "WBXML\n", octstr_len(c->pdu),
-                         octstr_len(c->pdu) - octstr_len(c->wbxml),
+                         "WBXML\n", octstr_len(pdu),
+                         octstr_len(pdu) - octstr_len(c->wbxml),
                          octstr_len(c->wbxml));
     describe_push(out, info);
     octstr_format_append(out, "\nSMS: %ld segment%s (max-segments %ld)\n", n,
                          n == 1 ? "" : "s", o->max_segments);
     for (i = 0; i < n; i++)
-        describe_segment(out, gwlist_get(c->segments, i), i, n, NULL);
+        describe_segment(out, gwlist_get(c->message->segments, i), i, n, NULL);
     push_info_destroy(info);
 }
 
@@ -548,13 +549,13 @@ static Octstr *formatted(const Options *o, const Compiled *c, Octstr **error)
 
     switch (o->format) {
     case FORMAT_BIN:
-        return octstr_duplicate(c->pdu);
+        return octstr_duplicate(c->message->pdu);
     case FORMAT_SMS:
-        return sms_lines(c->segments);
+        return sms_lines(c->message->segments);
     case FORMAT_EXPLAIN:
         return explanation(o, c, error);
     default:
-        out = octstr_duplicate(c->pdu);
+        out = octstr_duplicate(c->message->pdu);
         octstr_binary_to_hex(out, 1);
         octstr_append_char(out, '\n');
         return out;

@@ -387,7 +387,7 @@ static Octstr *vars_problem(const Job *job)
     Octstr *error = NULL, *reason = NULL;
     WbxmlTemplate *t;
 
-    if (job_legacy_type(job, NULL))
+    if (doc_type_is_legacy(job->type))
         return job_vars_check(job, NULL);
     t = wbxml_template_compile(job->document, &error);
     if (t != NULL)

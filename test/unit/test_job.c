@@ -97,7 +97,7 @@ static int same_job(const Job *a, const Job *b)
 {
     return same(a->name, b->name) && same_recipients(a, b) && a->sec == b->sec
            && same(a->pin, b->pin) && same(a->imsi, b->imsi)
-           && same(a->sender, b->sender) && same(a->type, b->type)
+           && same(a->sender, b->sender) && a->type == b->type
            && same(a->smsc_id, b->smsc_id) && a->dlr == b->dlr
            && a->validity == b->validity && a->priority == b->priority
            && a->not_before == b->not_before && a->rate == b->rate
@@ -159,7 +159,7 @@ static void test_minimal(void)
        && new_is(job_recipient_msisdn(job, 0), "4790000001")
        && job->sec == SEC_NONE && job->pin == NULL && job->imsi == NULL,
        "minimal job: name, one recipient, Sec NONE, no credentials");
-    ok(cstr_is(job->type, "oma-settings") && job->dlr == 1 && job->validity == -1
+    ok(job->type == DOC_OMA_SETTINGS && job->dlr == 1 && job->validity == -1
        && job->priority == -1 && job->not_before == 0 && job->sender == NULL
        && job->smsc_id == NULL && job->operator_id == NULL,
        "minimal job: defaults (oma-settings, DLR yes, the rest unset)");
@@ -264,7 +264,7 @@ static void test_all_optional_headers(void)
 
     if (job == NULL)
         return;
-    ok(cstr_is(job->sender, "Operator") && cstr_is(job->type, "oma-settings")
+    ok(cstr_is(job->sender, "Operator") && job->type == DOC_OMA_SETTINGS
        && cstr_is(job->smsc_id, "smsc_1.a-b") && job->dlr == 0,
        "From, Type (canonical), SMSC, DLR no");
     ok(job->validity == 1440 && job->priority == 3

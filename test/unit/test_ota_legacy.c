@@ -27,7 +27,7 @@ static void ok_octstr(Octstr *got, Octstr *want, const char *what)
              octstr_get_cstr(want), octstr_len(want), what);
 }
 
-static void compiles_to(OtaLegacyType type, const char *xml, const char *want_hex,
+static void compiles_to(DocType type, const char *xml, const char *want_hex,
                         const char *what)
 {
     Octstr *error = NULL, *want = from_hex(want_hex);
@@ -41,7 +41,7 @@ static void compiles_to(OtaLegacyType type, const char *xml, const char *want_he
     octstr_destroy(error);
 }
 
-static void refuses(OtaLegacyType type, const char *xml, const char *want, const char *what)
+static void refuses(DocType type, const char *xml, const char *want, const char *what)
 {
     Octstr *error = NULL, *got = ota_legacy_compile(type, octstr_imm(xml), &error);
 
@@ -55,25 +55,25 @@ static void refuses(OtaLegacyType type, const char *xml, const char *want, const
 
 static void test_compile(void)
 {
-    compiles_to(OTA_BOOKMARKS, BOOKMARK_XML, BOOKMARK_WBXML,
+    compiles_to(DOC_OTA_BOOKMARKS, BOOKMARK_XML, BOOKMARK_WBXML,
                 "bookmark: the bytes Kannel's sendota sends");
-    compiles_to(OTA_BOOKMARKS,
+    compiles_to(DOC_OTA_BOOKMARKS,
                 "<characteristic-list><characteristic type=\"bookmark\">"
                 "<parm name=\"NAME\" value=\"Kannel\"/><parm Name=\"URL\" Value=\"http://www.kannel.org/\"/>"
                 "</characteristic></characteristic-list>", BOOKMARK_WBXML,
                 "element and attribute names and TYPE in any case");
-    compiles_to(OTA_SETTINGS,
+    compiles_to(DOC_OTA_SETTINGS,
                 "<CHARACTERISTIC-LIST><CHARACTERISTIC TYPE=\"URL\" VALUE=\"http://a/\"/>"
                 "<CHARACTERISTIC TYPE=\"ADDRESS\"><PARM NAME=\"BEARER\" VALUE=\"GPRS\"/>"
                 "<PARM NAME=\"X\" VALUE=\"a  b\"/></CHARACTERISTIC></CHARACTERISTIC-LIST>",
                 "01016a0045" "8607110368747470" "3a2f2f612f0001"
                 "c60601" "87124901" "871003580011036120206200" "01" "0101",
                 "settings: TYPE=URL with VALUE, value tokens, inline name and value kept byte for byte");
-    compiles_to(OTA_SETTINGS, "<CHARACTERISTIC-LIST><CHARACTERISTIC TYPE=\"ADDRESS\">"
+    compiles_to(DOC_OTA_SETTINGS, "<CHARACTERISTIC-LIST><CHARACTERISTIC TYPE=\"ADDRESS\">"
                 "<PARM NAME=\"BEARER\" VALUE=\"gprs\"/></CHARACTERISTIC></CHARACTERISTIC-LIST>",
                 "01016a0045c606018712110367707273000101" "01",
                 "values match exactly: 'gprs' stays an inline string");
-    compiles_to(OTA_SYNCSETTINGS, "<SyncSettings>\n <Version>1.0</Version>\n"
+    compiles_to(DOC_OTA_SYNCSETTINGS, "<SyncSettings>\n <Version>1.0</Version>\n"
                 " <RemoteDB><URI>c</URI></RemoteDB><Auth/></SyncSettings>",
                 "01016a00" "55" "5803312e300001" "54" "5603630001" "01" "07" "01",
                 "SyncSettings: text inline, blanks between elements ignored, empty element");
@@ -81,22 +81,22 @@ static void test_compile(void)
 
 static void test_refusals(void)
 {
-    refuses(OTA_SETTINGS, "<CHARACTERISTIC-LIST><CHARACTERISTIC TYPE=\"PROXY\"/>"
+    refuses(DOC_OTA_SETTINGS, "<CHARACTERISTIC-LIST><CHARACTERISTIC TYPE=\"PROXY\"/>"
             "</CHARACTERISTIC-LIST>", "unknown TYPE 'PROXY'", "an unknown TYPE");
-    refuses(OTA_SETTINGS, "<CHARACTERISTIC-LIST><CHARACTERISTIC TYPE=\"URL\" X=\"1\"/>"
+    refuses(DOC_OTA_SETTINGS, "<CHARACTERISTIC-LIST><CHARACTERISTIC TYPE=\"URL\" X=\"1\"/>"
             "</CHARACTERISTIC-LIST>", "unknown attribute 'X'", "an unknown attribute");
-    refuses(OTA_SETTINGS, "<CHARACTERISTIC-LIST>\n<CHARACTERISTIC TYPE=\"ADDRESS\">\n"
+    refuses(DOC_OTA_SETTINGS, "<CHARACTERISTIC-LIST>\n<CHARACTERISTIC TYPE=\"ADDRESS\">\n"
             "<PARM NAME=\"PROXY\">1.2.3.4</PARM></CHARACTERISTIC></CHARACTERISTIC-LIST>",
             "line 3: text inside <PARM>", "text in a PARM, with its line");
-    refuses(OTA_SETTINGS, "<CHARACTERISTIC-LIST><PARM NAME=\"PROXY\"/></CHARACTERISTIC-LIST>",
+    refuses(DOC_OTA_SETTINGS, "<CHARACTERISTIC-LIST><PARM NAME=\"PROXY\"/></CHARACTERISTIC-LIST>",
             "<PARM> is not allowed here", "a PARM outside a CHARACTERISTIC");
-    refuses(OTA_BOOKMARKS, "<wap-provisioningdoc/>", "<wap-provisioningdoc> is not allowed",
+    refuses(DOC_OTA_BOOKMARKS, "<wap-provisioningdoc/>", "<wap-provisioningdoc> is not allowed",
             "an OMA document as bookmarks");
-    refuses(OTA_SYNCSETTINGS, "<SyncSettings><Name x=\"1\">a</Name></SyncSettings>",
+    refuses(DOC_OTA_SYNCSETTINGS, "<SyncSettings><Name x=\"1\">a</Name></SyncSettings>",
             "no attributes", "a SyncSettings attribute");
-    refuses(OTA_SYNCSETTINGS, "<SyncSettings><Host>a</Host></SyncSettings>",
+    refuses(DOC_OTA_SYNCSETTINGS, "<SyncSettings><Host>a</Host></SyncSettings>",
             "<Host> is not allowed", "an unknown SyncSettings element");
-    refuses(OTA_SETTINGS, "<CHARACTERISTIC-LIST><CHARACTERISTIC", "line 1",
+    refuses(DOC_OTA_SETTINGS, "<CHARACTERISTIC-LIST><CHARACTERISTIC", "line 1",
             "malformed XML");
 }
 
@@ -106,12 +106,12 @@ static void test_push(void)
     List *segments;
     PushSegment *s;
 
-    pdu = ota_legacy_pdu_build(OTA_BOOKMARKS, body, 1);
+    pdu = ota_legacy_pdu_build(DOC_OTA_BOOKMARKS, body, 1);
     want = octstr_format("%s%s%c%s%S", "\x01\x06\x2d\x1f\x2b",
                          "application/x-wap-prov.browser-bookmarks", 0, "\x81\xea", body);
     ok_octstr(pdu, want, "bookmarks: TID 06 2D 1F 2B type NUL 81 EA body");
-    segments = push_split_ports(pdu, ota_legacy_dest_port(OTA_BOOKMARKS),
-                                ota_legacy_src_port(OTA_BOOKMARKS), 0, 0, 1, &error);
+    segments = push_split_ports(pdu, ota_legacy_dest_port(DOC_OTA_BOOKMARKS),
+                                ota_legacy_src_port(DOC_OTA_BOOKMARKS), 0, 0, 1, &error);
     s = segments != NULL ? gwlist_get(segments, 0) : NULL;
     ok_octstr(s != NULL ? s->udh : NULL, octstr_imm("\x06\x05\x04\xc3\x4f\xc0\x02"),
               "bookmarks: UDH ports 49999/49154");
@@ -119,16 +119,17 @@ static void test_push(void)
     octstr_destroy(pdu);
     octstr_destroy(want);
 
-    pdu = ota_legacy_pdu_build(OTA_SETTINGS, body, 1);
+    pdu = ota_legacy_pdu_build(DOC_OTA_SETTINGS, body, 1);
     ok(octstr_get_char(pdu, 2) == 0x2c && octstr_search(pdu, octstr_imm(
            "application/x-wap-prov.browser-settings"), 0) == 5,
        "settings: HdrLen 2C, browser-settings content type");
     octstr_destroy(pdu);
-    pdu = ota_legacy_pdu_build(OTA_SYNCSETTINGS, body, 1);
+    pdu = ota_legacy_pdu_build(DOC_OTA_SYNCSETTINGS, body, 1);
     want = from_hex("010606050202" "0b81ea");
     octstr_append(want, body);
     ok_octstr(pdu, want, "syncsettings: Content-Type 0x020B (vnd.nokia.syncset+wbxml), charset");
-    ok(ota_legacy_dest_port(OTA_SYNCSETTINGS) == 49996 && ota_legacy_src_port(OTA_SYNCSETTINGS) == 49154,
+    ok(ota_legacy_dest_port(DOC_OTA_SYNCSETTINGS) == 49996
+       && ota_legacy_src_port(DOC_OTA_SYNCSETTINGS) == 49154,
        "syncsettings: ports 49996/49154");
     octstr_destroy(pdu);
     octstr_destroy(want);
@@ -155,7 +156,6 @@ static void test_job_types(void)
 {
     Octstr *error = NULL, *again;
     Job *job;
-    OtaLegacyType type;
 
     job_case("To: 4790000001\nType: Settings\n\n" BOOKMARK_XML, NULL, "Type: settings without Sec:");
     job_case("To: 4790000001\nType: bookmarks\nSec: NONE\n\n" BOOKMARK_XML, NULL,
@@ -165,8 +165,7 @@ static void test_job_types(void)
     job_case("To: 4790000001\nType: syncsettings\nPin: 1234\n\n<SyncSettings/>",
              "Pin: given", "a legacy type with a Pin:");
     job = job_parse(NULL, octstr_imm("To: 4790000001\nType: SYNCSETTINGS\n\n<SyncSettings/>"), &error);
-    ok(job != NULL && job_legacy_type(job, &type) && type == OTA_SYNCSETTINGS
-       && octstr_str_compare(job->type, "syncsettings") == 0, "Type: is canonical, legacy type known");
+    ok(job != NULL && job->type == DOC_OTA_SYNCSETTINGS, "Type: is canonical, legacy type known");
     again = job != NULL ? job_format(job) : NULL;
     ok(again != NULL && octstr_search(again, octstr_imm("Type: syncsettings\n"), 0) >= 0
        && octstr_search(again, octstr_imm("Sec: NONE\n"), 0) >= 0, "job_format keeps the type");

@@ -184,13 +184,13 @@ static void test_credential_boundaries(void)
 {
     Octstr *error = NULL;
 
-    ok(signer_check_credentials(SEC_USERPINMAC, octstr_imm("0000"), NULL,
+    ok(sec_mode_check_credentials(SEC_USERPINMAC, octstr_imm("0000"), NULL,
                                 &error) == 0, "4-digit USERPINMAC PIN accepted");
-    ok(signer_check_credentials(SEC_USERPIN, octstr_imm("1234567890123456"),
+    ok(sec_mode_check_credentials(SEC_USERPIN, octstr_imm("1234567890123456"),
                                 NULL, &error) == 0, "16-digit PIN accepted");
-    ok(signer_check_credentials(SEC_NETWPIN, NULL, octstr_imm("123456"),
+    ok(sec_mode_check_credentials(SEC_NETWPIN, NULL, octstr_imm("123456"),
                                 &error) == 0, "6-digit IMSI accepted");
-    ok(signer_check_credentials(SEC_NONE, NULL, NULL, &error) == 0,
+    ok(sec_mode_check_credentials(SEC_NONE, NULL, NULL, &error) == 0,
        "NONE needs no credentials");
     octstr_destroy(error);
 }
