@@ -9,7 +9,7 @@
 #include "daemon/dispatcher.h"
 #include "daemon/active_job.h"
 #include "daemon/job_loader.h"
-#include "daemon/job_intake.h"
+#include "daemon/job_claim.h"
 #include "daemon/job_schedule.h"
 #include "daemon/pacer.h"
 #include "daemon/paced_jobs.h"
@@ -348,7 +348,7 @@ static void stage_job(Dispatcher *d, JobRecordBatch *batch, ActiveJob *aj)
     if (target != JOB_RECORD_STAY)
         active_job_keep_sent(aj, d->spool);
     if (target == SPOOL_DEFERRED)
-        intake_set_due(d->spool, aj->name, SPOOL_ACTIVE, aj->defer_until);
+        job_claim_set_due(d->spool, aj->name, SPOOL_ACTIVE, aj->defer_until);
 
     if (job_record_batch_update(batch, aj->name, SPOOL_ACTIVE, active_job_apply_progress, aj,
                                 target, &why) == -1) {

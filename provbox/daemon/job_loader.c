@@ -9,7 +9,7 @@
 
 #include "gwlib/gwlib.h"
 #include "daemon/job_loader.h"
-#include "daemon/job_intake.h"
+#include "daemon/job_claim.h"
 #include "daemon/compile_cache.h"
 
 #define IDLE_WAIT 1.0
@@ -55,14 +55,14 @@ static int can_claim(JobLoader *l)
     return free_slots(l) > 0 && !l->postponed;
 }
 
-static void count(JobLoader *l, IntakeResult result)
+static void count(JobLoader *l, ClaimResult result)
 {
     mutex_lock(l->counters_lock);
-    if (result == INTAKE_CLAIMED)
+    if (result == CLAIM_CLAIMED)
         l->counters.claimed++;
-    else if (result == INTAKE_DEFERRED)
+    else if (result == CLAIM_DEFERRED)
         l->counters.deferred++;
-    else if (result == INTAKE_REJECTED)
+    else if (result == CLAIM_REJECTED)
         l->counters.rejected++;
     mutex_unlock(l->counters_lock);
 }
@@ -71,10 +71,10 @@ static void count(JobLoader *l, IntakeResult result)
  * descriptors, or cannot read the job's status now) ends the claiming for
  * this round, instead of moving more jobs into active/ to no avail; the
  * next round, a second or an inotify event later, tries again. */
-static void not_claimed(JobLoader *l, IntakeResult result)
+static void not_claimed(JobLoader *l, ClaimResult result)
 {
     count(l, result);
-    if (result == INTAKE_POSTPONED)
+    if (result == CLAIM_POSTPONED)
         l->postponed = 1;
 }
 
@@ -98,7 +98,7 @@ static void keep(JobLoader *l, ActiveJob *aj)
 {
     dict_put(l->held, aj->name, aj);
     gwlist_append(l->chunk, aj);
-    count(l, INTAKE_CLAIMED);
+    count(l, CLAIM_CLAIMED);
     if (gwlist_len(l->chunk) >= HANDOVER_CHUNK)
         hand_over(l);
 }
@@ -110,13 +110,13 @@ static void keep(JobLoader *l, ActiveJob *aj)
 static long claim_from(JobLoader *l, List *names, SpoolState from, long most)
 {
     Octstr *name;
-    IntakeResult result;
+    ClaimResult result;
     ActiveJob *aj;
     long left = 0, claimed = 0;
 
     while ((name = gwlist_extract_first(names)) != NULL) {
         if (l->running && can_claim(l) && claimed < most) {
-            aj = intake_claim(l->spool, l->config, l->cache, name, from, &result);
+            aj = job_claim(l->spool, l->config, l->cache, name, from, &result);
             if (aj != NULL) {
                 keep(l, aj);
                 claimed++;
@@ -166,12 +166,12 @@ static void adopt_orphans(JobLoader *l)
 {
     List *names = spool_list(l->spool, SPOOL_ACTIVE, ORPHAN_SCAN_MAX);
     Octstr *name;
-    IntakeResult result;
+    ClaimResult result;
     ActiveJob *aj;
 
     while ((name = gwlist_extract_first(names)) != NULL) {
         if (free_slots(l) > 0 && dict_get(l->held, name) == NULL) {
-            aj = intake_adopt(l->spool, l->config, l->cache, name, &result);
+            aj = job_claim_adopt(l->spool, l->config, l->cache, name, &result);
             if (aj != NULL)
                 keep(l, aj);
             else
@@ -199,7 +199,7 @@ static void claim_jobs(JobLoader *l)
     if (rescan) {
         l->last_rescan = now;
         adopt_orphans(l);
-        claim_from(l, intake_due(l->spool, free_slots(l)), SPOOL_DEFERRED, free_slots(l));
+        claim_from(l, job_claim_due(l->spool, free_slots(l)), SPOOL_DEFERRED, free_slots(l));
     }
     if ((rescan || l->scan_new) && can_claim(l)) {
         long most = free_slots(l) < HANDOVER_CHUNK ? free_slots(l) : HANDOVER_CHUNK;

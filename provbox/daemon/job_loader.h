@@ -3,7 +3,7 @@
  *
  * It claims jobs from new/ (woken by inotify, rescanning as a fallback) and
  * due jobs from deferred/, adopts orphans in active/ (jobs whose provbox
- * died), and loads each one (job_intake.h: read, parse, compile through
+ * died), and loads each one (job_claim.h: read, parse, compile through
  * its compile cache, size check); jobs to defer or reject go to deferred/
  * or failed/ from here. The claims of a chunk are made durable (one sync
  * of new/ and active/) before the chunk is handed to the dispatcher, so

@@ -1,6 +1,6 @@
 /*
  * test_job_schedule.c - unit tests of provbox/daemon/job_schedule.c and of
- * the claim that applies it (job_intake.c) on a real spool: when a job may
+ * the claim that applies it (job_claim.c) on a real spool: when a job may
  * send (Not-Before:, its Send-Window:, provbox.conf's send-window, the
  * later of them), the Reason that says until when, and when a window
  * closes; a job outside its window is claimed into deferred/ with that
@@ -15,7 +15,7 @@
 
 #include "gwlib/gwlib.h"
 #include "daemon/job_schedule.h"
-#include "daemon/job_intake.h"
+#include "daemon/job_claim.h"
 #include "daemon/job_record.h"
 #include "../lib/tap.h"
 #include "../lib/scratch.h"
@@ -183,15 +183,15 @@ static void test_claim(Spool *spool, CompileCache *cache)
 {
     ProvboxConfig *c = test_config(NULL);
     Octstr *closed = window_around_now(0), *open = window_around_now(1), *status;
-    IntakeResult result;
+    ClaimResult result;
     ActiveJob *aj;
     time_t now = time(NULL);
 
     drop("new", "late", octstr_format("To: 4790000001\nSec: NONE\nSend-Window: %S\n\n%s",
                                       closed, DOC));
-    aj = intake_claim(spool, c, cache, octstr_imm("late"), SPOOL_NEW, &result);
+    aj = job_claim(spool, c, cache, octstr_imm("late"), SPOOL_NEW, &result);
     status = read_status("deferred", "late");
-    ok(aj == NULL && result == INTAKE_DEFERRED && spool_find(spool, octstr_imm("late"))
+    ok(aj == NULL && result == CLAIM_DEFERRED && spool_find(spool, octstr_imm("late"))
        == SPOOL_DEFERRED, "a window that closed a minute ago: the job goes to deferred/");
     ok(octstr_search(status, octstr_imm("State: deferred"), 0) >= 0
        && octstr_search(status, octstr_imm("Reason: waiting for Send-Window"), 0) >= 0
@@ -204,11 +204,11 @@ static void test_claim(Spool *spool, CompileCache *cache)
 
     drop("new", "now", octstr_format("To: 4790000001\nSec: NONE\nSend-Window: %S\n\n%s",
                                      open, DOC));
-    aj = intake_claim(spool, c, cache, octstr_imm("now"), SPOOL_NEW, &result);
-    ok(aj != NULL && result == INTAKE_CLAIMED && aj->window_closes >= now + 3480
+    aj = job_claim(spool, c, cache, octstr_imm("now"), SPOOL_NEW, &result);
+    ok(aj != NULL && result == CLAIM_CLAIMED && aj->window_closes >= now + 3480
        && aj->window_closes <= now + 3545, "a window that opened a minute ago: claimed, "
        "closing in an hour");
-    if (aj == NULL || result != INTAKE_CLAIMED)
+    if (aj == NULL || result != CLAIM_CLAIMED)
         tap_diag("result %d", result);
     else if (!(aj->window_closes >= now + 3480 && aj->window_closes <= now + 3545))
         tap_diag("closes in %ld s", (long) (aj->window_closes - now));
@@ -229,7 +229,7 @@ static void test_resumed_says_active(Spool *spool, CompileCache *cache)
     ProvboxConfig *c = test_config(NULL);
     JobStatus *st = job_status_create(octstr_imm("back"), NULL);
     JobRecordBatch *batch;
-    IntakeResult result;
+    ClaimResult result;
     ActiveJob *aj;
     Octstr *status, *error = NULL;
 
@@ -242,7 +242,7 @@ static void test_resumed_says_active(Spool *spool, CompileCache *cache)
     job_status_destroy(st);
     drop("deferred", "back", octstr_format("To: 4790000001\nTo: 4790000002\nSec: NONE\n\n%s",
                                            DOC));
-    aj = intake_claim(spool, c, cache, octstr_imm("back"), SPOOL_DEFERRED, &result);
+    aj = job_claim(spool, c, cache, octstr_imm("back"), SPOOL_DEFERRED, &result);
     ok(aj != NULL && aj->unfinished == 1 && aj->next_recipient == 1,
        "claimed from deferred/: the recipient already sent is not sent again");
     if (aj == NULL) {

@@ -1,6 +1,6 @@
 /*
- * job_intake.c - claiming, deferring, rejecting and adopting jobs
- * (see job_intake.h).
+ * job_claim.c - claiming, deferring, rejecting and adopting jobs
+ * (see job_claim.h).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -9,7 +9,7 @@
 #include <sys/time.h>
 
 #include "gwlib/gwlib.h"
-#include "daemon/job_intake.h"
+#include "daemon/job_claim.h"
 #include "daemon/job_schedule.h"
 #include "spool/job_lock.h"
 #include "daemon/recent_errors.h"
@@ -92,7 +92,7 @@ static void move_on(Spool *spool, Octstr *name, SpoolState from, SpoolState to)
     octstr_destroy(moved_as);
 }
 
-void intake_reject(Spool *spool, Octstr *name, SpoolState from, Octstr *reason)
+void job_claim_reject(Spool *spool, Octstr *name, SpoolState from, Octstr *reason)
 {
     log_escaped_error(0, "Job %S failed: %S", name, reason);
     recent_errors_add(name, 0, reason);
@@ -108,7 +108,7 @@ static time_t file_mtime(int fd)
     return fstat(fd, &st) == 0 ? st.st_mtime : time(NULL);
 }
 
-void intake_set_due(Spool *spool, Octstr *name, SpoolState state, time_t when)
+void job_claim_set_due(Spool *spool, Octstr *name, SpoolState state, time_t when)
 {
     Octstr *path = spool_path(spool, state, name);
     struct timeval times[2];
@@ -126,7 +126,7 @@ static void defer(Spool *spool, ActiveJob *aj, const long *tally, time_t due, Oc
     job_progress_claimed(aj->name, aj->job->operator_id, tally, SPOOL_DEFERRED, reason);
     active_job_keep_sent(aj, spool);
     write_state(spool, aj->name, SPOOL_ACTIVE, "deferred", reason, aj->tampered);
-    intake_set_due(spool, aj->name, SPOOL_ACTIVE, due);
+    job_claim_set_due(spool, aj->name, SPOOL_ACTIVE, due);
     move_on(spool, aj->name, SPOOL_ACTIVE, SPOOL_DEFERRED);
 }
 
@@ -340,16 +340,16 @@ static int short_of_resources(int err)
     return err == EMFILE || err == ENFILE || err == ENOMEM;
 }
 
-static void postpone(Octstr *name, Octstr *why, IntakeResult *result)
+static void postpone(Octstr *name, Octstr *why, ClaimResult *result)
 {
     log_escaped_warning(0, "Job %S not taken up now: %S. It stays in active/ for a later rescan.",
                         name, why);
-    *result = INTAKE_POSTPONED;
+    *result = CLAIM_POSTPONED;
 }
 
 /* The job's ownership lock: its descriptor, or -1 (lost the race, or the
  * job postponed or rejected). */
-static int take_ownership(Spool *spool, Octstr *name, IntakeResult *result)
+static int take_ownership(Spool *spool, Octstr *name, ClaimResult *result)
 {
     Octstr *path = spool_path(spool, SPOOL_ACTIVE, name), *why = NULL;
     int fd = job_lock_open(path, &why);
@@ -359,12 +359,12 @@ static int take_ownership(Spool *spool, Octstr *name, IntakeResult *result)
     if (fd == -1 && short_of_resources(err)) {
         postpone(name, why, result);
     } else if (fd == -1) {
-        *result = INTAKE_REJECTED;
-        intake_reject(spool, name, SPOOL_ACTIVE, why);
+        *result = CLAIM_REJECTED;
+        job_claim_reject(spool, name, SPOOL_ACTIVE, why);
     } else if (job_lock_own(fd) == -1) {
         close(fd);
         fd = -1;
-        *result = INTAKE_LOST_RACE;
+        *result = CLAIM_LOST_RACE;
     }
     octstr_destroy(why);
     return fd;
@@ -373,7 +373,7 @@ static int take_ownership(Spool *spool, Octstr *name, IntakeResult *result)
 /* Lock and load a job that is in active/: rejected when it cannot be sent,
  * postponed when its status cannot be read now. */
 static ActiveJob *load_owned(Spool *spool, const ProvboxConfig *config, CompileCache *cache,
-                             Octstr *name, int claimed, long *tally, IntakeResult *result)
+                             Octstr *name, int claimed, long *tally, ClaimResult *result)
 {
     Octstr *why = NULL;
     ActiveJob *aj;
@@ -384,8 +384,8 @@ static ActiveJob *load_owned(Spool *spool, const ProvboxConfig *config, CompileC
         return NULL;
     aj = active_job_load(config, cache, name, fd, file_mtime(fd), &why);
     if (aj == NULL) {
-        *result = INTAKE_REJECTED;
-        intake_reject(spool, name, SPOOL_ACTIVE, why);
+        *result = CLAIM_REJECTED;
+        job_claim_reject(spool, name, SPOOL_ACTIVE, why);
     } else if ((resumed = resume_from_status(spool, aj, claimed, &head, tally)) == 0) {
         status_at_claim(spool, aj, head);
     } else if (resumed == -1) {
@@ -398,14 +398,14 @@ static ActiveJob *load_owned(Spool *spool, const ProvboxConfig *config, CompileC
     if (aj == NULL)
         close(fd);
     else
-        *result = INTAKE_CLAIMED;
+        *result = CLAIM_CLAIMED;
     return aj;
 }
 
 /* A job that may not send yet (Not-Before:, send window) goes to
  * deferred/ until it may; one that may knows when its window closes. */
 static ActiveJob *defer_unless_due(Spool *spool, const ProvboxConfig *config, ActiveJob *aj,
-                                   const long *tally, IntakeResult *result)
+                                   const long *tally, ClaimResult *result)
 {
     time_t now = time(NULL), due;
     Octstr *reason = NULL;
@@ -420,7 +420,7 @@ static ActiveJob *defer_unless_due(Spool *spool, const ProvboxConfig *config, Ac
     octstr_destroy(reason);
     close(aj->lock_fd);
     active_job_destroy(aj);
-    *result = INTAKE_DEFERRED;
+    *result = CLAIM_DEFERRED;
     return NULL;
 }
 
@@ -447,8 +447,8 @@ static void log_findings(const ActiveJob *aj)
     }
 }
 
-ActiveJob *intake_claim(Spool *spool, const ProvboxConfig *config, CompileCache *cache,
-                        Octstr *name, SpoolState from, IntakeResult *result)
+ActiveJob *job_claim(Spool *spool, const ProvboxConfig *config, CompileCache *cache,
+                     Octstr *name, SpoolState from, ClaimResult *result)
 {
     Octstr *why = NULL, *claimed_as = NULL;
     ActiveJob *aj;
@@ -462,7 +462,7 @@ ActiveJob *intake_claim(Spool *spool, const ProvboxConfig *config, CompileCache 
         else
             log_escaped_debug("provbox.intake", 0, "Job %S not claimed: %S", name, why);
         octstr_destroy(why);
-        *result = INTAKE_LOST_RACE;
+        *result = CLAIM_LOST_RACE;
         return NULL;
     }
     aj = load_owned(spool, config, cache, claimed_as, 1, tally, result);
@@ -478,8 +478,8 @@ ActiveJob *intake_claim(Spool *spool, const ProvboxConfig *config, CompileCache 
     return aj;
 }
 
-ActiveJob *intake_adopt(Spool *spool, const ProvboxConfig *config, CompileCache *cache,
-                        Octstr *name, IntakeResult *result)
+ActiveJob *job_claim_adopt(Spool *spool, const ProvboxConfig *config, CompileCache *cache,
+                           Octstr *name, ClaimResult *result)
 {
     long tally[JOB_RECORD_STATES];
     ActiveJob *aj = load_owned(spool, config, cache, name, 0, tally, result);
@@ -494,7 +494,7 @@ ActiveJob *intake_adopt(Spool *spool, const ProvboxConfig *config, CompileCache 
     return aj;
 }
 
-List *intake_due(Spool *spool, long max)
+List *job_claim_due(Spool *spool, long max)
 {
     List *names = spool_list(spool, SPOOL_DEFERRED, max), *due = gwlist_create();
     Octstr *name, *path;
