@@ -8,7 +8,7 @@
 #include "daemon/metrics.h"
 #include "spool/requeue.h"
 #include "spool/resend.h"
-#include "intake/intake.h"
+#include "daemon/sendota/intake.h"
 #include "common/log_escaped.h"
 
 /* Bytes of header lines a request may have (431 beyond). */

@@ -13,7 +13,7 @@
  *   /suspend /resume /shutdown /requeue?job=NAME /log-level?level=N
  *   /resend?job=NAME&state=STATE[,STATE...]
  *                     need admin-password
- *   /cgi-bin/sendota /job-status   the sendota intake (intake/intake.h),
+ *   /cgi-bin/sendota /job-status   the sendota intake (sendota/intake.h),
  *                     with sendota-user credentials
  *
  * Wrong or missing password: 403. Unknown path: 404. A command done: 200;

@@ -20,7 +20,7 @@
 #include "spool/status_view.h"
 #include "spool/requeue.h"
 #include "spool/name_clash.h"
-#include "intake/intake_status.h"
+#include "daemon/sendota/intake_status.h"
 #include "../lib/tap.h"
 #include "../lib/scratch.h"
 

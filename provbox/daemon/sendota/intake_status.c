@@ -4,7 +4,7 @@
 #include "gwlib/gwlib.h"
 #include "spool/job_status.h"
 #include "spool/status_view.h"
-#include "intake/intake_status.h"
+#include "daemon/sendota/intake_status.h"
 #include "common/escape.h"
 
 typedef enum { VIEW_TXT, VIEW_XML, VIEW_JSON } View;

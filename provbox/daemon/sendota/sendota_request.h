@@ -31,7 +31,7 @@
 #define PROVBOX_SENDOTA_REQUEST_H
 
 #include "gwlib/gwlib.h"
-#include "intake/sendota_users.h"
+#include "daemon/sendota/sendota_users.h"
 
 typedef struct SendotaRequest SendotaRequest;
 

@@ -15,7 +15,7 @@
 #include "common/doc_type.h"
 #include "common/sec_mode.h"
 #include "encode/wbxml_xml.h"
-#include "intake/sendota_request.h"
+#include "daemon/sendota/sendota_request.h"
 
 #define OMA_TYPE "oma-settings"
 #define HEADER_PREFIX "X-Kannel-"

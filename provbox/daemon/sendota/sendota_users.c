@@ -2,7 +2,7 @@
  * sendota_users.c - the sendota-user groups (see sendota_users.h).
  */
 #include "gwlib/gwlib.h"
-#include "intake/sendota_users.h"
+#include "daemon/sendota/sendota_users.h"
 #include "common/log_escaped.h"
 
 struct SendotaUsers {
