@@ -5,6 +5,8 @@
  * The Job owns the text read at the claim; the ClaimedFile borrows it, so
  * a job's bytes are kept once.
  */
+#include <unistd.h>
+
 #include "gwlib/gwlib.h"
 #include "gw/sms.h"
 #include "encode/message.h"
@@ -260,15 +262,17 @@ static void mark_changed(ActiveJob *aj, long i)
     aj->changed[aj->changed_count++] = i;
 }
 
-void active_job_recorded(ActiveJob *aj)
+long active_job_recorded(ActiveJob *aj)
 {
-    long k;
+    long k, acked = aj->unrecorded;
 
     for (k = 0; k < aj->changed_count; k++) {
         aj->progress[aj->changed[k]].flags &= ~PROGRESS_F_CHANGED;
         rare_forget(aj, aj->changed[k]);
     }
     aj->changed_count = 0;
+    aj->unrecorded = 0;
+    return acked;
 }
 
 static void finish(ActiveJob *aj, long i)
@@ -305,16 +309,47 @@ Octstr *active_job_reason(const ActiveJob *aj, long i)
     return r != NULL ? r->reason : NULL;
 }
 
-void active_job_count_ack(ActiveJob *aj, long i)
+int active_job_segment_acked(ActiveJob *aj, long i)
 {
     RecipientProgress *p = &aj->progress[i];
 
+    aj->unrecorded++;
     if (p->state != PROGRESS_SENDING)
-        return;
+        return 0;
     p->acked++;
     mark_changed(aj, i);
-    if (p->acked >= p->parts)
-        finish(aj, i);
+    if (p->acked < p->parts)
+        return 0;
+    finish(aj, i);
+    return 1;
+}
+
+long active_job_take_next(ActiveJob *aj)
+{
+    long n = job_recipient_count(aj->job);
+
+    while (aj->next_recipient < n)
+        if (aj->progress[aj->next_recipient++].state == PROGRESS_WAITING)
+            return aj->next_recipient - 1;
+    return -1;
+}
+
+void active_job_segment_queued(ActiveJob *aj)
+{
+    aj->in_flight++;
+}
+
+void active_job_segment_done(ActiveJob *aj)
+{
+    aj->in_flight--;
+}
+
+long active_job_retry_delay(ActiveJob *aj, long max)
+{
+    long delay = aj->retry_delay;
+
+    aj->retry_delay = delay * 2 > max ? max : delay * 2;
+    return delay;
 }
 
 void active_job_resume_recipient(ActiveJob *aj, long i, RecipientState recorded)
@@ -531,6 +566,8 @@ void active_job_destroy(ActiveJob *aj)
 {
     if (aj == NULL)
         return;
+    if (aj->lock_fd != -1)
+        close(aj->lock_fd);
     gw_free(aj->progress);
     if (aj->rare != NULL)
         dict_destroy(aj->rare);
@@ -645,6 +682,18 @@ void active_job_keep_sent(ActiveJob *aj, Spool *spool)
         octstr_destroy(aj->tampered);
         aj->tampered = how;
     }
+}
+
+void active_job_window_closes_at(ActiveJob *aj, time_t when)
+{
+    aj->window_closes = when;
+}
+
+void active_job_defer(ActiveJob *aj, time_t until, Octstr *reason)
+{
+    octstr_destroy(aj->defer_reason);
+    aj->defer_reason = reason;
+    aj->defer_until = until;
 }
 
 int active_job_window_closed(const ActiveJob *aj, time_t now)

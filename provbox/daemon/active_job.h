@@ -23,6 +23,12 @@
  *
  * Progress kept here is what this process needs to schedule; what happened
  * is recorded in the status file (job_record.h).
+ *
+ * The ActiveJob owns its state and its ownership lock: other modules read
+ * its fields, and change them only through the functions below, each named
+ * for what happened (a recipient taken, a segment acked, a record landed);
+ * active_job_destroy() closes the lock. Only its pacer is the dispatcher's,
+ * driven through pacer.h.
  */
 #ifndef PROVBOX_ACTIVE_JOB_H
 #define PROVBOX_ACTIVE_JOB_H
@@ -72,7 +78,7 @@ typedef struct ActiveJob {
                             * defaults; NULL when a placeholder has none */
     List *findings;        /* lint's (LintFinding*), or NULL when lint is off for it */
     List *warnings;        /* the same as its status's Warning lines, or NULL */
-    int lock_fd;           /* holds the ownership lock */
+    int lock_fd;           /* holds the ownership lock, or -1; closed by destroy */
     ClaimedFile *claimed;  /* the file read at the claim, and its bytes */
     Octstr *tampered;      /* how it changed in active/ since, or NULL */
     time_t started;        /* validity runs from here */
@@ -85,8 +91,8 @@ typedef struct ActiveJob {
     long *changed;         /* recipients whose progress is not yet recorded */
     long changed_count, changed_size;
     long unrecorded;       /* acked segments not yet recorded (window) */
-    long in_flight;        /* segments sent or queued, not yet answered */
-    long retry_delay;      /* current backoff for ack_failed_tmp */
+    long in_flight;        /* segments queued or sent, not yet answered */
+    long retry_delay;      /* the next backoff for ack_failed_tmp */
     List *shared_segments; /* PushSegment* for recipients without overrides */
     Octstr *shared_entry_code;
     long parts_each;       /* segments of the recipient encoded last */
@@ -121,9 +127,11 @@ ActiveJob *active_job_from_text(const ProvboxConfig *config, CompileCache *cache
                                 Octstr **error);
 
 /* Read (through its lock_fd, at most max-job-size bytes) a claimed job (in
- * active/) and check it as active_job_from_text() does. */
+ * active/) and check it as active_job_from_text() does. The job takes
+ * lock_fd over; on NULL the caller still holds it. */
 ActiveJob *active_job_load(const ProvboxConfig *config, CompileCache *cache, Octstr *name,
                            int lock_fd, time_t started, Octstr **error);
+/* Frees the job and closes its lock (the job stays where it is, unowned). */
 void active_job_destroy(ActiveJob *job);
 
 /*
@@ -133,13 +141,26 @@ void active_job_destroy(ActiveJob *job);
 List *active_job_encode(ActiveJob *job, const ProvboxConfig *config, long i,
                         Octstr **error);
 
+/* The next recipient still waiting, taken to be encoded and sent (it is not
+ * handed out again); -1 when none is left. */
+long active_job_take_next(ActiveJob *job);
+/* One segment of it is queued to be sent / is answered or dropped: the
+ * segments in flight (in_flight), which keep it from moving on. */
+void active_job_segment_queued(ActiveJob *job);
+void active_job_segment_done(ActiveJob *job);
+/* bearerbox asked for a segment to be retried later (ack_failed_tmp): the
+ * seconds to wait now; each call doubles the next wait, up to max. */
+long active_job_retry_delay(ActiveJob *job, long max);
+
 /* Mark recipient i finished because of a failure. */
 void active_job_fail_recipient(ActiveJob *job, long i, RecipientState failure,
                                Octstr *reason);
 /* Why recipient i failed, while that is not yet recorded; else NULL. */
 Octstr *active_job_reason(const ActiveJob *job, long i);
-/* Count one ack for recipient i; finishes it when every segment is acked. */
-void active_job_count_ack(ActiveJob *job, long i);
+/* One segment of recipient i acked: it stays unrecorded (in the window)
+ * until the next record lands, and counts for recipient i, finishing it
+ * when every segment is acked. 1 when this ack finished it, else 0. */
+int active_job_segment_acked(ActiveJob *job, long i);
 
 /* Before the job leaves active/: its file there is what was sent (see
  * claimed_file.h); a change is noted in aj->tampered. */
@@ -163,8 +184,14 @@ void active_job_resume_recipient(ActiveJob *job, long i, RecipientState recorded
  * lint's Warning lines, when the job was linted.
  */
 void active_job_apply_progress(JobRecord *record, void *ctx);
-/* The progress applied last has landed: nothing is left to record. */
-void active_job_recorded(ActiveJob *aj);
+/* The progress applied last has landed: nothing is left to record. Returns
+ * the acked segments that were unrecorded until now. */
+long active_job_recorded(ActiveJob *aj);
+/* Its send window closes at `when` (0 = never). */
+void active_job_window_closes_at(ActiveJob *aj, time_t when);
+/* Its window has closed: it hands out no more recipients, and its next
+ * record sends it to deferred/, due at `until`, with `reason` (taken over). */
+void active_job_defer(ActiveJob *aj, time_t until, Octstr *reason);
 /* Its send window has closed (at aj->window_closes, before now). */
 int active_job_window_closed(const ActiveJob *aj, time_t now);
 /* Recipients left to hand out, its window open, not on its way to deferred/. */

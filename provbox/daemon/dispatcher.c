@@ -3,8 +3,6 @@
  * send windows closing, recording, and the jobs the loader hands it (see
  * dispatcher.h).
  */
-#include <unistd.h>
-
 #include "gwlib/gwlib.h"
 #include "daemon/dispatcher.h"
 #include "daemon/active_job.h"
@@ -140,13 +138,13 @@ static Segment *segment_create(ActiveJob *job, long recipient, Msg *msg)
     s->recipient = recipient;
     s->msg = msg;
     s->due = 0;
-    job->in_flight++;
+    active_job_segment_queued(job);
     return s;
 }
 
 static void segment_destroy(Segment *s)
 {
-    s->job->in_flight--;
+    active_job_segment_done(s->job);
     msg_destroy(s->msg);
     gw_free(s);
 }
@@ -168,13 +166,11 @@ static int validity_over(ActiveJob *job)
 static void retry_later(Dispatcher *d, Segment *s)
 {
     ActiveJob *job = s->job;
+    long delay = active_job_retry_delay(job, d->config->max_retry_delay);
 
-    s->due = time(NULL) + job->retry_delay;
+    s->due = time(NULL) + delay;
     log_escaped_warning(0, "Job %S: bearerbox asked to retry a segment later (ack_failed_tmp); "
-                        "retrying in %ld s.", job->name, job->retry_delay);
-    job->retry_delay *= 2;
-    if (job->retry_delay > d->config->max_retry_delay)
-        job->retry_delay = d->config->max_retry_delay;
+                        "retrying in %ld s.", job->name, delay);
     gwlist_append(d->retry, s);
     COUNT(d, segments_retried, 1);
 }
@@ -210,13 +206,11 @@ static void fail_segment(Dispatcher *d, Segment *s)
 static void count_ack(Dispatcher *d, Segment *s)
 {
     ActiveJob *job = s->job;
-    ProgressState before = job->progress[s->recipient].state;
+    int finished = active_job_segment_acked(job, s->recipient);
 
-    active_job_count_ack(job, s->recipient);
-    job->unrecorded++;
     d->unrecorded++;
     COUNT(d, segments_acked, 1);
-    if (before == PROGRESS_SENDING && job->progress[s->recipient].state == PROGRESS_FINISHED) {
+    if (finished) {
         COUNT(d, recipients_sent, 1);
         access_log_recipient(job, d->config, s->recipient);
     }
@@ -321,7 +315,6 @@ static void forget_job(Dispatcher *d, long index)
 
     gwlist_delete(d->jobs, index, 1);
     job_loader_release(d->loader, aj->name);
-    close(aj->lock_fd);
     active_job_destroy(aj);
     mutex_lock(d->counters_lock);
     d->counters.active_jobs = gwlist_len(d->jobs);
@@ -389,12 +382,17 @@ static int needs_record(const ActiveJob *aj, int progress)
  */
 static void note_closed_window(Dispatcher *d, ActiveJob *aj, time_t now)
 {
+    Octstr *reason = NULL;
+    time_t until;
+
     if (!active_job_window_closed(aj, now) || aj->in_flight > 0 || aj->unfinished == 0
         || aj->defer_reason != NULL)
         return;
-    aj->defer_until = schedule_due(aj->job, d->config, now, &aj->defer_reason);
-    if (aj->defer_reason == NULL)
-        aj->window_closes = schedule_window_closes(aj->job, d->config, now);
+    until = schedule_due(aj->job, d->config, now, &reason);
+    if (reason != NULL)
+        active_job_defer(aj, until, reason);
+    else
+        active_job_window_closes_at(aj, schedule_window_closes(aj->job, d->config, now));
 }
 
 static void stage_progress(Dispatcher *d, JobRecordBatch *batch, int progress)
@@ -445,9 +443,7 @@ static void settle_progress(Dispatcher *d, JobRecordBatch *batch, int progress)
     while (i < gwlist_len(d->jobs)) {
         ActiveJob *aj = gwlist_get(d->jobs, i);
         if (needs_record(aj, progress) && job_record_batch_ok(batch, aj->name)) {
-            active_job_recorded(aj);
-            d->unrecorded -= aj->unrecorded;
-            aj->unrecorded = 0;
+            d->unrecorded -= active_job_recorded(aj);
             if (active_job_finished(aj)) {
                 job_done(d, i);
                 continue;
@@ -546,15 +542,12 @@ static void expire_recipient(Dispatcher *d, ActiveJob *aj, long i)
 /* Encode the next waiting recipient of aj into ready segments. 1 = did. */
 static int encode_next(Dispatcher *d, ActiveJob *aj)
 {
-    long n = job_recipient_count(aj->job), i;
     Octstr *why = NULL;
     List *msgs;
     Msg *msg;
+    long i;
 
-    while (aj->next_recipient < n) {
-        i = aj->next_recipient++;
-        if (aj->progress[i].state != PROGRESS_WAITING)
-            continue;
+    while ((i = active_job_take_next(aj)) != -1) {
         if (validity_over(aj)) {
             expire_recipient(d, aj, i);
             continue;

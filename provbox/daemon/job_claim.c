@@ -386,6 +386,7 @@ static ActiveJob *load_owned(Spool *spool, const ProvboxConfig *config, CompileC
     if (aj == NULL) {
         *result = CLAIM_REJECTED;
         job_claim_reject(spool, name, SPOOL_ACTIVE, why);
+        close(fd);
     } else if ((resumed = resume_from_status(spool, aj, claimed, &head, tally)) == 0) {
         status_at_claim(spool, aj, head);
     } else if (resumed == -1) {
@@ -395,9 +396,7 @@ static ActiveJob *load_owned(Spool *spool, const ProvboxConfig *config, CompileC
         aj = NULL;
     }
     octstr_destroy(why);
-    if (aj == NULL)
-        close(fd);
-    else
+    if (aj != NULL)
         *result = CLAIM_CLAIMED;
     return aj;
 }
@@ -412,13 +411,12 @@ static ActiveJob *defer_unless_due(Spool *spool, const ProvboxConfig *config, Ac
 
     due = schedule_due(aj->job, config, now, &reason);
     if (due <= now) {
-        aj->window_closes = schedule_window_closes(aj->job, config, now);
+        active_job_window_closes_at(aj, schedule_window_closes(aj->job, config, now));
         job_progress_claimed(aj->name, aj->job->operator_id, tally, SPOOL_ACTIVE, NULL);
         return aj;
     }
     defer(spool, aj, tally, due, reason);
     octstr_destroy(reason);
-    close(aj->lock_fd);
     active_job_destroy(aj);
     *result = CLAIM_DEFERRED;
     return NULL;

@@ -348,10 +348,8 @@ static void release_all(List *jobs)
 {
     ActiveJob *aj;
 
-    while ((aj = gwlist_extract_first(jobs)) != NULL) {
-        close(aj->lock_fd);
+    while ((aj = gwlist_extract_first(jobs)) != NULL)
         active_job_destroy(aj);
-    }
 }
 
 void job_loader_destroy(JobLoader *l)

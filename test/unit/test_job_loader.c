@@ -12,7 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <dirent.h>
-#include <unistd.h>
 #include <sys/stat.h>
 
 #include "gwlib/gwlib.h"
@@ -45,7 +44,6 @@ static void finish(InstantDispatcher *d, ActiveJob *aj)
 
     if (d->spool != NULL && spool_move(d->spool, aj->name, SPOOL_ACTIVE, SPOOL_DONE, &error) == -1)
         panic(0, "spool_move: %s", octstr_get_cstr(error));
-    close(aj->lock_fd);
     job_loader_release(d->loader, aj->name);
     active_job_destroy(aj);
 }

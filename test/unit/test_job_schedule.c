@@ -10,7 +10,6 @@
  * is recorded, without the old Reason.
  */
 #include <string.h>
-#include <unistd.h>
 #include <sys/stat.h>
 
 #include "gwlib/gwlib.h"
@@ -212,10 +211,7 @@ static void test_claim(Spool *spool, CompileCache *cache)
         tap_diag("result %d", result);
     else if (!(aj->window_closes >= now + 3480 && aj->window_closes <= now + 3545))
         tap_diag("closes in %ld s", (long) (aj->window_closes - now));
-    if (aj != NULL) {
-        close(aj->lock_fd);
-        active_job_destroy(aj);
-    }
+    active_job_destroy(aj);
     octstr_destroy(closed);
     octstr_destroy(open);
     config_destroy(c);
@@ -261,7 +257,6 @@ static void test_resumed_says_active(Spool *spool, CompileCache *cache)
        && octstr_search(status, octstr_imm("4790000001 sent"), 0) >= 0,
        "its status says active, without the old Reason, the sent recipient kept");
     octstr_destroy(status);
-    close(aj->lock_fd);
     active_job_destroy(aj);
     config_destroy(c);
 }

@@ -143,6 +143,7 @@ static ActiveJob *sending_job(const char *name, const char *headers, long parts)
                                  "<wap-provisioningdoc/>\n", headers);
 
     memset(aj, 0, sizeof(*aj));
+    aj->lock_fd = -1;
     aj->name = octstr_create(name);
     aj->job = job_parse(aj->name, text, NULL);
     aj->parts_each = parts;
