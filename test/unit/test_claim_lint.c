@@ -1,11 +1,12 @@
 /*
- * test_intake_lint.c - unit tests of lint at intake (active_job.c through
- * compile_cache.c): the job's Lint: header wins over the config's lint
- * key; strict refuses a document with an error, the reason naming the
- * first error's line and message; warn (and strict with warnings only)
- * loads the job with every finding as a Warning line for its status; off
- * and the legacy types are not linted at all; a second job with the same
- * document is not linted again; no finding quotes a secret.
+ * test_claim_lint.c - unit tests of lint when a job is claimed
+ * (active_job.c through compile_cache.c): the job's Lint: header wins over
+ * the config's lint key; strict refuses a document with an error, the
+ * reason naming the first error's line and message; warn (and strict with
+ * warnings only) loads the job with every finding as a Warning line for
+ * its status; off and the legacy types are not linted at all; a second
+ * job with the same document is not linted again; no finding quotes a
+ * secret.
  */
 #include <string.h>
 
