@@ -2,7 +2,7 @@
  * http_request.h - one HTTP/1.0 or 1.1 request on the admin port, parsed
  * from its head, and the answer to it. No I/O: http_front.c reads the
  * bytes (within its limits) and writes the answers; the handlers
- * (admin_http.c, intake/intake.c) see only these structures.
+ * (admin_http.c, sendota/intake.c) see only these structures.
  *
  * The head is the request line and the header lines up to the blank line,
  * each ended by CRLF or LF. Accepted: GET, HEAD and POST; an origin-form
