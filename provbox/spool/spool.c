@@ -65,6 +65,7 @@
 
 #include "gwlib/gwlib.h"
 #include "spool/spool.h"
+#include "spool/spool_internal.h"
 #include "common/log_escaped.h"
 
 #define MAX_NAME 248              /* NAME.status must fit NAME_MAX (255) */
@@ -72,14 +73,6 @@
 #define STATUS_MAX_SIZE (64L * 1024 * 1024)
 #define DIR_MODE 0770
 #define FILE_MODE 0660
-#define STATUS_SUFFIX ".status"
-#define TEMP_PREFIX ".tmp."         /* provbox's own temp files */
-
-struct Spool {
-    Octstr *dir;
-    Octstr *host;       /* the last part of new names */
-    int unnamed_temps;  /* O_TMPFILE and linking it in work here */
-};
 
 /* A status file written, not yet installed (see Batches above). */
 struct SpoolStaged {
@@ -99,16 +92,14 @@ static unsigned long unique_counter;
 static __thread int deferring;
 static __thread unsigned deferred_dirs;
 
-static unsigned long next_unique(void)
+unsigned long spool_next_unique(void)
 {
     return __atomic_add_fetch(&unique_counter, 1, __ATOMIC_RELAXED);
 }
 
 /* ---- errors ---- */
 
-static int fail(Octstr **error, int err, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static int fail(Octstr **error, int err, const char *fmt, ...)
+int spool_fail(Octstr **error, int err, const char *fmt, ...)
 {
     va_list ap;
     Octstr *msg;
@@ -168,17 +159,17 @@ static int ends_with(const char *s, size_t len, const char *suffix)
     return len >= n && memcmp(s + len - n, suffix, n) == 0;
 }
 
-static int name_ok(const char *s, size_t len)
+int spool_name_bytes_ok(const char *s, size_t len)
 {
     return len > 0 && len <= MAX_NAME && s[0] != '.'
            && memchr(s, '/', len) == NULL && memchr(s, '\0', len) == NULL
-           && !ends_with(s, len, STATUS_SUFFIX);
+           && !ends_with(s, len, SPOOL_STATUS_SUFFIX);
 }
 
 int spool_name_ok(Octstr *name)
 {
     return name != NULL
-           && name_ok(octstr_get_cstr(name), (size_t) octstr_len(name));
+           && spool_name_bytes_ok(octstr_get_cstr(name), (size_t) octstr_len(name));
 }
 
 /*
@@ -210,7 +201,7 @@ static Octstr *path_in(Spool *spool, SpoolState state, Octstr *name, const char 
     return path;
 }
 
-static Octstr *state_dir(Spool *spool, SpoolState state)
+Octstr *spool_state_dir(Spool *spool, SpoolState state)
 {
     return path_in(spool, state, NULL, "");
 }
@@ -222,10 +213,10 @@ Octstr *spool_path(Spool *spool, SpoolState state, Octstr *name)
 
 Octstr *spool_status_path(Spool *spool, SpoolState state, Octstr *name)
 {
-    return path_in(spool, state, name, STATUS_SUFFIX);
+    return path_in(spool, state, name, SPOOL_STATUS_SUFFIX);
 }
 
-static Octstr *short_host_name(void)
+Octstr *spool_host_part(void)
 {
     char buf[256];
     Octstr *host = octstr_create("");
@@ -247,7 +238,7 @@ Octstr *spool_new_name(Spool *spool)
     struct timeval now;
     struct tm tm;
     char when[32];
-    unsigned long n = next_unique();
+    unsigned long n = spool_next_unique();
 
     gettimeofday(&now, NULL);
     tm = gw_gmtime(now.tv_sec);
@@ -265,7 +256,7 @@ Octstr *spool_unique_name(Octstr *name)
 
     gettimeofday(&now, NULL);
     suffix = octstr_format("~%ld%06ld.%ld.%lu", (long) now.tv_sec, (long) now.tv_usec,
-                           (long) getpid(), next_unique());
+                           (long) getpid(), spool_next_unique());
     keep = MAX_NAME - octstr_len(suffix);
     unique = octstr_copy(name, 0, octstr_len(name) < keep ? octstr_len(name) : keep);
     octstr_append(unique, suffix);
@@ -280,15 +271,15 @@ static int check_dir(Octstr *path, Octstr **error)
     struct stat st;
 
     if (lstat(octstr_get_cstr(path), &st) < 0)
-        return fail(error, errno, "spool directory %s", octstr_get_cstr(path));
+        return spool_fail(error, errno, "spool directory %s", octstr_get_cstr(path));
     if (S_ISLNK(st.st_mode))
-        return fail(error, 0, "spool directory %s is a symlink; refusing it "
+        return spool_fail(error, 0, "spool directory %s is a symlink; refusing it "
                     "(configure the real path)", octstr_get_cstr(path));
     if (!S_ISDIR(st.st_mode))
-        return fail(error, 0, "spool directory %s is %s, not a directory",
+        return spool_fail(error, 0, "spool directory %s is %s, not a directory",
                     octstr_get_cstr(path), spool_file_kind(st.st_mode));
     if (st.st_mode & S_IWOTH)
-        return fail(error, 0, "spool directory %s is world-writable (mode "
+        return spool_fail(error, 0, "spool directory %s is world-writable (mode "
                     "%04o); refusing it (chmod o-w)", octstr_get_cstr(path),
                     (unsigned) (st.st_mode & 07777));
     return 0;
@@ -301,13 +292,13 @@ static int create_state_dir(Octstr *path, Octstr **error)
     int fd;
 
     if (mkdir(p, DIR_MODE) < 0)
-        return errno == EEXIST ? 0 : fail(error, errno, "cannot create %s", p);
+        return errno == EEXIST ? 0 : spool_fail(error, errno, "cannot create %s", p);
     fd = open(p, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0 || fchmod(fd, DIR_MODE) < 0) {
         int err = errno;
         if (fd >= 0)
             close(fd);
-        return fail(error, err, "cannot set the mode of %s", p);
+        return spool_fail(error, err, "cannot set the mode of %s", p);
     }
     close(fd);
     return 0;
@@ -318,8 +309,8 @@ static Octstr *temp_path(Octstr *dir)
     struct timeval now;
 
     gettimeofday(&now, NULL);
-    return octstr_format("%S/" TEMP_PREFIX "%ld%06ld.%ld.%lu", dir, (long) now.tv_sec,
-                         (long) now.tv_usec, (long) getpid(), next_unique());
+    return octstr_format("%S/" SPOOL_TEMP_PREFIX "%ld%06ld.%ld.%lu", dir, (long) now.tv_sec,
+                         (long) now.tv_usec, (long) getpid(), spool_next_unique());
 }
 
 static int open_unnamed(Octstr *dir)
@@ -338,9 +329,9 @@ static int link_unnamed(int fd, Octstr *path)
 
 /* Unnamed temp files need O_TMPFILE support in the kernel and the file
  * system, and /proc to link them in: tried once, in tmp/. */
-static int probe_unnamed_temps(Spool *spool)
+int spool_unnamed_temps_work(Spool *spool)
 {
-    Octstr *dir = state_dir(spool, SPOOL_TMP), *temp = temp_path(dir);
+    Octstr *dir = spool_state_dir(spool, SPOOL_TMP), *temp = temp_path(dir);
     int fd = open_unnamed(dir), works = fd >= 0 && link_unnamed(fd, temp) == 0;
 
     if (works)
@@ -362,14 +353,14 @@ Spool *spool_open(Octstr *dir, Octstr **error)
         return NULL;
     spool = gw_malloc(sizeof(*spool));
     spool->dir = octstr_duplicate(dir);
-    spool->host = short_host_name();
+    spool->host = spool_host_part();
     for (s = 0; s < SPOOL_STATES && !bad; s++) {
-        path = state_dir(spool, (SpoolState) s);
+        path = spool_state_dir(spool, (SpoolState) s);
         bad = create_state_dir(path, error) < 0 || check_dir(path, error) < 0;
         octstr_destroy(path);
     }
     if (!bad) {
-        spool->unnamed_temps = probe_unnamed_temps(spool);
+        spool->unnamed_temps = spool_unnamed_temps_work(spool);
         return spool;
     }
     spool_close(spool);
@@ -381,7 +372,7 @@ Spool *spool_open_existing(Octstr *dir, Octstr **error)
     struct stat st;
 
     if (lstat(octstr_get_cstr(dir), &st) < 0) {
-        fail(error, errno, "spool directory %s", octstr_get_cstr(dir));
+        spool_fail(error, errno, "spool directory %s", octstr_get_cstr(dir));
         return NULL;
     }
     return spool_open(dir, error);
@@ -442,7 +433,7 @@ static int create_synced_by(Octstr *path, spool_writer_fn *write, void *ctx,
     int err;
 
     if (fd < 0)
-        return fail(error, errno, "cannot create %s", octstr_get_cstr(shown));
+        return spool_fail(error, errno, "cannot create %s", octstr_get_cstr(shown));
     if (write(fd, ctx) < 0 || fsync(fd) < 0) {
         err = errno;
         close(fd);
@@ -451,7 +442,7 @@ static int create_synced_by(Octstr *path, spool_writer_fn *write, void *ctx,
     else
         return 0;
     unlink(p);
-    return fail(error, err, "cannot write %s", octstr_get_cstr(shown));
+    return spool_fail(error, err, "cannot write %s", octstr_get_cstr(shown));
 }
 
 static int create_synced(Octstr *path, Octstr *content, Octstr *shown,
@@ -460,7 +451,7 @@ static int create_synced(Octstr *path, Octstr *content, Octstr *shown,
     return create_synced_by(path, write_text, content, shown, error);
 }
 
-static void sync_dir(Octstr *dir)
+void spool_sync_dir(Octstr *dir)
 {
     int fd = open(octstr_get_cstr(dir), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
@@ -487,11 +478,11 @@ int spool_write_file_atomic(Octstr *path, Octstr *content, Octstr **error)
     if (create_synced(temp, content, path, error) < 0)
         result = -1;
     else if (rename(octstr_get_cstr(temp), octstr_get_cstr(path)) < 0) {
-        result = fail(error, errno, "cannot rename a temp file to %s",
+        result = spool_fail(error, errno, "cannot rename a temp file to %s",
                       octstr_get_cstr(path));
         unlink(octstr_get_cstr(temp));
     } else
-        sync_dir(dir);
+        spool_sync_dir(dir);
     octstr_destroy(temp);
     octstr_destroy(dir);
     return result;
@@ -507,19 +498,19 @@ Octstr *spool_submit_by(Spool *spool, spool_writer_fn *write, void *ctx, Octstr 
     Octstr *name = spool_new_name(spool);
     Octstr *tmp = spool_path(spool, SPOOL_TMP, name);
     Octstr *new = spool_path(spool, SPOOL_NEW, name);
-    Octstr *new_dir = state_dir(spool, SPOOL_NEW);
+    Octstr *new_dir = spool_state_dir(spool, SPOOL_NEW);
 
     if (create_synced_by(tmp, write, ctx, tmp, error) < 0) {
         octstr_destroy(name);
         name = NULL;
     } else if (spool_rename_noreplace(octstr_get_cstr(tmp), octstr_get_cstr(new)) < 0) {
-        fail(error, errno, "job %s: cannot move it from tmp/ to new/",
+        spool_fail(error, errno, "job %s: cannot move it from tmp/ to new/",
              octstr_get_cstr(name));
         unlink(octstr_get_cstr(tmp));
         octstr_destroy(name);
         name = NULL;
     } else
-        sync_dir(new_dir);
+        spool_sync_dir(new_dir);
     octstr_destroy(tmp);
     octstr_destroy(new);
     octstr_destroy(new_dir);
@@ -533,7 +524,7 @@ int spool_write_status(Spool *spool, SpoolState state, Octstr *name,
     int result;
 
     if (!spool_name_ok(name))
-        return fail(error, 0, "invalid job name");
+        return spool_fail(error, 0, "invalid job name");
     path = spool_status_path(spool, state, name);
     result = spool_write_file_atomic(path, text, error);
     octstr_destroy(path);
@@ -577,14 +568,14 @@ SpoolStaged *spool_stage_status_by(Spool *spool, SpoolState state, Octstr *name,
     int err = 0;
 
     if (!spool_name_ok(name)) {
-        fail(error, 0, "invalid job name");
+        spool_fail(error, 0, "invalid job name");
         return NULL;
     }
     staged = gw_malloc(sizeof(*staged));
     staged->path = spool_status_path(spool, state, name);
     staged->temp = NULL;
     staged->no_replace = 0;
-    dir = state_dir(spool, state);
+    dir = spool_state_dir(spool, state);
     if (open_staged(spool, staged, dir, fresh) < 0 || write(staged->fd, ctx) < 0)
         err = errno;
     /* a named temp file is closed now; an unnamed one is held till installed */
@@ -596,7 +587,7 @@ SpoolStaged *spool_stage_status_by(Spool *spool, SpoolState state, Octstr *name,
     octstr_destroy(dir);
     if (err == 0)
         return staged;
-    fail(error, err, "cannot write %s", octstr_get_cstr(staged->path));
+    spool_fail(error, err, "cannot write %s", octstr_get_cstr(staged->path));
     spool_discard_staged(staged);
     return NULL;
 }
@@ -609,7 +600,7 @@ int spool_sync_data(Spool *spool, Octstr **error)
 
     if (fd >= 0)
         close(fd);
-    return ret < 0 ? fail(error, err, "cannot sync the spool's file system") : 0;
+    return ret < 0 ? spool_fail(error, err, "cannot sync the spool's file system") : 0;
 }
 
 /* A status file is there already after all: link the unnamed file under
@@ -645,7 +636,7 @@ int spool_install_status(SpoolStaged *staged, Octstr **error)
              && !staged->no_replace)
         ret = replace_with_unnamed(staged);
     if (ret < 0) {
-        fail(error, errno, "cannot install %s", path);
+        spool_fail(error, errno, "cannot install %s", path);
     } else {
         octstr_destroy(staged->temp);   /* renamed: nothing to remove */
         staged->temp = NULL;
@@ -675,8 +666,8 @@ void spool_sync_dirs(Spool *spool, unsigned states)
     for (s = 0; s < SPOOL_STATES; s++) {
         if (!(states & (1u << s)))
             continue;
-        dir = state_dir(spool, (SpoolState) s);
-        sync_dir(dir);
+        dir = spool_state_dir(spool, (SpoolState) s);
+        spool_sync_dir(dir);
         octstr_destroy(dir);
     }
 }
@@ -716,13 +707,13 @@ static int check_regular(struct stat *st, const char *label, long max_size,
                          Octstr **error)
 {
     if (!S_ISREG(st->st_mode))
-        return fail(error, 0, "%s is %s, not a regular file; refusing it",
+        return spool_fail(error, 0, "%s is %s, not a regular file; refusing it",
                     label, spool_file_kind(st->st_mode));
     if (st->st_nlink > 1)
-        return fail(error, 0, "%s has %ld hard links; refusing it (it must "
+        return spool_fail(error, 0, "%s has %ld hard links; refusing it (it must "
                     "be a file of its own)", label, (long) st->st_nlink);
     if (st->st_size > max_size)
-        return fail(error, 0, "%s is %ld bytes, more than the limit of %ld",
+        return spool_fail(error, 0, "%s is %ld bytes, more than the limit of %ld",
                     label, (long) st->st_size, max_size);
     return 0;
 }
@@ -734,13 +725,13 @@ static Octstr *read_checked_fd(int fd, const char *label, long max_size, Octstr 
     Octstr *content = NULL;
 
     if (fstat(fd, &st) < 0)
-        fail(error, errno, "%s", label);
+        spool_fail(error, errno, "%s", label);
     else if (check_regular(&st, label, max_size, error) == 0) {
         content = read_bounded(fd, max_size);
         if (content == NULL)
-            fail(error, errno, "%s: cannot read it", label);
+            spool_fail(error, errno, "%s: cannot read it", label);
         else if (octstr_len(content) > max_size) {
-            fail(error, 0, "%s grew beyond the limit of %ld bytes while "
+            spool_fail(error, 0, "%s grew beyond the limit of %ld bytes while "
                  "being read", label, max_size);
             octstr_destroy(content);
             content = NULL;
@@ -767,12 +758,12 @@ static Octstr *read_regular(Octstr *path, const char *label, long max_size,
 
     if (lstat(p, &st) < 0) {
         why = errno == ENOENT ? READ_MISSING : READ_FAILED;
-        fail(error, errno, "%s", label);
+        spool_fail(error, errno, "%s", label);
     } else if (check_regular(&st, label, max_size, error) < 0) {
         why = READ_REFUSED;
     } else if ((fd = open(p, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)) < 0) {
         why = errno == ENOENT ? READ_MISSING : READ_FAILED;
-        fail(error, errno, "%s: cannot open it", label);
+        spool_fail(error, errno, "%s: cannot open it", label);
     } else {
         content = read_checked_fd(fd, label, max_size, error);
         close(fd);
@@ -788,11 +779,11 @@ Octstr *spool_read(Spool *spool, SpoolState state, Octstr *name,
     Octstr *path, *label, *content;
 
     if (!spool_name_ok(name)) {
-        fail(error, 0, "invalid job name");
+        spool_fail(error, 0, "invalid job name");
         return NULL;
     }
     path = spool_path(spool, state, name);
-    label = octstr_format("job %S in %s/", name, state_names[state]);
+    label = octstr_format("job %S in %s/", name, spool_state_name(state));
     content = read_regular(path, octstr_get_cstr(label), max_size, error, NULL);
     octstr_destroy(label);
     octstr_destroy(path);
@@ -802,14 +793,14 @@ Octstr *spool_read(Spool *spool, SpoolState state, Octstr *name,
 Octstr *spool_read_open(int fd, SpoolState state, Octstr *name, long max_size,
                         Octstr **error)
 {
-    Octstr *label = octstr_format("job %S in %s/", name, state_names[state]);
+    Octstr *label = octstr_format("job %S in %s/", name, spool_state_name(state));
     Octstr *content = read_checked_fd(fd, octstr_get_cstr(label), max_size, error);
 
     octstr_destroy(label);
     return content;
 }
 
-static int exists(Octstr *path)
+int spool_exists(Octstr *path)
 {
     struct stat st;
 
@@ -820,17 +811,17 @@ static int exists(Octstr *path)
  * A status left behind by an interrupted move: the job is in `state`, its
  * status in a directory that does not hold the job. Returns that state, or -1.
  */
-static int find_stray_status(Spool *spool, SpoolState state, Octstr *name)
+int spool_find_stray_status(Spool *spool, SpoolState state, Octstr *name)
 {
     Octstr *job = spool_path(spool, state, name), *job_there, *status_there;
     int s, found = -1;
 
-    for (s = 0; s < SPOOL_STATES && found < 0 && exists(job); s++) {
+    for (s = 0; s < SPOOL_STATES && found < 0 && spool_exists(job); s++) {
         if (s == (int) state)
             continue;
         job_there = spool_path(spool, (SpoolState) s, name);
         status_there = spool_status_path(spool, (SpoolState) s, name);
-        if (exists(status_there) && !exists(job_there))
+        if (spool_exists(status_there) && !spool_exists(job_there))
             found = s;
         octstr_destroy(job_there);
         octstr_destroy(status_there);
@@ -840,9 +831,9 @@ static int find_stray_status(Spool *spool, SpoolState state, Octstr *name)
 }
 
 /* Finishes such a move: brings the stray status to the job. 0 when it did. */
-static int adopt_stray_status(Spool *spool, SpoolState state, Octstr *name)
+int spool_adopt_stray_status(Spool *spool, SpoolState state, Octstr *name)
 {
-    int s = find_stray_status(spool, state, name), adopted = -1;
+    int s = spool_find_stray_status(spool, state, name), adopted = -1;
     Octstr *here, *there, *dir;
 
     if (s < 0)
@@ -851,9 +842,9 @@ static int adopt_stray_status(Spool *spool, SpoolState state, Octstr *name)
     there = spool_status_path(spool, (SpoolState) s, name);
     if (spool_rename_noreplace(octstr_get_cstr(there), octstr_get_cstr(here)) == 0) {
         log_escaped_info(0, "job %S: took its status from %s/ to %s/, finishing an "
-                         "interrupted move", name, state_names[s], state_names[state]);
-        dir = state_dir(spool, state);
-        sync_dir(dir);
+                         "interrupted move", name, spool_state_name(s), spool_state_name(state));
+        dir = spool_state_dir(spool, state);
+        spool_sync_dir(dir);
         octstr_destroy(dir);
         adopted = 0;
     }
@@ -868,7 +859,7 @@ static Octstr *read_status_in(Spool *spool, SpoolState state, Octstr *name,
                               ReadFailure *failure)
 {
     Octstr *path = spool_status_path(spool, state, name);
-    Octstr *label = octstr_format("status of job %S in %s/", name, state_names[state]);
+    Octstr *label = octstr_format("status of job %S in %s/", name, spool_state_name(state));
     Octstr *text, *error = NULL;
 
     text = read_regular(path, octstr_get_cstr(label), STATUS_MAX_SIZE, &error, failure);
@@ -894,7 +885,7 @@ Octstr *spool_read_status(Spool *spool, SpoolState state, Octstr *name, int *unr
     if (spool_name_ok(name)) {
         text = read_status_in(spool, state, name, &failure);
         if (text == NULL && failure == READ_MISSING
-            && adopt_stray_status(spool, state, name) == 0)
+            && spool_adopt_stray_status(spool, state, name) == 0)
             text = read_status_in(spool, state, name, &failure);
     }
     set_unreadable(unreadable, text, failure);
@@ -922,7 +913,7 @@ Octstr *spool_peek_status(Spool *spool, SpoolState state, Octstr *name)
         return NULL;
     text = read_status_in(spool, state, name, &failure);
     if (text == NULL && failure == READ_MISSING
-        && (stray = find_stray_status(spool, state, name)) >= 0)
+        && (stray = spool_find_stray_status(spool, state, name)) >= 0)
         text = read_status_in(spool, (SpoolState) stray, name, &failure);
     return text;
 }
@@ -935,10 +926,10 @@ Octstr *spool_status_where(Spool *spool, SpoolState state, Octstr *name)
     if (!spool_name_ok(name))
         return NULL;
     path = spool_status_path(spool, state, name);
-    if (exists(path))
+    if (spool_exists(path))
         return path;
     octstr_destroy(path);
-    stray = find_stray_status(spool, state, name);
+    stray = spool_find_stray_status(spool, state, name);
     return stray >= 0 ? spool_status_path(spool, (SpoolState) stray, name) : NULL;
 }
 
@@ -949,8 +940,8 @@ void spool_fetch_status(Spool *spool, SpoolState state, Octstr *name)
     if (!spool_name_ok(name))
         return;
     path = spool_status_path(spool, state, name);
-    if (!exists(path))
-        adopt_stray_status(spool, state, name);
+    if (!spool_exists(path))
+        spool_adopt_stray_status(spool, state, name);
     octstr_destroy(path);
 }
 
@@ -997,14 +988,14 @@ static int rename_job(Spool *spool, Octstr *name, SpoolState from, SpoolState to
 
     if (spool_rename_noreplace(octstr_get_cstr(src), octstr_get_cstr(dst)) < 0)
         result = errno == ENOENT
-                 ? fail(error, 0, "job %s is not in %s/", octstr_get_cstr(name),
-                        state_names[from])
+                 ? spool_fail(error, 0, "job %s is not in %s/", octstr_get_cstr(name),
+                        spool_state_name(from))
                  : errno == EEXIST
-                 ? (fail(error, 0, "job %s: the name %s is taken in %s/",
+                 ? (spool_fail(error, 0, "job %s: the name %s is taken in %s/",
                          octstr_get_cstr(name), octstr_get_cstr(as),
-                         state_names[to]), SPOOL_TAKEN)
-                 : fail(error, errno, "job %s: cannot move it from %s/ to %s/",
-                        octstr_get_cstr(name), state_names[from], state_names[to]);
+                         spool_state_name(to)), SPOOL_TAKEN)
+                 : spool_fail(error, errno, "job %s: cannot move it from %s/ to %s/",
+                        octstr_get_cstr(name), spool_state_name(from), spool_state_name(to));
     octstr_destroy(src);
     octstr_destroy(dst);
     return result;
@@ -1021,13 +1012,13 @@ static int rename_status(Spool *spool, Octstr *name, SpoolState from, SpoolState
 
     /* Most jobs have no status yet: a lookup is cheaper than a rename that
      * fails (which takes the file system's rename lock first). */
-    if (exists(src) && spool_rename_noreplace(octstr_get_cstr(src), octstr_get_cstr(dst)) < 0
+    if (spool_exists(src) && spool_rename_noreplace(octstr_get_cstr(src), octstr_get_cstr(dst)) < 0
         && errno != ENOENT) {
         result = errno == EEXIST ? SPOOL_TAKEN : -1;
         if (result == -1)
             warning(errno, "job %s: its status cannot move from %s/ to %s/; it "
                     "follows the job when the job is next read", octstr_get_cstr(name),
-                    state_names[from], state_names[to]);
+                    spool_state_name(from), spool_state_name(to));
     }
     octstr_destroy(src);
     octstr_destroy(dst);
@@ -1036,8 +1027,8 @@ static int rename_status(Spool *spool, Octstr *name, SpoolState from, SpoolState
 
 static int taken(Octstr *name, SpoolState to, Octstr **error)
 {
-    return fail(error, 0, "job %s: the name is taken in %s/", octstr_get_cstr(name),
-                state_names[to]), SPOOL_TAKEN;
+    return spool_fail(error, 0, "job %s: the name is taken in %s/", octstr_get_cstr(name),
+                spool_state_name(to)), SPOOL_TAKEN;
 }
 
 /*
@@ -1055,9 +1046,9 @@ int spool_move_as(Spool *spool, Octstr *name, SpoolState from, SpoolState to,
     int status, result;
 
     if (!spool_name_ok(name) || !spool_name_ok(as))
-        return fail(error, 0, "invalid job name");
+        return spool_fail(error, 0, "invalid job name");
     dst = spool_path(spool, to, as);
-    result = exists(dst) ? taken(as, to, error) : 0;
+    result = spool_exists(dst) ? taken(as, to, error) : 0;
     octstr_destroy(dst);
     if (result != 0)
         return result;
@@ -1084,7 +1075,7 @@ int spool_move_job_as(Spool *spool, Octstr *name, SpoolState from, SpoolState to
     int result;
 
     if (!spool_name_ok(name) || !spool_name_ok(as))
-        return fail(error, 0, "invalid job name");
+        return spool_fail(error, 0, "invalid job name");
     result = rename_job(spool, name, from, to, as, error);
     if (result == SPOOL_TAKEN)
         rename_status(spool, as, to, from, name);
@@ -1103,7 +1094,7 @@ int spool_name_free(Spool *spool, SpoolState state, Octstr *name)
 {
     Octstr *job = spool_path(spool, state, name);
     Octstr *status = spool_status_path(spool, state, name);
-    int free = !exists(job) && !exists(status);
+    int free = !spool_exists(job) && !spool_exists(status);
 
     octstr_destroy(job);
     octstr_destroy(status);
@@ -1123,7 +1114,7 @@ int spool_name_taken(Spool *spool, Octstr *name, SpoolState from, SpoolState to)
         if (kept[i] == from || kept[i] == to)
             continue;
         path = spool_path(spool, kept[i], name);
-        if (exists(path))
+        if (spool_exists(path))
             found = kept[i];
         octstr_destroy(path);
     }
@@ -1157,7 +1148,7 @@ static int find_once(Spool *spool, Octstr *name)
 
     for (i = 0; i < SPOOL_STATES && found < 0; i++) {
         path = spool_path(spool, find_order[i], name);
-        if (exists(path))
+        if (spool_exists(path))
             found = find_order[i];
         octstr_destroy(path);
     }
@@ -1178,9 +1169,9 @@ int spool_find(Spool *spool, Octstr *name)
 
 /* ---- listing ---- */
 
-static DIR *open_state_dir(Spool *spool, SpoolState state)
+DIR *spool_open_state_dir(Spool *spool, SpoolState state)
 {
-    Octstr *dir = state_dir(spool, state);
+    Octstr *dir = spool_state_dir(spool, state);
     DIR *d = opendir(octstr_get_cstr(dir));
 
     if (d == NULL)
@@ -1199,7 +1190,7 @@ static int unchanged_at(int dir, const char *job, time_t since)
 
     if (fstatat(dir, job, &st, AT_SYMLINK_NOFOLLOW) != 0 || st.st_mtime >= since)
         return 0;
-    snprintf(status, sizeof(status), "%s" STATUS_SUFFIX, job);
+    snprintf(status, sizeof(status), "%s" SPOOL_STATUS_SUFFIX, job);
     return fstatat(dir, status, &st, AT_SYMLINK_NOFOLLOW) != 0 || st.st_mtime < since;
 }
 
@@ -1208,11 +1199,11 @@ static int unchanged_at(int dir, const char *job, time_t since)
 static List *list_jobs(Spool *spool, SpoolState state, long max, time_t since)
 {
     List *names = gwlist_create();
-    DIR *d = open_state_dir(spool, state);
+    DIR *d = spool_open_state_dir(spool, state);
     struct dirent *e;
 
     while (d != NULL && gwlist_len(names) < max && (e = readdir(d)) != NULL)
-        if (name_ok(e->d_name, strlen(e->d_name))
+        if (spool_name_bytes_ok(e->d_name, strlen(e->d_name))
             && (since == 0 || unchanged_at(dirfd(d), e->d_name, since)))
             gwlist_append(names, octstr_create(e->d_name));
     if (d != NULL)
@@ -1249,7 +1240,7 @@ List *spool_cursor_next(SpoolCursor *c, long max, int *whole)
     struct dirent *e;
     int from_top = c->at_top, ended = 0;
 
-    if (c->dir == NULL && (c->dir = open_state_dir(c->spool, c->state)) == NULL) {
+    if (c->dir == NULL && (c->dir = spool_open_state_dir(c->spool, c->state)) == NULL) {
         *whole = 1;
         return names;
     }
@@ -1257,7 +1248,7 @@ List *spool_cursor_next(SpoolCursor *c, long max, int *whole)
     while (!ended && gwlist_len(names) < max) {
         if ((e = readdir(c->dir)) == NULL)
             ended = 1;
-        else if (name_ok(e->d_name, strlen(e->d_name)))
+        else if (spool_name_bytes_ok(e->d_name, strlen(e->d_name)))
             gwlist_append(names, octstr_create(e->d_name));
     }
     if (ended) {
@@ -1301,13 +1292,13 @@ List *spool_list_unchanged(Spool *spool, SpoolState state, time_t since, long ma
 /* Temp files provbox left behind when it died in the middle of a write. */
 static long remove_stale_temps_in(Spool *spool, SpoolState state, time_t cutoff)
 {
-    DIR *d = open_state_dir(spool, state);
+    DIR *d = spool_open_state_dir(spool, state);
     struct dirent *e;
     struct stat st;
     long removed = 0;
 
     while (d != NULL && (e = readdir(d)) != NULL) {
-        if (strncmp(e->d_name, TEMP_PREFIX, strlen(TEMP_PREFIX)) != 0)
+        if (strncmp(e->d_name, SPOOL_TEMP_PREFIX, strlen(SPOOL_TEMP_PREFIX)) != 0)
             continue;
         if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0
             && S_ISREG(st.st_mode) && st.st_mtime < cutoff
@@ -1340,14 +1331,14 @@ long spool_remove_stale_temps(Spool *spool, long max_age)
  */
 long spool_count(Spool *spool, SpoolState state, long *oldest_age)
 {
-    DIR *d = open_state_dir(spool, state);
+    DIR *d = spool_open_state_dir(spool, state);
     struct dirent *e;
     struct stat st;
     time_t oldest = 0, now = time(NULL);
     long count = 0;
 
     while (d != NULL && (e = readdir(d)) != NULL) {
-        if (!name_ok(e->d_name, strlen(e->d_name)))
+        if (!spool_name_bytes_ok(e->d_name, strlen(e->d_name)))
             continue;
         count++;
         if (oldest_age != NULL && fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0
