@@ -1,6 +1,7 @@
 /*
- * spool.c - the spool: opening it, names, durable writes, careful reads
- * (moves are in spool_move.c, listing in spool_list.c).
+ * spool.c - the spool: opening it, names, durable writes (moves are in
+ * spool_move.c, reads in spool_read.c, recovery in spool_recover.c, listing
+ * in spool_list.c).
  *
  * Names. spool_new_name() gives YYYYMMDDTHHMMSS.uuuuuu.PID.NNNNNN.HOST
  * (UTC time, microseconds, process id, a process-wide counter, the short
@@ -31,11 +32,6 @@
  * under a temp name and renamed over it, as a named one would be.
  * The contract is the same as for single writes: a file is durable before
  * its rename, and a rename is durable before the caller acts on it.
- *
- * Reads. Only regular files with one link are read: lstat() first (a FIFO
- * or device is never opened), then open(O_NOFOLLOW | O_NONBLOCK) and
- * fstat() again against a swap in between; never more than max_size + 1
- * bytes are read. All functions are thread-safe.
  */
 #define _GNU_SOURCE             /* syncfs, renameat2 */
 #include <ctype.h>
@@ -58,7 +54,6 @@
 
 #define MAX_NAME 248              /* NAME.status must fit NAME_MAX (255) */
 #define MAX_HOST 32
-#define STATUS_MAX_SIZE (64L * 1024 * 1024)
 #define DIR_MODE 0770
 #define FILE_MODE 0660
 
@@ -97,23 +92,6 @@ int spool_fail(Octstr **error, int err, const char *fmt, ...)
         octstr_format_append(msg, ": %s", strerror(err));
     *error = msg;
     return -1;
-}
-
-const char *spool_file_kind(mode_t mode)
-{
-    if (S_ISREG(mode))
-        return "a regular file";
-    if (S_ISDIR(mode))
-        return "a directory";
-    if (S_ISLNK(mode))
-        return "a symlink";
-    if (S_ISFIFO(mode))
-        return "a FIFO";
-    if (S_ISSOCK(mode))
-        return "a socket";
-    if (S_ISCHR(mode) || S_ISBLK(mode))
-        return "a device";
-    return "not a regular file";
 }
 
 /* ---- names and paths ---- */
@@ -656,310 +634,9 @@ void spool_sync_dirs(Spool *spool, unsigned states)
     }
 }
 
-/* ---- careful reads ---- */
-
-/*
- * A regular file from its start (pread: the descriptor's offset is left
- * alone) to its end, but never more than max_size + 1 bytes. A short read
- * of a regular file is its end, so a small file takes one call.
- */
-static Octstr *read_bounded(int fd, long max_size)
-{
-    char buf[16384];
-    Octstr *out = octstr_create("");
-    long want;
-    size_t asked;
-    ssize_t n;
-
-    while ((want = max_size + 1 - octstr_len(out)) > 0) {
-        asked = want < (long) sizeof(buf) ? (size_t) want : sizeof(buf);
-        n = pread(fd, buf, asked, octstr_len(out));
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0) {
-            octstr_destroy(out);
-            return NULL;
-        }
-        octstr_append_data(out, buf, n);
-        if ((size_t) n < asked)
-            break;
-    }
-    return out;
-}
-
-static int check_regular(struct stat *st, const char *label, long max_size,
-                         Octstr **error)
-{
-    if (!S_ISREG(st->st_mode))
-        return spool_fail(error, 0, "%s is %s, not a regular file; refusing it",
-                    label, spool_file_kind(st->st_mode));
-    if (st->st_nlink > 1)
-        return spool_fail(error, 0, "%s has %ld hard links; refusing it (it must "
-                    "be a file of its own)", label, (long) st->st_nlink);
-    if (st->st_size > max_size)
-        return spool_fail(error, 0, "%s is %ld bytes, more than the limit of %ld",
-                    label, (long) st->st_size, max_size);
-    return 0;
-}
-
-/* The whole of an open regular file (checked again through fd), or NULL + *error. */
-static Octstr *read_checked_fd(int fd, const char *label, long max_size, Octstr **error)
-{
-    struct stat st;
-    Octstr *content = NULL;
-
-    if (fstat(fd, &st) < 0)
-        spool_fail(error, errno, "%s", label);
-    else if (check_regular(&st, label, max_size, error) == 0) {
-        content = read_bounded(fd, max_size);
-        if (content == NULL)
-            spool_fail(error, errno, "%s: cannot read it", label);
-        else if (octstr_len(content) > max_size) {
-            spool_fail(error, 0, "%s grew beyond the limit of %ld bytes while "
-                 "being read", label, max_size);
-            octstr_destroy(content);
-            content = NULL;
-        }
-    }
-    return content;
-}
-
-/* Why read_regular() gave nothing: no such file; a file it refuses (not
- * regular, hard-linked, too large); or one it could not read just now
- * (out of descriptors or memory, an I/O error). */
-typedef enum { READ_MISSING, READ_REFUSED, READ_FAILED } ReadFailure;
-
-/* A regular file of at most max_size bytes, or NULL + *error (and *failure,
- * if not NULL). */
-static Octstr *read_regular(Octstr *path, const char *label, long max_size,
-                            Octstr **error, ReadFailure *failure)
-{
-    const char *p = octstr_get_cstr(path);
-    struct stat st;
-    Octstr *content = NULL;
-    ReadFailure why = READ_FAILED;
-    int fd;
-
-    if (lstat(p, &st) < 0) {
-        why = errno == ENOENT ? READ_MISSING : READ_FAILED;
-        spool_fail(error, errno, "%s", label);
-    } else if (check_regular(&st, label, max_size, error) < 0) {
-        why = READ_REFUSED;
-    } else if ((fd = open(p, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)) < 0) {
-        why = errno == ENOENT ? READ_MISSING : READ_FAILED;
-        spool_fail(error, errno, "%s: cannot open it", label);
-    } else {
-        content = read_checked_fd(fd, label, max_size, error);
-        close(fd);
-    }
-    if (content == NULL && failure != NULL)
-        *failure = why;
-    return content;
-}
-
-Octstr *spool_read(Spool *spool, SpoolState state, Octstr *name,
-                   long max_size, Octstr **error)
-{
-    Octstr *path, *label, *content;
-
-    if (!spool_name_ok(name)) {
-        spool_fail(error, 0, "invalid job name");
-        return NULL;
-    }
-    path = spool_path(spool, state, name);
-    label = octstr_format("job %S in %s/", name, spool_state_name(state));
-    content = read_regular(path, octstr_get_cstr(label), max_size, error, NULL);
-    octstr_destroy(label);
-    octstr_destroy(path);
-    return content;
-}
-
-Octstr *spool_read_open(int fd, SpoolState state, Octstr *name, long max_size,
-                        Octstr **error)
-{
-    Octstr *label = octstr_format("job %S in %s/", name, spool_state_name(state));
-    Octstr *content = read_checked_fd(fd, octstr_get_cstr(label), max_size, error);
-
-    octstr_destroy(label);
-    return content;
-}
-
 int spool_exists(Octstr *path)
 {
     struct stat st;
 
     return lstat(octstr_get_cstr(path), &st) == 0;
-}
-
-/*
- * A status left behind by an interrupted move: the job is in `state`, its
- * status in a directory that does not hold the job. Returns that state, or -1.
- */
-int spool_find_stray_status(Spool *spool, SpoolState state, Octstr *name)
-{
-    Octstr *job = spool_path(spool, state, name), *job_there, *status_there;
-    int s, found = -1;
-
-    for (s = 0; s < SPOOL_STATES && found < 0 && spool_exists(job); s++) {
-        if (s == (int) state)
-            continue;
-        job_there = spool_path(spool, (SpoolState) s, name);
-        status_there = spool_status_path(spool, (SpoolState) s, name);
-        if (spool_exists(status_there) && !spool_exists(job_there))
-            found = s;
-        octstr_destroy(job_there);
-        octstr_destroy(status_there);
-    }
-    octstr_destroy(job);
-    return found;
-}
-
-/* Finishes such a move: brings the stray status to the job. 0 when it did. */
-int spool_adopt_stray_status(Spool *spool, SpoolState state, Octstr *name)
-{
-    int s = spool_find_stray_status(spool, state, name), adopted = -1;
-    Octstr *here, *there, *dir;
-
-    if (s < 0)
-        return -1;
-    here = spool_status_path(spool, state, name);
-    there = spool_status_path(spool, (SpoolState) s, name);
-    if (spool_rename_noreplace(octstr_get_cstr(there), octstr_get_cstr(here)) == 0) {
-        log_escaped_info(0, "job %S: took its status from %s/ to %s/, finishing an "
-                         "interrupted move", name, spool_state_name(s), spool_state_name(state));
-        dir = spool_state_dir(spool, state);
-        spool_sync_dir(dir);
-        octstr_destroy(dir);
-        adopted = 0;
-    }
-    octstr_destroy(here);
-    octstr_destroy(there);
-    return adopted;
-}
-
-/* NAME.status in exactly that state: its text, or NULL + *failure (a
- * warning says why, unless there is none). */
-static Octstr *read_status_in(Spool *spool, SpoolState state, Octstr *name,
-                              ReadFailure *failure)
-{
-    Octstr *path = spool_status_path(spool, state, name);
-    Octstr *label = octstr_format("status of job %S in %s/", name, spool_state_name(state));
-    Octstr *text, *error = NULL;
-
-    text = read_regular(path, octstr_get_cstr(label), STATUS_MAX_SIZE, &error, failure);
-    if (text == NULL && *failure != READ_MISSING)
-        log_escaped_warning(0, "%S", error);
-    octstr_destroy(error);
-    octstr_destroy(label);
-    octstr_destroy(path);
-    return text;
-}
-
-static void set_unreadable(int *unreadable, const Octstr *text, ReadFailure failure)
-{
-    if (unreadable != NULL)
-        *unreadable = text == NULL && failure == READ_FAILED;
-}
-
-Octstr *spool_read_status(Spool *spool, SpoolState state, Octstr *name, int *unreadable)
-{
-    Octstr *text = NULL;
-    ReadFailure failure = READ_MISSING;
-
-    if (spool_name_ok(name)) {
-        text = read_status_in(spool, state, name, &failure);
-        if (text == NULL && failure == READ_MISSING
-            && spool_adopt_stray_status(spool, state, name) == 0)
-            text = read_status_in(spool, state, name, &failure);
-    }
-    set_unreadable(unreadable, text, failure);
-    return text;
-}
-
-Octstr *spool_read_status_at(Spool *spool, SpoolState state, Octstr *name, int *unreadable)
-{
-    Octstr *text = NULL;
-    ReadFailure failure = READ_MISSING;
-
-    if (spool_name_ok(name))
-        text = read_status_in(spool, state, name, &failure);
-    set_unreadable(unreadable, text, failure);
-    return text;
-}
-
-Octstr *spool_peek_status(Spool *spool, SpoolState state, Octstr *name)
-{
-    Octstr *text;
-    ReadFailure failure;
-    int stray;
-
-    if (!spool_name_ok(name))
-        return NULL;
-    text = read_status_in(spool, state, name, &failure);
-    if (text == NULL && failure == READ_MISSING
-        && (stray = spool_find_stray_status(spool, state, name)) >= 0)
-        text = read_status_in(spool, (SpoolState) stray, name, &failure);
-    return text;
-}
-
-Octstr *spool_status_where(Spool *spool, SpoolState state, Octstr *name)
-{
-    Octstr *path;
-    int stray;
-
-    if (!spool_name_ok(name))
-        return NULL;
-    path = spool_status_path(spool, state, name);
-    if (spool_exists(path))
-        return path;
-    octstr_destroy(path);
-    stray = spool_find_stray_status(spool, state, name);
-    return stray >= 0 ? spool_status_path(spool, (SpoolState) stray, name) : NULL;
-}
-
-void spool_fetch_status(Spool *spool, SpoolState state, Octstr *name)
-{
-    Octstr *path;
-
-    if (!spool_name_ok(name))
-        return;
-    path = spool_status_path(spool, state, name);
-    if (!spool_exists(path))
-        spool_adopt_stray_status(spool, state, name);
-    octstr_destroy(path);
-}
-
-/* Temp files provbox left behind when it died in the middle of a write. */
-static long remove_stale_temps_in(Spool *spool, SpoolState state, time_t cutoff)
-{
-    DIR *d = spool_open_state_dir(spool, state);
-    struct dirent *e;
-    struct stat st;
-    long removed = 0;
-
-    while (d != NULL && (e = readdir(d)) != NULL) {
-        if (strncmp(e->d_name, SPOOL_TEMP_PREFIX, strlen(SPOOL_TEMP_PREFIX)) != 0)
-            continue;
-        if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0
-            && S_ISREG(st.st_mode) && st.st_mtime < cutoff
-            && unlinkat(dirfd(d), e->d_name, 0) == 0)
-            removed++;
-    }
-    if (d != NULL)
-        closedir(d);
-    return removed;
-}
-
-long spool_remove_stale_temps(Spool *spool, long max_age)
-{
-    time_t cutoff = time(NULL) - max_age;
-    long removed = 0;
-    int s;
-
-    for (s = 0; s < SPOOL_STATES; s++)
-        removed += remove_stale_temps_in(spool, (SpoolState) s, cutoff);
-    if (removed > 0)
-        info(0, "Removed %ld temp file(s) older than %ld s left by an interrupted write in %s.",
-             removed, max_age, octstr_get_cstr(spool->dir));
-    return removed;
 }
