@@ -1,15 +1,7 @@
 /*
- * spool.c - the spool: opening it, names, durable writes (moves are in
- * spool_move.c, reads in spool_read.c, recovery in spool_recover.c, listing
- * in spool_list.c).
- *
- * Names. spool_new_name() gives YYYYMMDDTHHMMSS.uuuuuu.PID.NNNNNN.HOST
- * (UTC time, microseconds, process id, a process-wide counter, the short
- * host name): unique across threads, processes and hosts sharing one
- * spool, and sorting by creation time (within one process, too).
- * Operators may drop other names: anything of at most 248 bytes without
- * '/' that neither starts with '.' nor ends in ".status" is a job
- * (spool_name_ok()); dot files are temp files.
+ * spool.c - durable writes into the spool: files written whole, jobs
+ * submitted, statuses staged and installed in batches, syncs (spool.h;
+ * the rest of the spool is in the spool_*.c that spool_internal.h lists).
  *
  * Writes. A file is created under a dot name in its final directory
  * (O_EXCL, O_NOFOLLOW), written in full, fsync()ed, rename()d over the
@@ -33,28 +25,18 @@
  * The contract is the same as for single writes: a file is durable before
  * its rename, and a rename is durable before the caller acts on it.
  */
-#define _GNU_SOURCE             /* syncfs, renameat2 */
-#include <ctype.h>
-#include <dirent.h>
+#define _GNU_SOURCE             /* syncfs, O_TMPFILE */
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
-#include <stdarg.h>
 #include <stdio.h>
-#include <string.h>
 #include <sys/stat.h>
 #include <sys/time.h>
-#include <sys/types.h>
 #include <unistd.h>
 
 #include "gwlib/gwlib.h"
 #include "spool/spool.h"
 #include "spool/spool_internal.h"
-#include "common/log_escaped.h"
 
-#define MAX_NAME 248              /* NAME.status must fit NAME_MAX (255) */
-#define MAX_HOST 32
-#define DIR_MODE 0770
 #define FILE_MODE 0660
 
 /* A status file written, not yet installed (see Batches above). */
@@ -64,207 +46,6 @@ struct SpoolStaged {
     int fd;         /* an unnamed temp file (O_TMPFILE), or -1 */
     int no_replace; /* installed only where no file is (spool_staged_no_replace) */
 };
-
-static const char *const state_names[SPOOL_STATES] = {
-    "tmp", "new", "active", "deferred", "done", "failed"
-};
-
-static unsigned long unique_counter;
-
-unsigned long spool_next_unique(void)
-{
-    return __atomic_add_fetch(&unique_counter, 1, __ATOMIC_RELAXED);
-}
-
-/* ---- errors ---- */
-
-int spool_fail(Octstr **error, int err, const char *fmt, ...)
-{
-    va_list ap;
-    Octstr *msg;
-
-    if (error == NULL)
-        return -1;
-    va_start(ap, fmt);
-    msg = octstr_format_valist(fmt, ap);
-    va_end(ap);
-    if (err != 0)
-        octstr_format_append(msg, ": %s", strerror(err));
-    *error = msg;
-    return -1;
-}
-
-/* ---- names and paths ---- */
-
-const char *spool_state_name(SpoolState state)
-{
-    return state_names[state];
-}
-
-int spool_state_parse(Octstr *name, SpoolState *state)
-{
-    int s;
-
-    for (s = 0; s < SPOOL_STATES; s++) {
-        if (octstr_str_compare(name, state_names[s]) == 0) {
-            *state = (SpoolState) s;
-            return 0;
-        }
-    }
-    return -1;
-}
-
-static int ends_with(const char *s, size_t len, const char *suffix)
-{
-    size_t n = strlen(suffix);
-
-    return len >= n && memcmp(s + len - n, suffix, n) == 0;
-}
-
-int spool_name_bytes_ok(const char *s, size_t len)
-{
-    return len > 0 && len <= MAX_NAME && s[0] != '.'
-           && memchr(s, '/', len) == NULL && memchr(s, '\0', len) == NULL
-           && !ends_with(s, len, SPOOL_STATUS_SUFFIX);
-}
-
-int spool_name_ok(Octstr *name)
-{
-    return name != NULL
-           && spool_name_bytes_ok(octstr_get_cstr(name), (size_t) octstr_len(name));
-}
-
-/*
- * DIR/STATE[/NAME[SUFFIX]], put together in one buffer: a job's claim,
- * moves and checks build some twenty of these, where octstr_format's
- * parsing, or an Octstr grown an append at a time, cost more than the
- * system calls they are for.
- */
-static Octstr *path_in(Spool *spool, SpoolState state, Octstr *name, const char *suffix)
-{
-    const char *parts[] = {
-        octstr_get_cstr(spool->dir), "/", state_names[state],
-        name != NULL ? "/" : "", name != NULL ? octstr_get_cstr(name) : "",
-        name != NULL ? suffix : ""
-    };
-    size_t lens[sizeof(parts) / sizeof(parts[0])], total = 0, at = 0, i;
-    char *buf;
-    Octstr *path;
-
-    for (i = 0; i < sizeof(parts) / sizeof(parts[0]); i++)
-        total += lens[i] = strlen(parts[i]);
-    buf = gw_malloc(total);
-    for (i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
-        memcpy(buf + at, parts[i], lens[i]);
-        at += lens[i];
-    }
-    path = octstr_create_from_data(buf, total);
-    gw_free(buf);
-    return path;
-}
-
-Octstr *spool_state_dir(Spool *spool, SpoolState state)
-{
-    return path_in(spool, state, NULL, "");
-}
-
-Octstr *spool_path(Spool *spool, SpoolState state, Octstr *name)
-{
-    return path_in(spool, state, name, "");
-}
-
-Octstr *spool_status_path(Spool *spool, SpoolState state, Octstr *name)
-{
-    return path_in(spool, state, name, SPOOL_STATUS_SUFFIX);
-}
-
-Octstr *spool_host_part(void)
-{
-    char buf[256];
-    Octstr *host = octstr_create("");
-    size_t i;
-
-    if (gethostname(buf, sizeof(buf)) < 0)
-        buf[0] = '\0';
-    buf[sizeof(buf) - 1] = '\0';
-    for (i = 0; buf[i] != '\0' && buf[i] != '.' && i < MAX_HOST; i++)
-        if (isalnum((unsigned char) buf[i]) || buf[i] == '-')
-            octstr_append_char(host, buf[i]);
-    if (octstr_len(host) == 0)
-        octstr_append_cstr(host, "host");
-    return host;
-}
-
-Octstr *spool_new_name(Spool *spool)
-{
-    struct timeval now;
-    struct tm tm;
-    char when[32];
-    unsigned long n = spool_next_unique();
-
-    gettimeofday(&now, NULL);
-    tm = gw_gmtime(now.tv_sec);
-    gw_strftime(when, sizeof(when), "%Y%m%dT%H%M%S", &tm);
-    return octstr_format("%s.%06ld.%ld.%06lu.%S", when, (long) now.tv_usec,
-                         (long) getpid(), n, spool->host);
-}
-
-/* NAME~<seconds><microseconds>.<pid>.<counter>, NAME cut to fit MAX_NAME. */
-Octstr *spool_unique_name(Octstr *name)
-{
-    struct timeval now;
-    Octstr *suffix, *unique;
-    long keep;
-
-    gettimeofday(&now, NULL);
-    suffix = octstr_format("~%ld%06ld.%ld.%lu", (long) now.tv_sec, (long) now.tv_usec,
-                           (long) getpid(), spool_next_unique());
-    keep = MAX_NAME - octstr_len(suffix);
-    unique = octstr_copy(name, 0, octstr_len(name) < keep ? octstr_len(name) : keep);
-    octstr_append(unique, suffix);
-    octstr_destroy(suffix);
-    return unique;
-}
-
-/* ---- opening ---- */
-
-static int check_dir(Octstr *path, Octstr **error)
-{
-    struct stat st;
-
-    if (lstat(octstr_get_cstr(path), &st) < 0)
-        return spool_fail(error, errno, "spool directory %s", octstr_get_cstr(path));
-    if (S_ISLNK(st.st_mode))
-        return spool_fail(error, 0, "spool directory %s is a symlink; refusing it "
-                    "(configure the real path)", octstr_get_cstr(path));
-    if (!S_ISDIR(st.st_mode))
-        return spool_fail(error, 0, "spool directory %s is %s, not a directory",
-                    octstr_get_cstr(path), spool_file_kind(st.st_mode));
-    if (st.st_mode & S_IWOTH)
-        return spool_fail(error, 0, "spool directory %s is world-writable (mode "
-                    "%04o); refusing it (chmod o-w)", octstr_get_cstr(path),
-                    (unsigned) (st.st_mode & 07777));
-    return 0;
-}
-
-/* mkdir, then chmod through a descriptor so the umask does not decide. */
-static int create_state_dir(Octstr *path, Octstr **error)
-{
-    const char *p = octstr_get_cstr(path);
-    int fd;
-
-    if (mkdir(p, DIR_MODE) < 0)
-        return errno == EEXIST ? 0 : spool_fail(error, errno, "cannot create %s", p);
-    fd = open(p, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-    if (fd < 0 || fchmod(fd, DIR_MODE) < 0) {
-        int err = errno;
-        if (fd >= 0)
-            close(fd);
-        return spool_fail(error, err, "cannot set the mode of %s", p);
-    }
-    close(fd);
-    return 0;
-}
 
 static Octstr *temp_path(Octstr *dir)
 {
@@ -303,55 +84,6 @@ int spool_unnamed_temps_work(Spool *spool)
     octstr_destroy(temp);
     octstr_destroy(dir);
     return works;
-}
-
-Spool *spool_open(Octstr *dir, Octstr **error)
-{
-    Spool *spool;
-    Octstr *path;
-    int s, bad = 0;
-
-    if (create_state_dir(dir, error) < 0 || check_dir(dir, error) < 0)
-        return NULL;
-    spool = gw_malloc(sizeof(*spool));
-    spool->dir = octstr_duplicate(dir);
-    spool->host = spool_host_part();
-    for (s = 0; s < SPOOL_STATES && !bad; s++) {
-        path = spool_state_dir(spool, (SpoolState) s);
-        bad = create_state_dir(path, error) < 0 || check_dir(path, error) < 0;
-        octstr_destroy(path);
-    }
-    if (!bad) {
-        spool->unnamed_temps = spool_unnamed_temps_work(spool);
-        return spool;
-    }
-    spool_close(spool);
-    return NULL;
-}
-
-Spool *spool_open_existing(Octstr *dir, Octstr **error)
-{
-    struct stat st;
-
-    if (lstat(octstr_get_cstr(dir), &st) < 0) {
-        spool_fail(error, errno, "spool directory %s", octstr_get_cstr(dir));
-        return NULL;
-    }
-    return spool_open(dir, error);
-}
-
-void spool_close(Spool *spool)
-{
-    if (spool == NULL)
-        return;
-    octstr_destroy(spool->dir);
-    octstr_destroy(spool->host);
-    gw_free(spool);
-}
-
-Octstr *spool_dir(Spool *spool)
-{
-    return spool->dir;
 }
 
 /* ---- durable writes ---- */
@@ -632,11 +364,4 @@ void spool_sync_dirs(Spool *spool, unsigned states)
         spool_sync_dir(dir);
         octstr_destroy(dir);
     }
-}
-
-int spool_exists(Octstr *path)
-{
-    struct stat st;
-
-    return lstat(octstr_get_cstr(path), &st) == 0;
 }
