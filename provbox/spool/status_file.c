@@ -107,7 +107,7 @@ static int read_head(StatusFile *file, off_t size, Octstr **error)
 }
 
 /* The open and the head read, for both kinds of open: a reader refuses a
- * hard-linked status, as spool.c's reads do. */
+ * hard-linked status, as spool_read.c's reads do. */
 static StatusFile *open_status(Octstr *path, int flags, int one_link, int *result,
                                Octstr **error)
 {

@@ -59,7 +59,7 @@ int status_file_sync(StatusFile *file, Octstr **error);
  *
  * status_file_open_read() opens read-only (readers that may not write:
  * provctl runs as a member of provbox's group) and needs no lock; the
- * results and errors are status_file_open()'s, and like spool.c's reads it
+ * results and errors are status_file_open()'s, and like spool_read.c's reads it
  * refuses a file with more than one link. status_file_write*() on such a
  * file fail.
  */

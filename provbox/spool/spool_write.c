@@ -1,5 +1,5 @@
 /*
- * spool.c - durable writes into the spool: files written whole, jobs
+ * spool_write.c - durable writes into the spool: files written whole, jobs
  * submitted, statuses staged and installed in batches, syncs (spool.h;
  * the rest of the spool is in the spool_*.c that spool_internal.h lists).
  *
