@@ -23,6 +23,7 @@ struct JobRecord {
     int exists;          /* a status file was there (in place, or on_disk) */
     Octstr *on_disk;     /* read whole: the file's text, or NULL */
     Octstr *damage;      /* read whole: why on_disk did not parse, or NULL */
+    Octstr *refusal;     /* job_record_refuse()'s why, or NULL */
 };
 
 static JobRecord *record_create(Octstr *name, JobStatus *status, StatusFile *file)
@@ -37,6 +38,7 @@ static JobRecord *record_create(Octstr *name, JobStatus *status, StatusFile *fil
     rec->exists = file != NULL;
     rec->on_disk = NULL;
     rec->damage = NULL;
+    rec->refusal = NULL;
     return rec;
 }
 
@@ -58,6 +60,7 @@ void job_record_destroy(JobRecord *rec)
     job_status_destroy(rec->status);
     octstr_destroy(rec->on_disk);
     octstr_destroy(rec->damage);
+    octstr_destroy(rec->refusal);
     octstr_destroy(rec->name);
     gw_free(rec);
 }
@@ -143,6 +146,12 @@ Octstr *job_record_damage(const JobRecord *rec)
     return rec->damage;
 }
 
+void job_record_refuse(JobRecord *rec, Octstr *why)
+{
+    octstr_destroy(rec->refusal);
+    rec->refusal = why;
+}
+
 /* Slot i as on disk; a torn one is said once, when it is read. */
 static RecipientStatus *read_slot(JobRecord *rec, long i)
 {
@@ -213,6 +222,51 @@ RecipientStatus *job_record_add(JobRecord *rec, Octstr *msisdn)
     if (rec->file != NULL && make_whole(rec) == -1)
         return NULL;
     return job_status_add_recipient(rec->status, msisdn);
+}
+
+int job_record_tally(JobRecord *rec, StatusTally *tally, Octstr **why)
+{
+    if (rec->file != NULL)
+        return status_file_tally(rec->file, tally, why);
+    status_tally_whole(rec->status, tally);
+    return 0;
+}
+
+/* job_record_each() in place: slot by slot, each change written at once. */
+static int each_slot(JobRecord *rec, unsigned states, job_record_each_fn *fn, void *ctx,
+                     Octstr **why)
+{
+    StatusCursor *cursor = status_cursor_create(rec->file);
+    RecipientState state;
+    RecipientStatus *r;
+    int more, torn, ret = 0;
+
+    while (ret == 0 && (more = status_cursor_next(cursor, why)) == 1) {
+        if (status_cursor_state(cursor, &state) == 1 && !(states & (1u << state)))
+            continue;
+        if ((r = status_cursor_recipient(cursor, &torn, why)) == NULL)
+            ret = -1;
+        else if (fn(r, torn, ctx))
+            ret = status_file_write(rec->file, status_cursor_index(cursor), r, why);
+    }
+    status_cursor_destroy(cursor);
+    return ret < 0 || more < 0 ? -1 : 0;
+}
+
+int job_record_each(JobRecord *rec, unsigned states, job_record_each_fn *fn, void *ctx,
+                    Octstr **why)
+{
+    RecipientStatus *r;
+    long i;
+
+    if (rec->file != NULL)
+        return each_slot(rec, states, fn, ctx, why);
+    for (i = 0; i < gwlist_len(rec->status->recipients); i++) {
+        r = gwlist_get(rec->status->recipients, i);
+        if (states & (1u << r->state))
+            fn(r, 0, ctx);
+    }
+    return 0;
 }
 
 /* ---- writing ---- */
@@ -317,8 +371,13 @@ int status_update_locked(Spool *spool, SpoolState state, Octstr *name, int creat
     if (rec == NULL)
         return STATUS_UPDATE_UNREADABLE;
     apply(rec, ctx);
-    if (rec->exists || create)
+    if (rec->refusal != NULL) {
+        *error = rec->refusal;
+        rec->refusal = NULL;
+        ret = -1;
+    } else if (rec->exists || create) {
         ret = write_record(spool, state, rec, error);
+    }
     job_record_destroy(rec);
     return ret;
 }

@@ -42,6 +42,7 @@
 #include "gwlib/gwlib.h"
 #include "spool/spool.h"
 #include "spool/job_status.h"
+#include "spool/status_file.h"
 
 /* One job's status as a change sees it. */
 typedef struct JobRecord JobRecord;
@@ -68,12 +69,30 @@ int job_record_exists(const JobRecord *record);
 /* Read whole: why its text did not parse (the record then starts anew),
  * or NULL. */
 Octstr *job_record_damage(const JobRecord *record);
+/* Recipients by state, as status_file_tally() counts them: 0, or -1 + *why. */
+int job_record_tally(JobRecord *record, StatusTally *tally, Octstr **why);
+/*
+ * A change to every recipient in one of `states` (a bit per RecipientState;
+ * a slot torn by a crash reads as queued), in order and with O(1) memory:
+ * fn returns 1 when it changed the recipient (torn: its slot was torn).
+ * In place, each changed slot is written at once; read whole, the status
+ * is written with the rest. Not to be mixed with job_record_recipient() in
+ * one change. 0, or -1 + *why (a slot that cannot be read or written).
+ */
+typedef int job_record_each_fn(RecipientStatus *recipient, int torn, void *ctx);
+int job_record_each(JobRecord *record, unsigned states, job_record_each_fn *fn, void *ctx,
+                    Octstr **why);
+/* The change is refused for `why` (taken): status_update() writes nothing
+ * and returns -1 with it. */
+void job_record_refuse(JobRecord *record, Octstr *why);
+
 /*
  * status_update(): the change `apply` made to the status of job `name` in
  * `state` (a status an interrupted move left elsewhere is brought to the
  * job first), written and synced. create: the caller may write the job's
  * first status (its owner); without it, a job with none gets nothing
- * written. Returns 0, -1 + *error (the lock or the write failed), or STATUS_UPDATE_UNREADABLE: the status is there but
+ * written. Returns 0, -1 + *error (the change refused, the lock or the
+ * write failed), or STATUS_UPDATE_UNREADABLE: the status is there but
  * cannot be read now, and nothing was applied or written (a new one would
  * lose its record).
  */
