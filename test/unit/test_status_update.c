@@ -79,6 +79,11 @@ static struct stat status_stat(SpoolState state, const char *name)
     return st;
 }
 
+static RecipientState state_at(const JobStatus *s, long i)
+{
+    return ((RecipientStatus *) gwlist_get(s->recipients, i))->state;
+}
+
 static int state_is(const JobStatus *s, const char *state)
 {
     return s != NULL && s->state != NULL && octstr_str_compare(s->state, state) == 0;
@@ -179,8 +184,8 @@ static void test_in_place(void)
     ok(before.st_ino == after.st_ino && before.st_size == after.st_size,
        "a slotted status is changed in place (same inode, same size)");
     ok(s != NULL && gwlist_len(s->recipients) == 3 && state_is(s, "done")
-       && ((RecipientStatus *) gwlist_get(s->recipients, 1))->state == RCPT_DELIVERED
-       && ((RecipientStatus *) gwlist_get(s->recipients, 2))->state == RCPT_FAILED,
+       && state_at(s, 1) == RCPT_DELIVERED
+       && state_at(s, 2) == RCPT_FAILED,
        "the recipient changed and the state are on disk; the others are as they were");
     job_status_destroy(s);
     octstr_destroy(error);
@@ -218,7 +223,7 @@ static void test_whole(void)
     ok(ret == 0 && text != NULL && octstr_search(text, octstr_imm("Layout:"), 0) >= 0,
        "a 1.x status is rewritten whole, in the slotted layout");
     ok(s != NULL && state_is(s, "done") && gwlist_len(s->recipients) == 2
-       && ((RecipientStatus *) gwlist_get(s->recipients, 1))->state == RCPT_DELIVERED,
+       && state_at(s, 1) == RCPT_DELIVERED,
        "with the change in it");
     job_status_destroy(s);
     octstr_destroy(text);
@@ -281,11 +286,11 @@ static void test_each(void)
     after = status_stat(SPOOL_FAILED, "MANY");
     s = read_status(SPOOL_FAILED, "MANY");
     for (i = 0; s != NULL && i < gwlist_len(s->recipients); i++)
-        queued += ((RecipientStatus *) gwlist_get(s->recipients, i))->state == RCPT_QUEUED;
+        queued += state_at(s, i) == RCPT_QUEUED;
     ok(ret == 0 && q.tally.total == 300 && q.tally.by_state[RCPT_FAILED] == 299,
        "job_record_tally counts the recipients by state");
     ok(q.seen == 299 && queued == 299
-       && ((RecipientStatus *) gwlist_get(s->recipients, 0))->state == RCPT_DELIVERED,
+       && state_at(s, 0) == RCPT_DELIVERED,
        "job_record_each changes the recipients in the states asked for, and no other");
     ok(before.st_ino == after.st_ino && before.st_size == after.st_size,
        "in place, slot by slot");
