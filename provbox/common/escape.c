@@ -1,6 +1,6 @@
 /*
- * escape.c - the shown form of operator-supplied text, and its JSON and
- * markup quoting (see escape.h).
+ * escape.c - the shown form of operator-supplied text, and its JSON,
+ * markup and Prometheus label quoting (see escape.h).
  */
 #include "gwlib/gwlib.h"
 #include "common/escape.h"
@@ -113,6 +113,11 @@ void escape_append_json(Octstr *out, Octstr *value)
 
     escape_append_json_shown(out, shown);
     octstr_destroy(shown);
+}
+
+void escape_append_label(Octstr *out, Octstr *value)
+{
+    escape_append_json(out, value);
 }
 
 void escape_append_markup(Octstr *out, Octstr *value)

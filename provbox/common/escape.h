@@ -56,4 +56,11 @@ void escape_append_json_shown(Octstr *out, Octstr *shown);
  * text or attributes. */
 void escape_append_markup(Octstr *out, Octstr *value);
 
+/* Append the shown form of value as a quoted label value of Prometheus'
+ * text exposition format (`job="..."`). That format escapes a backslash,
+ * a double quote and a line feed; the shown form holds no line feed (it
+ * is \x0A there), so its quoting is JSON's: a scraper gets the shown
+ * form back, valid UTF-8 whatever the value held. */
+void escape_append_label(Octstr *out, Octstr *value);
+
 #endif

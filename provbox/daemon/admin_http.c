@@ -5,6 +5,7 @@
 #include "gwlib/gwlib.h"
 #include "daemon/admin_http.h"
 #include "daemon/http_front.h"
+#include "daemon/metrics.h"
 #include "spool/requeue.h"
 #include "spool/resend.h"
 #include "intake/intake.h"
@@ -206,28 +207,49 @@ static void answer_message(HttpAnswer *answer, int status, Request *req, int ok,
                status_page_message(req->format, octstr_get_cstr(req->command), ok, text));
 }
 
-/* find_command()'s answer for the status page. */
+/* find_command()'s answers for the status page and for /metrics. */
 #define STATUS_PAGE ((int) (sizeof(commands) / sizeof(commands[0])))
+#define METRICS_PAGE (STATUS_PAGE + 1)
 
-/* The command's index in commands[], STATUS_PAGE, or -1 for an unknown path. */
+/* The command's index in commands[], STATUS_PAGE, METRICS_PAGE, or -1 for
+ * an unknown path. */
 static int find_command(Request *req)
 {
     int i;
 
     if (octstr_str_compare(req->command, "status") == 0)
         return STATUS_PAGE;
+    if (octstr_str_compare(req->command, "metrics") == 0)
+        return METRICS_PAGE;
     for (i = 0; i < STATUS_PAGE; i++)
         if (octstr_str_compare(req->command, commands[i].name) == 0)
             return i;
     return -1;
 }
 
+/* A scraper in metrics-allow-ip reads /metrics without a password. Not
+ * is_allowed_ip() with a deny-all pattern: that lets through any address
+ * the deny pattern does not match (an IPv6 one). */
+static int metrics_ip_allowed(const ProvboxConfig *c, const HttpRequest *http)
+{
+    return c->metrics_allow_ip != NULL && !connect_denied(c->metrics_allow_ip, http->ip);
+}
+
+/* Whether the request may have what command i gives. */
+static int allowed(const ProvboxConfig *c, const HttpRequest *http, int i)
+{
+    if (i == METRICS_PAGE && metrics_ip_allowed(c, http))
+        return 1;
+    if (i == STATUS_PAGE || i == METRICS_PAGE)
+        return password_ok(http, c->status_password, c->admin_password);
+    return password_ok(http, c->admin_password, NULL);
+}
+
 /* Route and authorise a request from its head alone: the command (as
  * find_command()), or -1 and the answer (404, 403). */
 static int authorise(AdminHttp *admin, const HttpRequest *http, Request *req, HttpAnswer *answer)
 {
-    const ProvboxConfig *c = admin->sources.config;
-    int i, ok;
+    int i;
 
     if (parse_path(http, req) == -1) {
         answer_message(answer, HTTP_NOT_FOUND, req, 0, octstr_imm("unknown format"));
@@ -237,9 +259,7 @@ static int authorise(AdminHttp *admin, const HttpRequest *http, Request *req, Ht
         answer_message(answer, HTTP_NOT_FOUND, req, 0, octstr_imm("unknown command"));
         return -1;
     }
-    ok = i == STATUS_PAGE ? password_ok(http, c->status_password, c->admin_password)
-                          : password_ok(http, c->admin_password, NULL);
-    if (!ok) {
+    if (!allowed(admin->sources.config, http, i)) {
         answer_message(answer, HTTP_FORBIDDEN, req, 0, octstr_imm("wrong or missing password"));
         return -1;
     }
@@ -274,7 +294,10 @@ static void admin_handle(void *ctx, HttpRequest *http, HttpAnswer *answer)
     memset(&req, 0, sizeof(req));
     i = authorise(admin, http, &req, answer);
     if (i == STATUS_PAGE) {
-        answer_set(answer, HTTP_OK, req.format, status_page_render(&admin->sources, req.format));
+        answer_set(answer, HTTP_OK, req.format, status_page_render(&admin->sources, req.format,
+                                                             req.cgivars));
+    } else if (i == METRICS_PAGE) {
+        http_answer_set(answer, HTTP_OK, METRICS_CONTENT_TYPE, metrics_render(&admin->sources));
     } else if (i >= 0) {
         status = commands[i].run(admin, &req, &message);
         answer_message(answer, status, &req, status == HTTP_OK, message);

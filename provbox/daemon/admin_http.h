@@ -8,6 +8,8 @@
  * `password` CGI variable (or the password of HTTP basic authentication).
  *
  *   /status           needs status-password or admin-password, when set
+ *   /metrics          the same, or an address in metrics-allow-ip: the
+ *                     numbers in Prometheus' text format (metrics.h)
  *   /suspend /resume /shutdown /requeue?job=NAME /log-level?level=N
  *   /resend?job=NAME&state=STATE[,STATE...]
  *                     need admin-password

@@ -172,12 +172,20 @@ static void drop_connection(BoxLink *link)
         conn_destroy(conn);
 }
 
+static void note_ack(BoxLink *link)
+{
+    mutex_lock(link->lock);
+    link->state.last_ack = time(NULL);
+    mutex_unlock(link->lock);
+}
+
 static void dispatch(BoxLink *link, Msg *msg)
 {
     BoxLinkHandlers *h = &link->handlers;
 
     switch (msg_type(msg)) {
     case ack:
+        note_ack(link);
         h->on_ack(msg, h->ctx);
         return;
     case sms:

@@ -42,6 +42,7 @@ typedef struct BoxLinkState {
     time_t connected_since;   /* 0 when down */
     long reconnects;          /* successful connects after the first */
     long connect_failures;
+    time_t last_ack;          /* when bearerbox last acknowledged an MT; 0: never */
 } BoxLinkState;
 
 BoxLink *box_link_start(const ProvboxConfig *config, const BoxLinkHandlers *handlers);

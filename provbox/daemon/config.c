@@ -202,6 +202,7 @@ static int read_logging_and_admin(ProvboxConfig *c, CfgGroup *grp)
     c->admin_interface = get_string(grp, "admin-interface", "127.0.0.1");
     c->admin_password = get_string(grp, "admin-password", NULL);
     c->status_password = get_string(grp, "status-password", NULL);
+    c->metrics_allow_ip = get_string(grp, "metrics-allow-ip", NULL);
     c->ssl_server_cert_file = get_string(grp, "ssl-server-cert-file", NULL);
     c->ssl_server_key_file = get_string(grp, "ssl-server-key-file", NULL);
     c->admin_port_ssl = get_flag(grp, "admin-port-ssl", 0);
@@ -211,7 +212,9 @@ static int read_logging_and_admin(ProvboxConfig *c, CfgGroup *grp)
                       &c->admin_max_clients)
          | get_number(grp, "admin-max-clients-per-ip", 8, 1, ADMIN_MAX_CLIENTS_LIMIT,
                       &c->admin_max_clients_per_ip)
-         | get_number(grp, "admin-request-timeout", 10, 1, 3600, &c->admin_request_timeout);
+         | get_number(grp, "admin-request-timeout", 10, 1, 3600, &c->admin_request_timeout)
+         | get_number(grp, "metrics-max-jobs", 50, 0, METRICS_MAX_JOBS_LIMIT,
+                      &c->metrics_max_jobs);
 }
 
 /* Cross-key rules: what must be present, what must go together. */
@@ -316,6 +319,7 @@ void config_destroy(ProvboxConfig *c)
     octstr_destroy(c->admin_interface);
     octstr_destroy(c->admin_password);
     octstr_destroy(c->status_password);
+    octstr_destroy(c->metrics_allow_ip);
     octstr_destroy(c->ssl_server_cert_file);
     octstr_destroy(c->ssl_server_key_file);
     send_window_destroy(c->send_window);

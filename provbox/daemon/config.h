@@ -57,6 +57,8 @@ typedef struct ProvboxConfig {
     Octstr *admin_interface;
     Octstr *admin_password;   /* or NULL */
     Octstr *status_password;  /* or NULL */
+    Octstr *metrics_allow_ip; /* addresses /metrics answers without a password, or NULL */
+    long metrics_max_jobs;    /* jobs with series of their own on /metrics */
     long admin_max_clients;   /* connections open at once */
     long admin_max_clients_per_ip;
     long admin_request_timeout;  /* seconds for a request to arrive whole */
@@ -70,6 +72,8 @@ typedef struct ProvboxConfig {
 /* admin-max-clients at most: within the descriptors open_files.h keeps
  * free for everything but jobs. */
 #define ADMIN_MAX_CLIENTS_LIMIT 200
+/* metrics-max-jobs at most: a scrape stays a few hundred KB. */
+#define METRICS_MAX_JOBS_LIMIT 1000
 #define PROVBOX_DEFAULT_DLR_MASK 27     /* delivered, failed, SMSC ack, SMSC nack */
 
 ProvboxConfig *config_load(Octstr *filename);

@@ -17,6 +17,7 @@
 #include "daemon/report_recorder.h"
 #include "daemon/access_log.h"
 #include "daemon/recent_errors.h"
+#include "daemon/job_progress.h"
 #include "common/log_escaped.h"
 
 #define IDLE_WAIT 1.0
@@ -186,7 +187,7 @@ static void fail_recipient(Dispatcher *d, ActiveJob *job, long i,
     log_escaped_error(0, "Job %S: recipient %ld %s: %S", job->name, i + 1,
                       recipient_state_name(failure), reason);
     active_job_fail_recipient(job, i, failure, reason);
-    recent_errors_add(job->name, reason);
+    recent_errors_add(job->name, i + 1, reason);
     access_log_recipient(job, d->config, i);
     COUNT(d, recipients_failed, 1);
 }
@@ -262,6 +263,7 @@ static void requeue_pending(Dispatcher *d)
     gwlist_destroy(keys, NULL);
     if (d->pending_count > 0)
         info(0, "%ld segment(s) without an ack will be sent again.", d->pending_count);
+    COUNT(d, segments_resent, d->pending_count);
     d->pending_count = 0;
 }
 
@@ -415,6 +417,8 @@ static void job_done(Dispatcher *d, long index)
     int failed = active_job_all_failed(aj);
 
     info(0, "Job %s finished: %s.", octstr_get_cstr(aj->shown_name), failed ? "failed" : "done");
+    job_progress_moved(aj->name, failed ? SPOOL_FAILED : SPOOL_DONE,
+                       failed ? aj->first_reason : NULL);
     COUNT(d, jobs_done, !failed);
     COUNT(d, jobs_failed, failed);
     forget_job(d, index);
@@ -427,6 +431,7 @@ static void job_deferred(Dispatcher *d, long index)
     log_escaped_info(0, "Job %S deferred: its send window closed; %ld of %ld recipient(s) "
                      "left, %S.", aj->name, aj->unfinished, job_recipient_count(aj->job),
                      aj->defer_reason);
+    job_progress_moved(aj->name, SPOOL_DEFERRED, aj->defer_reason);
     COUNT(d, jobs_deferred, 1);
     forget_job(d, index);
 }
@@ -719,6 +724,7 @@ static void dispatch_round(Dispatcher *d)
         send_window(d);
     update_in_flight(d);
     update_pacing(d);
+    job_progress_tick();
 }
 
 /* Give in-flight segments a moment to be acknowledged and recorded. */
@@ -764,6 +770,7 @@ Dispatcher *dispatcher_create(const ProvboxConfig *config, Spool *spool,
     d->retry = gwlist_create();
     d->reports = report_recorder_create(spool);
     d->record = job_record_batch_create(spool, config->max_held_jobs);
+    job_record_batch_watch(d->record, job_progress_changed, NULL);
     d->counters_lock = mutex_create();
     d->counters.max_pending = config->max_pending;
     d->counters.max_active_jobs = config->max_held_jobs;

@@ -20,6 +20,9 @@
  *   - stops handing out a job's recipients when its send window closes
  *     (job_schedule.h); once its segments in flight are answered, the job
  *     goes to deferred/ with its record, due when the window opens.
+ *   - tells job_progress.h how each status it writes changed the job's
+ *     recipients, and when a job finishes or is deferred (the status
+ *     page's per-job counts; the loader tells it of claims).
  * The link thread only queues events for it (dispatcher_handlers()).
  */
 #ifndef PROVBOX_DISPATCHER_H
@@ -36,7 +39,9 @@ typedef struct Dispatcher Dispatcher;
 typedef struct DispatcherCounters {
     long jobs_claimed, jobs_done, jobs_failed, jobs_deferred;
     long recipients_sent, recipients_failed;
-    long segments_sent, segments_acked, segments_failed, segments_retried;
+    long segments_sent, segments_acked, segments_failed;
+    long segments_retried;      /* sent again after ack_failed_tmp */
+    long segments_resent;       /* sent again because the link broke before their ack */
     long reports_received, reports_waiting;     /* waiting: received, not yet recorded */
     long reports_delivered, reports_undelivered, reports_other, mo_received;
     long in_flight, max_pending, active_jobs, max_active_jobs;

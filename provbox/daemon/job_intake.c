@@ -13,6 +13,7 @@
 #include "daemon/job_schedule.h"
 #include "spool/job_lock.h"
 #include "daemon/recent_errors.h"
+#include "daemon/job_progress.h"
 #include "spool/job_status.h"
 #include "common/log_escaped.h"
 #include "spool/status_file.h"
@@ -74,7 +75,8 @@ static void move_on(Spool *spool, Octstr *name, SpoolState from, SpoolState to)
 void intake_reject(Spool *spool, Octstr *name, SpoolState from, Octstr *reason)
 {
     log_escaped_error(0, "Job %S failed: %S", name, reason);
-    recent_errors_add(name, reason);
+    recent_errors_add(name, 0, reason);
+    job_progress_rejected(name, reason);
     write_state(spool, name, from, "failed", reason, NULL);
     move_on(spool, name, from, SPOOL_FAILED);
 }
@@ -98,9 +100,10 @@ void intake_set_due(Spool *spool, Octstr *name, SpoolState state, time_t when)
     octstr_destroy(path);
 }
 
-static void defer(Spool *spool, ActiveJob *aj, time_t due, Octstr *reason)
+static void defer(Spool *spool, ActiveJob *aj, const long *tally, time_t due, Octstr *reason)
 {
     log_escaped_info(0, "Job %S deferred: %S.", aj->name, reason);
+    job_progress_claimed(aj->name, aj->job->operator_id, tally, SPOOL_DEFERRED, reason);
     active_job_keep_sent(aj, spool);
     write_state(spool, aj->name, SPOOL_ACTIVE, "deferred", reason, aj->tampered);
     intake_set_due(spool, aj->name, SPOOL_ACTIVE, due);
@@ -147,7 +150,7 @@ static JobStatus *head_of(const JobStatus *status)
     return head;
 }
 
-static int resume_in_place(ActiveJob *aj, StatusFile *file, JobStatus **head)
+static int resume_in_place(ActiveJob *aj, StatusFile *file, JobStatus **head, long *tally)
 {
     long i, n = status_file_count(file);
     RecipientStatus *r;
@@ -165,19 +168,22 @@ static int resume_in_place(ActiveJob *aj, StatusFile *file, JobStatus **head)
             return -1;
         }
         active_job_resume_recipient(aj, i, r->state);
+        tally[r->state]++;
         job_status_recipient_destroy(r);
     }
     return 1;
 }
 
 /* A status in provbox 1.x's layout, or one that cannot be opened in place. */
-static int resume_whole(Spool *spool, ActiveJob *aj, int claimed, JobStatus **head)
+static int resume_whole(Spool *spool, ActiveJob *aj, int claimed, JobStatus **head,
+                        long *tally)
 {
     int unreadable, ret = 0;
     Octstr *text = claimed ? spool_read_status_at(spool, SPOOL_ACTIVE, aj->name, &unreadable)
                            : spool_read_status(spool, SPOOL_ACTIVE, aj->name, &unreadable);
     Octstr *why = NULL;
     JobStatus *status = text != NULL ? job_status_parse(text, &why) : NULL;
+    long i;
 
     if (unreadable)
         ret = -1;
@@ -185,6 +191,8 @@ static int resume_whole(Spool *spool, ActiveJob *aj, int claimed, JobStatus **he
         *head = head_of(status);
     else if (status != NULL) {
         active_job_resume_from(aj, status);
+        for (i = 0; i < gwlist_len(status->recipients); i++)
+            tally[((RecipientStatus *) gwlist_get(status->recipients, i))->state]++;
         ret = 1;
     }
     job_status_destroy(status);
@@ -193,16 +201,26 @@ static int resume_whole(Spool *spool, ActiveJob *aj, int claimed, JobStatus **he
     return ret;
 }
 
-static int resume_from_status(Spool *spool, ActiveJob *aj, int claimed, JobStatus **head)
+/* tally[RecipientState]: its recipients by recorded state; those the
+ * status does not list yet count as queued. */
+static int resume_from_status(Spool *spool, ActiveJob *aj, int claimed, JobStatus **head,
+                              long *tally)
 {
-    int result, ret;
+    int result, ret = 0, k;
     StatusFile *file = open_status(spool, aj->name, claimed, &result);
+    long listed = 0;
 
     *head = NULL;
-    if (file == NULL)
-        return result == STATUS_FILE_MISSING ? 0 : resume_whole(spool, aj, claimed, head);
-    ret = resume_in_place(aj, file, head);
-    status_file_close(file);
+    memset(tally, 0, JOB_RECORD_STATES * sizeof(*tally));
+    if (file != NULL) {
+        ret = resume_in_place(aj, file, head, tally);
+        status_file_close(file);
+    } else if (result != STATUS_FILE_MISSING)
+        ret = resume_whole(spool, aj, claimed, head, tally);
+    for (k = 0; k < JOB_RECORD_STATES; k++)
+        listed += tally[k];
+    if (listed < job_recipient_count(aj->job))
+        tally[RCPT_QUEUED] += job_recipient_count(aj->job) - listed;
     return ret;
 }
 
@@ -335,7 +353,7 @@ static int take_ownership(Spool *spool, Octstr *name, IntakeResult *result)
 /* Lock and load a job that is in active/: rejected when it cannot be sent,
  * postponed when its status cannot be read now. */
 static ActiveJob *load_owned(Spool *spool, const ProvboxConfig *config, CompileCache *cache,
-                             Octstr *name, int claimed, IntakeResult *result)
+                             Octstr *name, int claimed, long *tally, IntakeResult *result)
 {
     Octstr *why = NULL;
     ActiveJob *aj;
@@ -348,7 +366,7 @@ static ActiveJob *load_owned(Spool *spool, const ProvboxConfig *config, CompileC
     if (aj == NULL) {
         *result = INTAKE_REJECTED;
         intake_reject(spool, name, SPOOL_ACTIVE, why);
-    } else if ((resumed = resume_from_status(spool, aj, claimed, &head)) == 0) {
+    } else if ((resumed = resume_from_status(spool, aj, claimed, &head, tally)) == 0) {
         status_at_claim(spool, aj, head);
     } else if (resumed == -1) {
         why = octstr_create("its status file cannot be read now");
@@ -367,7 +385,7 @@ static ActiveJob *load_owned(Spool *spool, const ProvboxConfig *config, CompileC
 /* A job that may not send yet (Not-Before:, send window) goes to
  * deferred/ until it may; one that may knows when its window closes. */
 static ActiveJob *defer_unless_due(Spool *spool, const ProvboxConfig *config, ActiveJob *aj,
-                                   IntakeResult *result)
+                                   const long *tally, IntakeResult *result)
 {
     time_t now = time(NULL), due;
     Octstr *reason = NULL;
@@ -375,9 +393,10 @@ static ActiveJob *defer_unless_due(Spool *spool, const ProvboxConfig *config, Ac
     due = schedule_due(aj->job, config, now, &reason);
     if (due <= now) {
         aj->window_closes = schedule_window_closes(aj->job, config, now);
+        job_progress_claimed(aj->name, aj->job->operator_id, tally, SPOOL_ACTIVE, NULL);
         return aj;
     }
-    defer(spool, aj, due, reason);
+    defer(spool, aj, tally, due, reason);
     octstr_destroy(reason);
     close(aj->lock_fd);
     active_job_destroy(aj);
@@ -413,6 +432,7 @@ ActiveJob *intake_claim(Spool *spool, const ProvboxConfig *config, CompileCache 
 {
     Octstr *why = NULL, *claimed_as = NULL;
     ActiveJob *aj;
+    long tally[JOB_RECORD_STATES];
 
     if (name_clash_claim(spool, name, from, &claimed_as, &why) == -1) {
         /* Gone: another provbox took it first, or the operator removed it.
@@ -425,11 +445,11 @@ ActiveJob *intake_claim(Spool *spool, const ProvboxConfig *config, CompileCache 
         *result = INTAKE_LOST_RACE;
         return NULL;
     }
-    aj = load_owned(spool, config, cache, claimed_as, 1, result);
+    aj = load_owned(spool, config, cache, claimed_as, 1, tally, result);
     octstr_destroy(claimed_as);
     if (aj == NULL)
         return NULL;
-    aj = defer_unless_due(spool, config, aj, result);
+    aj = defer_unless_due(spool, config, aj, tally, result);
     if (aj == NULL)
         return NULL;
     info(0, "Job %s claimed: %ld recipient(s), %s.", octstr_get_cstr(aj->shown_name),
@@ -441,10 +461,11 @@ ActiveJob *intake_claim(Spool *spool, const ProvboxConfig *config, CompileCache 
 ActiveJob *intake_adopt(Spool *spool, const ProvboxConfig *config, CompileCache *cache,
                         Octstr *name, IntakeResult *result)
 {
-    ActiveJob *aj = load_owned(spool, config, cache, name, 0, result);
+    long tally[JOB_RECORD_STATES];
+    ActiveJob *aj = load_owned(spool, config, cache, name, 0, tally, result);
 
     if (aj != NULL)
-        aj = defer_unless_due(spool, config, aj, result);
+        aj = defer_unless_due(spool, config, aj, tally, result);
     if (aj == NULL)
         return NULL;
     log_escaped_info(0, "Job %S resumed from active/: %ld of %ld recipient(s) still to send.",

@@ -59,6 +59,8 @@ struct JobRecordBatch {
     Dict *landed;        /* name -> non-NULL when the last commit landed it */
     int locks;           /* the staged jobs' status locks (a set), or -1 */
     long wrote_in_place; /* files this commit changed in place */
+    job_record_changed_fn *changed;  /* told of each change written, or NULL */
+    void *changed_ctx;
 };
 
 JobRecordBatch *job_record_batch_create(Spool *spool, long unnamed_max)
@@ -72,7 +74,29 @@ JobRecordBatch *job_record_batch_create(Spool *spool, long unnamed_max)
     b->landed = dict_create(256, NULL);
     b->locks = -1;
     b->wrote_in_place = 0;
+    b->changed = NULL;
+    b->changed_ctx = NULL;
     return b;
+}
+
+void job_record_batch_watch(JobRecordBatch *b, job_record_changed_fn *fn, void *ctx)
+{
+    b->changed = fn;
+    b->changed_ctx = ctx;
+}
+
+/* The watcher learns how each status written changed its recipients. */
+static void tell_changes(JobRecordBatch *b, const int *ok)
+{
+    long change[JOB_RECORD_STATES], i;
+
+    for (i = 0; b->changed != NULL && i < gwlist_len(b->staged); i++) {
+        Staged *st = gwlist_get(b->staged, i);
+        if (!ok[i] || st->unchanged)
+            continue;
+        job_record_change(st->record, change);
+        b->changed(b->changed_ctx, st->name, change);
+    }
 }
 
 static void staged_destroy(Staged *st)
@@ -327,6 +351,7 @@ long job_record_batch_commit(JobRecordBatch *b)
         memset(ok, 0, n * sizeof(*ok));
     } else {
         spool_sync_dirs(b->spool, install_files(b, temps, ok));
+        tell_changes(b, ok);
         move_jobs(b, ok);
     }
     for (i = 0; (st = gwlist_extract_first(b->staged)) != NULL; i++) {

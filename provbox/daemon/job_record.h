@@ -56,6 +56,16 @@ JobRecordBatch *job_record_batch_create(Spool *spool, long unnamed_max);
 int job_record_batch_update(JobRecordBatch *batch, Octstr *name, int owned_in,
                             job_record_apply_fn *apply, void *ctx, int move_to,
                             Octstr **error);
+/*
+ * Watching what a batch writes (the status page's per-job counts,
+ * job_progress.h): at each commit, for each job whose status was written,
+ * fn(ctx, name, change) with change[state] = its recipients in that state
+ * now less before (a recipient added to a new status counts as queued
+ * before), on disk as the batch read and wrote it. Costs what the batch
+ * read: the recipients it touched.
+ */
+typedef void job_record_changed_fn(void *ctx, Octstr *name, const long *change);
+void job_record_batch_watch(JobRecordBatch *batch, job_record_changed_fn *fn, void *ctx);
 /* Returns the number of jobs whose change did not land (each is logged). */
 long job_record_batch_commit(JobRecordBatch *batch);
 int job_record_batch_ok(JobRecordBatch *batch, Octstr *name);

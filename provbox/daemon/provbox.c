@@ -21,6 +21,8 @@
 #include "daemon/dispatcher.h"
 #include "daemon/admin_http.h"
 #include "daemon/recent_errors.h"
+#include "daemon/job_progress.h"
+#include "daemon/spool_census.h"
 #include "daemon/stats.h"
 #include "daemon/privileges.h"
 #include "daemon/open_files.h"
@@ -111,6 +113,7 @@ static int run(ProvboxConfig *config, Octstr *user)
     StatusSources sources;
     AdminHttp *admin = NULL;
     DoneSweeper *sweeper = NULL;
+    SpoolCensus *census;
     int failed = 0;
 
     if (spool == NULL) {
@@ -119,11 +122,12 @@ static int run(ProvboxConfig *config, Octstr *user)
         return 1;
     }
     config->max_held_jobs = open_files_plan(config->max_pending);
+    census = spool_census_start(spool);
     dispatcher = dispatcher_create(config, spool, request_stop);
     handlers = dispatcher_handlers(dispatcher);
     link = box_link_start(config, &handlers);
     stats = stats_create();
-    sources = (StatusSources) { config, link, dispatcher, stats, spool };
+    sources = (StatusSources) { config, link, dispatcher, stats, spool, census };
     if (config->admin_port != 0 && (admin = admin_http_start(&sources, request_stop)) == NULL)
         stop_requested = failed = 1;
     if (user != NULL && !failed && privileges_drop(user, spool) < 0)
@@ -142,6 +146,7 @@ static int run(ProvboxConfig *config, Octstr *user)
     program_status = shutting_down;
     box_link_stop(link);
     dispatcher_destroy(dispatcher);
+    spool_census_stop(census);
     stats_destroy(stats);
     spool_close(spool);
     return failed;
@@ -183,8 +188,10 @@ int main(int argc, char **argv)
     program_status = running;
     wbxml_init();
     recent_errors_init();
+    job_progress_init();
     status = run(config, user);
     octstr_destroy(user);
+    job_progress_shutdown();
     recent_errors_shutdown();
     alog_close();
     config_destroy(config);

@@ -16,12 +16,13 @@ static void entry_destroy(void *p)
     gw_free(e);
 }
 
-static RecentError *entry_create(time_t at, Octstr *job, Octstr *cause)
+static RecentError *entry_create(time_t at, Octstr *job, long recipient, Octstr *cause)
 {
     RecentError *e = gw_malloc(sizeof(*e));
 
     e->at = at;
     e->job = octstr_duplicate(job);
+    e->recipient = recipient;
     e->cause = octstr_duplicate(cause);
     return e;
 }
@@ -40,12 +41,12 @@ void recent_errors_shutdown(void)
     lock = NULL;
 }
 
-void recent_errors_add(Octstr *job, Octstr *cause)
+void recent_errors_add(Octstr *job, long recipient, Octstr *cause)
 {
     if (lock == NULL)
         return;
     mutex_lock(lock);
-    gwlist_insert(entries, 0, entry_create(time(NULL), job, cause));
+    gwlist_insert(entries, 0, entry_create(time(NULL), job, recipient, cause));
     while (gwlist_len(entries) > RECENT_ERRORS_KEPT) {
         entry_destroy(gwlist_get(entries, RECENT_ERRORS_KEPT));
         gwlist_delete(entries, RECENT_ERRORS_KEPT, 1);
@@ -63,7 +64,7 @@ List *recent_errors_list(void)
     mutex_lock(lock);
     for (i = 0; i < gwlist_len(entries); i++) {
         RecentError *e = gwlist_get(entries, i);
-        gwlist_append(copy, entry_create(e->at, e->job, e->cause));
+        gwlist_append(copy, entry_create(e->at, e->job, e->recipient, e->cause));
     }
     mutex_unlock(lock);
     return copy;

@@ -4,94 +4,13 @@
  */
 #include "gwlib/gwlib.h"
 #include "daemon/status_page.h"
+#include "daemon/status_model.h"
+#include "daemon/status_html.h"
 #include "daemon/recent_errors.h"
+#include "daemon/status_jobs.h"
 #include "common/escape.h"
 
-#define HTML_REFRESH_SECONDS 10
-
-typedef struct Field {
-    const char *name;
-    Octstr *value;
-    int numeric;
-    int bad;            /* highlight: something is wrong */
-} Field;
-
-typedef struct Section {
-    const char *name;
-    List *fields;       /* Field* */
-    List *records;      /* List* of Field*, for repeated entries */
-    const char *record_name;
-} Section;
-
-/* ---- the model --------------------------------------------------------- */
-
-static Section *section_create(List *sections, const char *name)
-{
-    Section *s = gw_malloc(sizeof(*s));
-
-    s->name = name;
-    s->fields = gwlist_create();
-    s->records = NULL;
-    s->record_name = NULL;
-    gwlist_append(sections, s);
-    return s;
-}
-
-static void field_add(List *fields, const char *name, Octstr *value, int numeric, int bad)
-{
-    Field *f = gw_malloc(sizeof(*f));
-
-    f->name = name;
-    f->value = value;
-    f->numeric = numeric;
-    f->bad = bad;
-    gwlist_append(fields, f);
-}
-
-static void add_text(Section *s, const char *name, Octstr *value, int bad)
-{
-    field_add(s->fields, name, value != NULL ? value : octstr_create(""), 0, bad);
-}
-
-static void add_number(Section *s, const char *name, long value, int bad)
-{
-    field_add(s->fields, name, octstr_format("%ld", value), 1, bad);
-}
-
-static void fields_destroy(List *fields)
-{
-    Field *f;
-
-    while ((f = gwlist_extract_first(fields)) != NULL) {
-        octstr_destroy(f->value);
-        gw_free(f);
-    }
-    gwlist_destroy(fields, NULL);
-}
-
-static void sections_destroy(List *sections)
-{
-    Section *s;
-    List *record;
-
-    while ((s = gwlist_extract_first(sections)) != NULL) {
-        fields_destroy(s->fields);
-        while (s->records != NULL && (record = gwlist_extract_first(s->records)) != NULL)
-            fields_destroy(record);
-        gwlist_destroy(s->records, NULL);
-        gw_free(s);
-    }
-    gwlist_destroy(sections, NULL);
-}
-
-static Octstr *format_time(time_t t)
-{
-    struct tm tm = gw_gmtime(t);
-    char buf[32];
-
-    gw_strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return octstr_create(buf);
-}
+#define ERRORS_SHOWN 10          /* the errors section: the newest ten */
 
 /* ---- gathering ----------------------------------------------------------- */
 
@@ -103,7 +22,7 @@ static void gather_box(List *sections, const StatusSources *src)
     add_text(s, "id", octstr_duplicate(src->config->provbox_id), 0);
     add_text(s, "version", octstr_create(PROVBOX_VERSION), 0);
     add_text(s, "kannel-version", octstr_create(GW_VERSION), 0);
-    add_text(s, "started", format_time(stats_started(src->stats)), 0);
+    add_text(s, "started", status_time(stats_started(src->stats)), 0);
     add_number(s, "uptime", (long) (now - stats_started(src->stats)), 0);
 }
 
@@ -116,28 +35,31 @@ static void gather_link(List *sections, const StatusSources *src)
     add_number(s, "port", src->config->bearerbox_port, 0);
     add_text(s, "ssl", octstr_create(src->config->bearerbox_ssl ? "yes" : "no"), 0);
     add_text(s, "state", octstr_create(st.connected ? "connected" : "disconnected"), !st.connected);
-    add_text(s, "connected-since", st.connected ? format_time(st.connected_since) : NULL, 0);
+    add_text(s, "connected-since", st.connected ? status_time(st.connected_since) : NULL, 0);
     add_number(s, "reconnects", st.reconnects, 0);
     add_number(s, "failed-connects", st.connect_failures, 0);
 }
 
-static void gather_spool(List *sections, const StatusSources *src)
+/* The counts the daemon keeps (spool_census.h): no directory is read. */
+static Section *gather_spool(List *sections, const StatusSources *src)
 {
     static const SpoolState shown[] = {
         SPOOL_NEW, SPOOL_ACTIVE, SPOOL_DEFERRED, SPOOL_DONE, SPOOL_FAILED
     };
     Section *s = section_create(sections, "spool");
-    long age, oldest = -1, i, count;
+    SpoolCensusCounts c = spool_census_counts(src->census);
+    time_t now = time(NULL);
+    long i, count;
 
     add_text(s, "dir", octstr_duplicate(src->config->spool_dir), 0);
     for (i = 0; i < (long) (sizeof(shown) / sizeof(shown[0])); i++) {
-        int waiting = shown[i] == SPOOL_NEW || shown[i] == SPOOL_DEFERRED;
-        count = spool_count(src->spool, shown[i], waiting ? &age : NULL);
+        count = c.jobs[shown[i]];
         add_number(s, spool_state_name(shown[i]), count, shown[i] == SPOOL_FAILED && count > 0);
-        if (waiting && age > oldest)
-            oldest = age;
     }
-    add_number(s, "oldest-waiting-age", oldest, 0);
+    add_number(s, "oldest-waiting-age", c.oldest_waiting == 0 ? -1
+               : (long) (now > c.oldest_waiting ? now - c.oldest_waiting : 0), 0);
+    add_text(s, "counted", status_time(c.scanned), 0);
+    return s;
 }
 
 static const char *rate_names[STAT_COUNT][3] = {
@@ -212,9 +134,7 @@ static void gather_pacing(List *sections, const StatusSources *src)
     add_text(s, "send-window", octstr_create(c->send_window != NULL
              ? octstr_get_cstr(send_window_text(c->send_window)) : "none"), 0);
     add_number(s, "paced-jobs", gwlist_len(paced), 0);
-    s = section_create(sections, "paced-jobs");
-    s->records = gwlist_create();
-    s->record_name = "job";
+    s = section_create_records(sections, "paced-jobs", "job");
     for (i = 0; i < gwlist_len(paced); i++) {
         PacedJob *p = gwlist_get(paced, i);
         Octstr *rate = format_rate(p->pace);
@@ -228,36 +148,37 @@ static void gather_pacing(List *sections, const StatusSources *src)
     paced_jobs_destroy(paced);
 }
 
-static void gather_errors(List *sections)
+/* The newest ERRORS_SHOWN (the recent-failures section has them all). */
+static void gather_errors(List *sections, List *errors)
 {
-    Section *s = section_create(sections, "errors");
-    List *errors = recent_errors_list(), *record;
+    Section *s = section_create_records(sections, "errors", "error");
+    List *record;
     long i;
 
-    s->records = gwlist_create();
-    s->record_name = "error";
-    for (i = 0; i < gwlist_len(errors); i++) {
+    for (i = 0; i < gwlist_len(errors) && i < ERRORS_SHOWN; i++) {
         RecentError *e = gwlist_get(errors, i);
         record = gwlist_create();
-        field_add(record, "time", format_time(e->at), 0, 0);
+        field_add(record, "time", status_time(e->at), 0, 0);
         field_add(record, "job", octstr_duplicate(e->job), 0, 0);
         field_add(record, "cause", octstr_duplicate(e->cause), 0, 1);
         gwlist_append(s->records, record);
     }
-    recent_errors_free(errors);
 }
 
 static List *gather(const StatusSources *src)
 {
-    List *sections = gwlist_create();
+    List *sections = gwlist_create(), *errors = recent_errors_list();
+    Section *spool;
 
     gather_box(sections, src);
     gather_link(sections, src);
-    gather_spool(sections, src);
+    spool = gather_spool(sections, src);
     gather_traffic(sections, src);
     gather_window(sections, src);
     gather_pacing(sections, src);
-    gather_errors(sections);
+    gather_errors(sections, errors);
+    add_number(spool, "deferred-listed", status_jobs_gather(sections, src->spool, errors), 0);
+    recent_errors_free(errors);
     return sections;
 }
 
@@ -364,51 +285,14 @@ static Octstr *render_json(List *sections)
     return out;
 }
 
-static void render_html_rows(Octstr *out, List *fields)
-{
-    long i;
-
-    for (i = 0; i < gwlist_len(fields); i++) {
-        Field *f = gwlist_get(fields, i);
-        octstr_format_append(out, "<tr%s><th>%s</th><td>", f->bad ? " class=\"bad\"" : "", f->name);
-        escape_append_markup(out, f->value);
-        octstr_append_cstr(out, "</td></tr>\n");
-    }
-}
-
-static Octstr *render_html(List *sections)
-{
-    Octstr *out = octstr_format(
-        "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">"
-        "<meta http-equiv=\"refresh\" content=\"%d\"><title>provbox status</title>"
-        "<style>body{font-family:sans-serif}table{border-collapse:collapse;margin-bottom:1em}"
-        "th,td{border:1px solid #ccc;padding:2px 8px;text-align:left}"
-        "tr.bad td,tr.bad th{background:#fdd;color:#900;font-weight:bold}</style>"
-        "</head><body><h1>provbox status</h1>\n", HTML_REFRESH_SECONDS);
-    long i, j;
-
-    for (i = 0; i < gwlist_len(sections); i++) {
-        Section *s = gwlist_get(sections, i);
-        octstr_format_append(out, "<h2>%s</h2><table>\n", s->name);
-        render_html_rows(out, s->fields);
-        for (j = 0; s->records != NULL && j < gwlist_len(s->records); j++)
-            render_html_rows(out, gwlist_get(s->records, j));
-        if (s->records != NULL && gwlist_len(s->records) == 0)
-            octstr_append_cstr(out, "<tr><td>none</td></tr>\n");
-        octstr_append_cstr(out, "</table>\n");
-    }
-    octstr_append_cstr(out, "</body></html>\n");
-    return out;
-}
-
 /* Render and free the sections. */
-static Octstr *render(List *sections, StatusFormat format)
+static Octstr *render(List *sections, StatusFormat format, List *cgivars)
 {
     Octstr *out;
 
     switch (format) {
     case FORMAT_XML: out = render_xml(sections); break;
-    case FORMAT_HTML: out = render_html(sections); break;
+    case FORMAT_HTML: out = status_html_render(sections, cgivars); break;
     case FORMAT_JSON: out = render_json(sections); break;
     default: out = render_txt(sections); break;
     }
@@ -416,20 +300,25 @@ static Octstr *render(List *sections, StatusFormat format)
     return out;
 }
 
-Octstr *status_page_render(const StatusSources *src, StatusFormat format)
+Octstr *status_page_render(const StatusSources *src, StatusFormat format, List *cgivars)
 {
-    return render(gather(src), format);
+    return render(gather(src), format, cgivars);
 }
 
 Octstr *status_page_message(StatusFormat format, const char *command, int ok, Octstr *text)
 {
     List *sections = gwlist_create();
     Section *s = section_create(sections, "reply");
+    Octstr *out;
 
     add_text(s, "command", octstr_create(command), 0);
     add_text(s, "result", octstr_create(ok ? "ok" : "error"), !ok);
     add_text(s, "message", octstr_duplicate(text), !ok);
-    return render(sections, format);
+    if (format != FORMAT_HTML)
+        return render(sections, format, NULL);
+    out = status_html_reply(sections);
+    sections_destroy(sections);
+    return out;
 }
 
 int status_format_parse(const char *ext, StatusFormat *format)

@@ -26,8 +26,10 @@ static int remove_if_unchanged(Spool *spool, Octstr *name, time_t since)
         log_escaped_warning(0, "Job %S stays in done/: %S", name, why);
     } else {
         if (spool_unchanged_since(spool, SPOOL_DONE, name, since)) {
-            if (unlink_if_there(status) == 0 && unlink_if_there(job) == 0)
+            if (unlink_if_there(status) == 0 && unlink_if_there(job) == 0) {
                 removed = 1;
+                spool_note_removed(spool, SPOOL_DONE);
+            }
             else
                 log_escaped_warning(errno, "Job %S: cannot remove it from done/.", name);
         }

@@ -45,6 +45,20 @@ Spool *spool_open(Octstr *dir, Octstr **error);
 Spool *spool_open_existing(Octstr *dir, Octstr **error);
 void spool_close(Spool *spool);
 Octstr *spool_dir(Spool *spool);
+
+/*
+ * Watching the moves made through this Spool (the daemon keeps its counts
+ * of jobs per state by them: daemon/spool_census.h). fn(ctx, from, to) is
+ * called, on the thread that moved, after each move of a job file between
+ * states (spool_move*()), after each job spool_submit*() put into new/
+ * (from SPOOL_TMP), and, with to = SPOOL_STATES, for each job a caller
+ * removed and reported with spool_note_removed(). Moves made by other
+ * processes (operators, provctl, another provbox) are not seen. Set it
+ * before other threads use the spool; NULL stops it.
+ */
+typedef void spool_moved_fn(void *ctx, SpoolState from, SpoolState to);
+void spool_watch_moves(Spool *spool, spool_moved_fn *fn, void *ctx);
+void spool_note_removed(Spool *spool, SpoolState state);
 const char *spool_state_name(SpoolState state);
 /* "a directory", "a FIFO", ... for messages about a file of that mode. */
 const char *spool_file_kind(mode_t mode);

@@ -30,6 +30,8 @@ struct Spool {
     Octstr *dir;
     Octstr *host;       /* the last part of new names */
     int unnamed_temps;  /* O_TMPFILE and linking it in work here */
+    spool_moved_fn *moved;  /* told of every move (spool_watch_moves), or NULL */
+    void *moved_ctx;
 };
 
 /* -1, and *error (when error is not NULL) set to a new Octstr: fmt's text,
@@ -57,6 +59,11 @@ void spool_sync_dir(Octstr *dir);
 /* Unnamed temp files (O_TMPFILE, linked in through /proc) work in this
  * spool: tried once, at spool_open(). */
 int spool_unnamed_temps_work(Spool *spool);
+
+/* ---- spool_move.c ---- */
+
+/* The watcher, if any, learns of a job moved (spool_watch_moves()). */
+void spool_tell_moved(Spool *spool, SpoolState from, SpoolState to);
 
 /* ---- spool_list.c ---- */
 

@@ -15,6 +15,9 @@
  * unlink() where the file system lacks it. A name taken where the job goes
  * moves nothing (SPOOL_TAKEN; name_clash.h finds another name).
  *
+ * A watcher (spool_watch_moves()) is told of each move made through the
+ * Spool, and of each submit and reported removal.
+ *
  * Each move fsyncs both directories before it returns, unless this thread
  * is between spool_defer_dir_syncs() and spool_sync_deferred(): then
  * spool_sync_deferred() syncs each directory it touched, once.
@@ -31,6 +34,23 @@
 /* spool_defer_dir_syncs(): per thread, the state directories to sync */
 static __thread int deferring;
 static __thread unsigned deferred_dirs;
+
+void spool_watch_moves(Spool *spool, spool_moved_fn *fn, void *ctx)
+{
+    spool->moved = fn;
+    spool->moved_ctx = ctx;
+}
+
+void spool_tell_moved(Spool *spool, SpoolState from, SpoolState to)
+{
+    if (spool->moved != NULL)
+        spool->moved(spool->moved_ctx, from, to);
+}
+
+void spool_note_removed(Spool *spool, SpoolState state)
+{
+    spool_tell_moved(spool, state, SPOOL_STATES);
+}
 
 int spool_rename_by_link(const char *src, const char *dst)
 {
@@ -79,6 +99,8 @@ static int rename_job(Spool *spool, Octstr *name, SpoolState from, SpoolState to
                          spool_state_name(to)), SPOOL_TAKEN)
                  : spool_fail(error, errno, "job %s: cannot move it from %s/ to %s/",
                         octstr_get_cstr(name), spool_state_name(from), spool_state_name(to));
+    else
+        spool_tell_moved(spool, from, to);
     octstr_destroy(src);
     octstr_destroy(dst);
     return result;

@@ -52,16 +52,19 @@ static int check_dir(Octstr *path, Octstr **error)
     return 0;
 }
 
-/* mkdir, then chmod through a descriptor so the umask does not decide. */
+/* mkdir, then chmod through a descriptor so the umask does not decide. The
+ * setgid bit a directory inherits from a setgid spool (the packaged one is
+ * 2770) stays: it gives the jobs operators write into it the spool's group. */
 static int create_state_dir(Octstr *path, Octstr **error)
 {
     const char *p = octstr_get_cstr(path);
+    struct stat st;
     int fd;
 
     if (mkdir(p, DIR_MODE) < 0)
         return errno == EEXIST ? 0 : spool_fail(error, errno, "cannot create %s", p);
     fd = open(p, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-    if (fd < 0 || fchmod(fd, DIR_MODE) < 0) {
+    if (fd < 0 || fstat(fd, &st) < 0 || fchmod(fd, DIR_MODE | (st.st_mode & S_ISGID)) < 0) {
         int err = errno;
         if (fd >= 0)
             close(fd);
@@ -82,6 +85,8 @@ Spool *spool_open(Octstr *dir, Octstr **error)
     spool = gw_malloc(sizeof(*spool));
     spool->dir = octstr_duplicate(dir);
     spool->host = spool_host_part();
+    spool->moved = NULL;
+    spool->moved_ctx = NULL;
     for (s = 0; s < SPOOL_STATES && !bad; s++) {
         path = spool_state_dir(spool, (SpoolState) s);
         bad = create_state_dir(path, error) < 0 || check_dir(path, error) < 0;

@@ -203,8 +203,10 @@ Octstr *spool_submit_by(Spool *spool, spool_writer_fn *write, void *ctx, Octstr 
         unlink(octstr_get_cstr(tmp));
         octstr_destroy(name);
         name = NULL;
-    } else
+    } else {
         spool_sync_dir(new_dir);
+        spool_tell_moved(spool, SPOOL_TMP, SPOOL_NEW);
+    }
     octstr_destroy(tmp);
     octstr_destroy(new);
     octstr_destroy(new_dir);

@@ -3,6 +3,8 @@
  * status lock (status_update.h): in place for slotted statuses, whole
  * (temp file, sync, rename) for new ones and those in the 1.x layout.
  */
+#include <string.h>
+
 #include "gwlib/gwlib.h"
 #include "spool/job_lock.h"
 #include "spool/status_file.h"
@@ -24,7 +26,17 @@ struct JobRecord {
     Octstr *on_disk;     /* read whole: the file's text, or NULL */
     Octstr *damage;      /* read whole: why on_disk did not parse, or NULL */
     Octstr *refusal;     /* job_record_refuse()'s why, or NULL */
+    long was[JOB_RECORD_STATES]; /* the recipients it holds, by their state
+                                  * on disk (an added one as queued) */
 };
+
+static void tally_list(List *recipients, long *tally)
+{
+    long i;
+
+    for (i = 0; i < gwlist_len(recipients); i++)
+        tally[((RecipientStatus *) gwlist_get(recipients, i))->state]++;
+}
 
 static JobRecord *record_create(Octstr *name, JobStatus *status, StatusFile *file)
 {
@@ -39,6 +51,8 @@ static JobRecord *record_create(Octstr *name, JobStatus *status, StatusFile *fil
     rec->on_disk = NULL;
     rec->damage = NULL;
     rec->refusal = NULL;
+    memset(rec->was, 0, sizeof(rec->was));
+    tally_list(status->recipients, rec->was);
     return rec;
 }
 
@@ -185,6 +199,7 @@ RecipientStatus *job_record_recipient(JobRecord *rec, long i)
             t = gw_malloc(sizeof(*t));
             t->index = i;
             t->recipient = r;
+            rec->was[r->state]++;
             gwlist_append(rec->touched, t);
             dict_put(rec->by_index, key, t);
         }
@@ -221,7 +236,21 @@ RecipientStatus *job_record_add(JobRecord *rec, Octstr *msisdn)
 {
     if (rec->file != NULL && make_whole(rec) == -1)
         return NULL;
+    rec->was[RCPT_QUEUED]++;
     return job_status_add_recipient(rec->status, msisdn);
+}
+
+void job_record_change(JobRecord *rec, long *change)
+{
+    long i, k;
+
+    memset(change, 0, JOB_RECORD_STATES * sizeof(*change));
+    if (rec->file == NULL)
+        tally_list(rec->status->recipients, change);
+    for (i = 0; rec->file != NULL && i < gwlist_len(rec->touched); i++)
+        change[((Touched *) gwlist_get(rec->touched, i))->recipient->state]++;
+    for (k = 0; k < JOB_RECORD_STATES; k++)
+        change[k] -= rec->was[k];
 }
 
 int job_record_tally(JobRecord *rec, StatusTally *tally, Octstr **why)

@@ -64,6 +64,15 @@ RecipientStatus *job_record_recipient(JobRecord *record, long i);
 RecipientStatus *job_record_add(JobRecord *record, Octstr *msisdn);
 void job_record_want_entry_codes(JobRecord *record);
 
+/*
+ * How the change moved its recipients between states: change[state] = the
+ * recipients in that state now less before, on disk as the record read
+ * them (a recipient added to a new status counts as queued before). Of a
+ * record in place, only the recipients read through job_record_recipient()
+ * count (job_record_each()'s are not followed).
+ */
+#define JOB_RECORD_STATES (RCPT_EXPIRED + 1)
+void job_record_change(JobRecord *record, long *change);
 /* A status file was there when the record was loaded. */
 int job_record_exists(const JobRecord *record);
 /* Read whole: why its text did not parse (the record then starts anew),

@@ -74,6 +74,12 @@ const JobStatus *status_view_head(const StatusView *view)
     return view->file != NULL ? status_file_head(view->file) : view->whole;
 }
 
+long status_view_count(const StatusView *view)
+{
+    return view->file != NULL ? status_file_count(view->file)
+                              : gwlist_len(view->whole->recipients);
+}
+
 int status_view_tally(StatusView *view, StatusTally *tally, Octstr **error)
 {
     if (view->file != NULL)

@@ -28,6 +28,9 @@ void status_view_close(StatusView *view);
  * status_view_next()). */
 const JobStatus *status_view_head(const StatusView *view);
 
+/* Recipients it lists (read from its header, or counted in a 1.x status). */
+long status_view_count(const StatusView *view);
+
 /* Recipients by state (status_file.h). 0, or -1 + *error. */
 int status_view_tally(StatusView *view, StatusTally *tally, Octstr **error);
 

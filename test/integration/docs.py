@@ -16,7 +16,9 @@
     and the logrotate snippet, and `make uninstall` removes them again;
   * `systemd-analyze verify` accepts the installed unit, systemd-sysusers
     (into a scratch root) creates the user provbox from the installed entry,
-    and `logrotate -d` accepts the installed snippet. None of these needs a
+    systemd-tmpfiles (into the same root) makes the spool (mode 2770) and
+    the log directory from the tmpfiles.d entry, owned by that user, and
+    `logrotate -d` accepts the installed snippet. None of these needs a
     running systemd: Debian's systemd package works offline in a container.
 Checks whose tool is missing are reported as SKIP with the reason.
 """
@@ -52,6 +54,7 @@ INSTALLED = [
     "share/doc/provbox/examples/kannel.conf",
     "lib/systemd/system/provbox.service",
     "lib/sysusers.d/provbox.conf",
+    "lib/tmpfiles.d/provbox.conf",
     "etc/logrotate.d/provbox",
     "etc/provbox/provbox.conf",
 ] + ["share/doc/provbox/examples/" + os.path.basename(x) for x in EXAMPLES]
@@ -321,22 +324,45 @@ def check_installed_unit(t, unit, destdir, prefix):
              (r.stdout + r.stderr).decode(errors="replace"))
 
 
-def check_installed_sysusers(t, entry):
+def check_installed_tmpfiles(t, root, entry):
+    """systemd-tmpfiles --root makes the spool and the log directory, owned
+    by the user provbox that sysusers made in the same root."""
+    tmpfiles = shutil.which("systemd-tmpfiles")
+    if tmpfiles is None:
+        skip(t, "systemd-tmpfiles", "systemd-tmpfiles is not installed")
+        return
+    r = subprocess.run([tmpfiles, "--root=" + root, "--create", entry], capture_output=True)
+    t.eq(r.returncode, 0, "systemd-tmpfiles accepts tmpfiles.d/provbox.conf",
+         (r.stdout + r.stderr).decode(errors="replace"))
+    with open(os.path.join(root, "etc", "passwd")) as f:
+        owner = tuple(int(n) for n in f.read().split(":")[2:4])
+    for path, mode in (("var/spool/provbox", 0o2770), ("var/log/provbox", 0o750)):
+        try:
+            st = os.stat(os.path.join(root, path))
+            got = (oct(st.st_mode & 0o7777), st.st_uid, st.st_gid)
+        except FileNotFoundError:
+            got = None
+        t.eq(got, (oct(mode),) + owner, "tmpfiles.d/provbox.conf makes /%s, provbox's, mode %o"
+             % (path, mode))
+
+
+def check_installed_user_and_dirs(t, sysusers_entry, tmpfiles_entry):
     sysusers = shutil.which("systemd-sysusers")
     if sysusers is None:
         skip(t, "systemd-sysusers", "systemd-sysusers is not installed")
         return
     with tempfile.TemporaryDirectory() as root:
         os.makedirs(os.path.join(root, "etc"))
-        r = subprocess.run([sysusers, "--root=" + root, entry], capture_output=True)
+        r = subprocess.run([sysusers, "--root=" + root, sysusers_entry], capture_output=True)
         try:
             with open(os.path.join(root, "etc", "passwd")) as f:
                 passwd = f.read()
         except FileNotFoundError:
             passwd = ""
-        t.ok(r.returncode == 0 and passwd.startswith("provbox:"),
-             "systemd-sysusers creates the user provbox from sysusers.d/provbox.conf",
-             (r.stdout + r.stderr).decode(errors="replace") + passwd)
+        if t.ok(r.returncode == 0 and passwd.startswith("provbox:"),
+                "systemd-sysusers creates the user provbox from sysusers.d/provbox.conf",
+                (r.stdout + r.stderr).decode(errors="replace") + passwd):
+            check_installed_tmpfiles(t, root, tmpfiles_entry)
 
 
 def check_installed_logrotate(t, snippet):
@@ -375,7 +401,8 @@ def check_install(t):
                  "the installed %s runs" % prog, r.stdout + r.stderr)
         check_installed_unit(t, destdir + prefix + "/lib/systemd/system/provbox.service",
                              destdir, prefix)
-        check_installed_sysusers(t, destdir + prefix + "/lib/sysusers.d/provbox.conf")
+        check_installed_user_and_dirs(t, destdir + prefix + "/lib/sysusers.d/provbox.conf",
+                                      destdir + prefix + "/lib/tmpfiles.d/provbox.conf")
         check_installed_logrotate(t, destdir + etc + "/logrotate.d/provbox")
         r = make("uninstall", destdir)
         left = installed_files(destdir)

@@ -74,10 +74,32 @@ def check_formats(t, port, spool):
         t.eq(data["spool"][state], n, "json: %s count equals the spool" % state)
     t.eq(data["traffic"]["recipients-sent"], 5, "json: 5 recipients handed to bearerbox")
     t.eq(data["bearerbox"]["state"], "connected", "json: the bearerbox link is connected")
-    t.ok("<table>" in pages["html"] and 'http-equiv="refresh"' in pages["html"],
-         "html: tables and a self-refresh")
+    t.ok("<table" in pages["html"] and 'http-equiv="refresh"' not in pages["html"]
+         and 'href="?refresh=5&amp;password=%s"' % STATUS_PW in pages["html"],
+         "html: tables; no self-refresh unless asked, a link to ask for it")
+    code, html = get(port, "/status.html?refresh=5&password=%s" % STATUS_PW)
+    t.ok('<meta http-equiv="refresh" content="5">' in html
+         and 'href="?password=%s"' % STATUS_PW in html,
+         "html: ?refresh=5 refreshes every 5 s and links to stop, keeping the password")
     t.ok(any(e["job"] == "mon-bad" for e in data["errors"]), "json: the failed job is in the last errors")
+    check_jobs(t, data, root)
     return pages
+
+
+def check_jobs(t, data, root):
+    """The jobs and recent-failures sections, counted from what was recorded."""
+    jobs = {j["name"]: j for j in data["jobs"]}
+    counts = [(jobs.get(n, {}).get("state"), jobs.get(n, {}).get("recipients"),
+               jobs.get(n, {}).get("delivered"), jobs.get(n, {}).get("pending"))
+              for n in ("mon-userpin", "mon-netwpin", "mon-pinmac")]
+    t.eq(counts, [("done", 2, 2, 0), ("done", 2, 2, 0), ("done", 1, 1, 0)],
+         "json jobs: the three jobs done, every recipient delivered (reports after the finish counted)")
+    bad = jobs.get("mon-bad", {})
+    t.ok(bad.get("state") == "failed" and bad.get("recipients") == -1 and bad.get("reason"),
+         "json jobs: the refused job failed, its recipients unknown, with its reason", bad)
+    t.ok(any(f["job"] == "mon-bad" and f["recipient"] == 0 for f in data["recent-failures"]),
+         "json recent-failures: the refused job, as a whole (recipient 0)")
+    t.eq(len(root.findall("jobs/job")), len(data["jobs"]), "xml: the same jobs as json")
 
 
 def check_passwords(t, port):
@@ -85,6 +107,11 @@ def check_passwords(t, port):
                  "/suspend.txt?password=%s" % STATUS_PW, "/shutdown?password=nope"):
         code, _ = get(port, path)
         t.eq(code, 403, "%s is refused with 403" % path.split("?")[0] + (" (wrong password)" if "?" in path else ""))
+    code, body = get(port, "/status.html?password=wrong")
+    t.ok(code == 403 and "<table" in body and "wrong or missing password" in body,
+         "a refusal asked for in HTML is a page saying why", body)
+    code, body = get(port, "/log-level.html?password=%s&level=1" % ADMIN_PW)
+    t.ok(code == 200 and "log level set to 1" in body, "a command's answer in HTML", body)
     t.ok(listening_addresses(port) == ["127.0.0.1:%d" % port],
          "the admin port is bound to 127.0.0.1 only", listening_addresses(port))
 

@@ -246,9 +246,11 @@ class Lab:
         smsbox = which("SMSBOX", "smsbox", ["/usr/sbin"])
         return self.spawn([smsbox, "-v", "4", self.bb_conf], "smsbox.out")
 
-    def start_provbox(self, conf, *args, log_name="provbox.out", wrapper=()):
-        """wrapper: a command to run provbox under, e.g. ["valgrind", ...]."""
-        return self.spawn(list(wrapper) + [PROVBOX, "-v", "4"] + list(args) + [conf], log_name)
+    def start_provbox(self, conf, *args, log_name="provbox.out", wrapper=(), binary=None):
+        """wrapper: a command to run provbox under, e.g. ["valgrind", ...];
+        binary: another provbox than the build tree's (an installed one)."""
+        return self.spawn(list(wrapper) + [binary or PROVBOX, "-v", "4"] + list(args) + [conf],
+                          log_name)
 
     def restart_provbox(self, conf, provbox_id, n):
         """A provbox started (again, after a kill) with its n-th console log;

@@ -2,7 +2,7 @@
  * test_escape.c - unit tests of provbox/common/escape.c: the shown form of
  * operator-supplied text (printable UTF-8 as it is, a backslash doubled,
  * control characters and bytes that are not UTF-8 as \xHH), that it maps
- * one to one, and its JSON and markup quoting.
+ * one to one, and its JSON, markup and Prometheus label quoting.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -173,6 +173,10 @@ static void test_json_and_markup(void)
     escape_append_markup(out, value);
     ok_str(octstr_get_cstr(out), "a&quot;b\\\\c&lt;&amp;&gt;\\x0A\\xE9j\xC3\xB6" "b",
            "markup: the shown form with & < > \" as entities");
+    octstr_truncate(out, 0);
+    escape_append_label(out, value);
+    ok_str(octstr_get_cstr(out), "\"a\\\"b\\\\\\\\c<&>\\\\x0A\\\\xE9j\xC3\xB6" "b\"",
+           "Prometheus label: \\ and \\\" escaped, no raw line feed, valid UTF-8");
     octstr_destroy(out);
     octstr_destroy(value);
 }

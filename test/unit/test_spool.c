@@ -1,12 +1,13 @@
 /*
  * test_spool.c - unit tests of provbox/spool/spool.c in a scratch directory:
- * creation of the state directories, refusal of symlinked and world-
- * writable spools, atomic writes that leave no temp file, reads that refuse
- * symlinks, FIFOs, directories, hard links and oversize files, bounded
- * listing, moves with the status file (and the repair of a move cut in
- * half), staged status writes (unnamed until installed, no temp file left),
- * unique, sortable names, a listing cursor that goes on where it stopped,
- * and keep-done's removal of old jobs from done/.
+ * creation of the state directories (a setgid spool's keep the bit),
+ * refusal of symlinked and world-writable spools, atomic writes that leave
+ * no temp file, reads that refuse symlinks, FIFOs, directories, hard links
+ * and oversize files, bounded listing, moves with the status file (and the
+ * repair of a move cut in half), staged status writes (unnamed until
+ * installed, no temp file left), unique, sortable names, a listing cursor
+ * that goes on where it stopped, and keep-done's removal of old jobs from
+ * done/.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -124,6 +125,26 @@ static void test_open_creates_states(void)
     ok(spool != NULL, "spool_open accepts an existing spool again");
     spool_close(spool);
     octstr_destroy(listed);
+    octstr_destroy(dir);
+}
+
+/* A setgid spool, as the package and the unit make it: its state
+ * directories keep the bit, so a job root or an operator writes into new/
+ * gets the spool's group, which provbox reads it by. */
+static void test_open_setgid_spool(void)
+{
+    Octstr *dir = scratch_path("sgid");
+    Octstr *new_dir = octstr_format("%S/new", dir);
+    Spool *spool;
+
+    mkdir(octstr_get_cstr(dir), 0750);
+    if (chmod(octstr_get_cstr(dir), 02770) < 0)
+        panic(errno, "chmod %s", octstr_get_cstr(dir));
+    spool = open_spool("sgid");
+    ok((mode_of(octstr_get_cstr(new_dir)) & 07777) == 02770,
+       "the state directories of a setgid spool are 2770");
+    spool_close(spool);
+    octstr_destroy(new_dir);
     octstr_destroy(dir);
 }
 
@@ -1173,6 +1194,7 @@ int main(void)
     if (mkdtemp(scratch) == NULL)
         panic(errno, "mkdtemp");
     test_open_creates_states();
+    test_open_setgid_spool();
     test_open_refusals();
     test_state_names();
     test_new_names();
