@@ -24,14 +24,15 @@
  *                           (daemon/job_record.c, the dispatcher's rounds):
  *                           load, settle, write in place or format whole.
  *
- * The claim took no status lock for its state changes before these were
- * routed here: nothing in its history says why (it was written before the
- * status lock was shared by processes, and requeue took the lock later for
- * the very race it still had: a delivery report for a resumed job's earlier
- * segments, recorded by another process while the claim rewrites the
- * status whole, was lost). The lock cannot deadlock the loader: it holds
- * no other status lock and no mutex while it waits, and a dispatcher batch
- * never waits while it holds locks (it commits what it has first).
+ * The claim took no status lock for its state changes before they were
+ * routed here, and nothing in its history says why: it was written before
+ * status locks were shared by processes, and requeue took the lock later
+ * for the race the claim still had (a delivery report for a resumed job's
+ * earlier segments, recorded by another process while the claim rewrote
+ * the status whole, could be lost). The lock cannot deadlock the loader:
+ * it holds no other status lock and no mutex while it waits, and a
+ * dispatcher batch never waits while it holds locks (it commits what it
+ * has first).
  *
  * provctl resend and /resend read a status and never change it; they read
  * without the lock (status_view.h, resend.h).
