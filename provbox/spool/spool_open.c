@@ -1,8 +1,9 @@
 /*
  * spool_open.c - opening a spool (spool.h): its directory and the six
- * state directories, created where missing (mode 0770, whatever the
- * umask) and refused when one is a symlink, not a directory, or
- * world-writable; the Spool that every other spool function takes.
+ * state directories, created where missing (mode 0770 whatever the umask,
+ * a setgid bit inherited kept) and refused when one is a symlink, not a
+ * directory, or world-writable; the Spool that every other spool function
+ * takes; spool_fail(), the error convention they share.
  */
 #include <errno.h>
 #include <fcntl.h>
