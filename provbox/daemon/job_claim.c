@@ -17,66 +17,46 @@
 #include "spool/job_status.h"
 #include "common/log_escaped.h"
 #include "spool/status_file.h"
+#include "spool/status_update.h"
 #include "spool/name_clash.h"
 
-/* A slotted status gets its state sector rewritten, nothing else: 0, or
- * -1 when the status is not one that can be changed in place. */
-static int write_state_in_place(Spool *spool, Octstr *name, SpoolState where,
-                                const char *state, Octstr *reason)
-{
-    Octstr *path = spool_status_path(spool, where, name), *why = NULL;
-    Octstr *state_name = octstr_create(state);
-    int result;
-    StatusFile *file = status_file_open(path, &result, &why);
+/* What the claim says in a job's status: its State and Reason, and how
+ * its file was changed after it was claimed (once). */
+typedef struct StateChange {
+    const char *state;
+    Octstr *reason;
+    Octstr *tampered;    /* or NULL */
+} StateChange;
 
-    if (file != NULL && (status_file_write_state(file, state_name, reason, &why) == -1
-                         || status_file_sync(file, &why) == -1)) {
-        log_escaped_error(0, "Job %S: cannot write its status: %S", name, why);
-    }
-    status_file_close(file);
-    octstr_destroy(why);
-    octstr_destroy(state_name);
-    octstr_destroy(path);
-    return file != NULL ? 0 : -1;
+static void apply_state(JobRecord *record, void *ctx)
+{
+    const StateChange *change = ctx;
+    JobStatus *head = job_record_head(record);
+
+    octstr_destroy(head->state);
+    head->state = octstr_create(change->state);
+    octstr_destroy(head->reason);
+    head->reason = octstr_duplicate(change->reason);
+    if (change->tampered != NULL && head->tampered == NULL)
+        head->tampered = octstr_duplicate(change->tampered);
 }
 
-/* The status says state and reason; a status that cannot be read now is
- * left as it is rather than written over (it records what was sent). */
+/* The status says state and reason (status_update.h: under the job's
+ * status lock); a status that cannot be read now is left as it is rather
+ * than written over (it records what was sent). */
 static void write_state(Spool *spool, Octstr *name, SpoolState where,
                         const char *state, Octstr *reason, Octstr *tampered)
 {
-    int unreadable;
-    Octstr *old, *text, *why = NULL;
-    JobStatus *status = NULL;
+    StateChange change = { state, reason, tampered };
+    Octstr *why = NULL;
+    int ret = status_update(spool, where, name, 1, apply_state, &change, &why);
 
-    if (tampered == NULL && write_state_in_place(spool, name, where, state, reason) == 0)
-        return;
-    old = spool_read_status(spool, where, name, &unreadable);
-    if (unreadable) {
+    if (ret == STATUS_UPDATE_UNREADABLE)
         log_escaped_error(0, "Job %S: its status cannot be read now; it does not say %s.",
                           name, state);
-        return;
-    }
-    if (old != NULL)
-        status = job_status_parse(old, &why);
-    octstr_destroy(old);
-    octstr_destroy(why);
-    why = NULL;
-    if (status == NULL)
-        status = job_status_create(name, NULL);
-    octstr_destroy(status->state);
-    status->state = octstr_create(state);
-    octstr_destroy(status->reason);
-    status->reason = octstr_duplicate(reason);
-    if (tampered != NULL && status->tampered == NULL)
-        status->tampered = octstr_duplicate(tampered);
-    text = job_status_format(status);
-    if (spool_write_status(spool, where, name, text, &why) == -1) {
+    else if (ret == -1)
         log_escaped_error(0, "Job %S: cannot write its status: %S", name, why);
-        octstr_destroy(why);
-    }
-    octstr_destroy(text);
-    job_status_destroy(status);
+    octstr_destroy(why);
 }
 
 /* A move out of `from`; where the name is taken, under a new name. */

@@ -1,13 +1,12 @@
 /*
- * job_record.c - locked read-modify-write of status files, batched per
- * dispatcher round (job_record.h): in place for slotted statuses, whole
- * (temp file, sync, rename) for new ones and those in the 1.x layout.
+ * job_record.c - status changes batched per dispatcher round
+ * (job_record.h): each job's record loaded, changed, written and made
+ * durable by status_update.h's steps, many jobs under one sync.
  */
 #include <sys/stat.h>
 
 #include "gwlib/gwlib.h"
 #include "spool/job_lock.h"
-#include "spool/status_file.h"
 #include "spool/name_clash.h"
 #include "daemon/job_record.h"
 #include "common/log_escaped.h"
@@ -29,39 +28,6 @@ void job_record_derive_state(RecipientStatus *r)
         r->state = RCPT_QUEUED;
 }
 
-/* The status as it is on disk (a new one where there is none); its text
- * too when `text` is not NULL. An owner's read looks only where the job is
- * (spool_read_status_at). NULL when it cannot be read just now: writing a
- * new one would lose its record. */
-static JobStatus *load_status(Spool *spool, int state, Octstr *name, int owner,
-                              Octstr **text)
-{
-    int unreadable;
-    Octstr *read = owner ? spool_read_status_at(spool, state, name, &unreadable)
-                         : spool_read_status(spool, state, name, &unreadable);
-    JobStatus *status = NULL;
-    Octstr *error = NULL;
-
-    if (unreadable)
-        return NULL;
-
-    if (read != NULL) {
-        status = job_status_parse(read, &error);
-        if (status == NULL) {
-            log_escaped_warning(0, "Job %S: unreadable status file (%S); starting a new one.",
-                                name, error);
-            octstr_destroy(error);
-        }
-    }
-    if (status == NULL)
-        status = job_status_create(name, NULL);
-    if (text != NULL)
-        *text = read;
-    else
-        octstr_destroy(read);
-    return status;
-}
-
 /* A move that meets the name taken in `to` goes on under a new name. */
 static int move_job(Spool *spool, Octstr *name, int from, int to, Octstr **error)
 {
@@ -72,234 +38,6 @@ static int move_job(Spool *spool, Octstr *name, int from, int to, Octstr **error
     return ret;
 }
 
-/* ---- records: a status as one change sees it ---- */
-
-typedef struct Touched {
-    long index;
-    RecipientStatus *recipient;
-} Touched;
-
-struct JobRecord {
-    Octstr *name;
-    JobStatus *status;   /* the head; written whole: every recipient too */
-    StatusFile *file;    /* changed in place: the open status; else NULL */
-    List *touched;       /* in place: Touched*, the recipients read so far */
-    Dict *by_index;      /* in place: index -> Touched* */
-    long was[JOB_RECORD_STATES]; /* the recipients it holds, by their state
-                                  * on disk (an added one as queued) */
-};
-
-static void tally_list(List *recipients, long *tally)
-{
-    long i;
-
-    for (i = 0; i < gwlist_len(recipients); i++)
-        tally[((RecipientStatus *) gwlist_get(recipients, i))->state]++;
-}
-
-static JobRecord *record_create(Octstr *name, JobStatus *status, StatusFile *file)
-{
-    JobRecord *rec = gw_malloc(sizeof(*rec));
-
-    rec->name = octstr_duplicate(name);
-    rec->status = status;
-    rec->file = file;
-    rec->touched = gwlist_create();
-    rec->by_index = dict_create(64, NULL);
-    memset(rec->was, 0, sizeof(rec->was));
-    tally_list(status->recipients, rec->was);
-    return rec;
-}
-
-/* Its recipients by state now, less as they were on disk. */
-static void record_change(JobRecord *rec, long *change)
-{
-    long i, k;
-
-    memset(change, 0, JOB_RECORD_STATES * sizeof(*change));
-    if (rec->file == NULL)
-        tally_list(rec->status->recipients, change);
-    for (i = 0; rec->file != NULL && i < gwlist_len(rec->touched); i++)
-        change[((Touched *) gwlist_get(rec->touched, i))->recipient->state]++;
-    for (k = 0; k < JOB_RECORD_STATES; k++)
-        change[k] -= rec->was[k];
-}
-
-static void touched_destroy(void *p)
-{
-    Touched *t = p;
-
-    job_status_recipient_destroy(t->recipient);
-    gw_free(t);
-}
-
-static void record_destroy(JobRecord *rec)
-{
-    status_file_close(rec->file);
-    gwlist_destroy(rec->touched, touched_destroy);
-    dict_destroy(rec->by_index);
-    job_status_destroy(rec->status);
-    octstr_destroy(rec->name);
-    gw_free(rec);
-}
-
-JobStatus *job_record_head(JobRecord *rec)
-{
-    return rec->status;
-}
-
-long job_record_count(JobRecord *rec)
-{
-    return rec->file != NULL ? status_file_count(rec->file)
-                             : gwlist_len(rec->status->recipients);
-}
-
-void job_record_want_entry_codes(JobRecord *rec)
-{
-    rec->status->entry_codes = 1;
-}
-
-/* Slot i as on disk; a torn one is said once, when it is read. */
-static RecipientStatus *read_slot(JobRecord *rec, long i)
-{
-    Octstr *why = NULL;
-    int torn = 0;
-    RecipientStatus *r = status_file_read(rec->file, i, &torn, &why);
-
-    if (r == NULL) {
-        log_escaped_error(0, "Job %S: %S", rec->name, why);
-        octstr_destroy(why);
-    } else if (torn)
-        log_escaped_warning(0, "Job %S: the record of recipient %ld was torn by a crash; "
-                            "it counts as not sent", rec->name, i + 1);
-    return r;
-}
-
-RecipientStatus *job_record_recipient(JobRecord *rec, long i)
-{
-    Octstr *key;
-    Touched *t;
-
-    if (i < 0 || i >= job_record_count(rec))
-        return NULL;
-    if (rec->file == NULL)
-        return gwlist_get(rec->status->recipients, i);
-    key = octstr_format("%ld", i);
-    t = dict_get(rec->by_index, key);
-    if (t == NULL) {
-        RecipientStatus *r = read_slot(rec, i);
-        if (r != NULL) {
-            t = gw_malloc(sizeof(*t));
-            t->index = i;
-            t->recipient = r;
-            rec->was[r->state]++;
-            gwlist_append(rec->touched, t);
-            dict_put(rec->by_index, key, t);
-        }
-    }
-    octstr_destroy(key);
-    return t != NULL ? t->recipient : NULL;
-}
-
-/* An in-place record becomes one written whole: every slot is read (the
- * touched ones as changed). -1 when a slot cannot be read. */
-static int make_whole(JobRecord *rec)
-{
-    long i, n = status_file_count(rec->file);
-    RecipientStatus *r;
-
-    for (i = 0; i < n; i++) {
-        if ((r = job_record_recipient(rec, i)) == NULL)
-            return -1;
-    }
-    for (i = 0; i < n; i++) {
-        Octstr *key = octstr_format("%ld", i);
-        Touched *t = dict_get(rec->by_index, key);
-        gwlist_append(rec->status->recipients, t->recipient);
-        t->recipient = NULL;
-        octstr_destroy(key);
-    }
-    rec->status->entry_codes = status_file_slot_size(rec->file) == STATUS_SLOT_CODES;
-    status_file_close(rec->file);
-    rec->file = NULL;
-    return 0;
-}
-
-RecipientStatus *job_record_add(JobRecord *rec, Octstr *msisdn)
-{
-    if (rec->file != NULL && make_whole(rec) == -1)
-        return NULL;
-    rec->was[RCPT_QUEUED]++;
-    return job_status_add_recipient(rec->status, msisdn);
-}
-
-static int same_text(Octstr *a, Octstr *b)
-{
-    return a == b || (a != NULL && b != NULL && octstr_compare(a, b) == 0);
-}
-
-static int same_text(Octstr *a, Octstr *b);
-
-/* Only slots and the state sector change in place. A header line that
- * changed (Id, Resend-Of, Renamed-From, Tampered, Warning: rare) or an
- * entry code that needs the wide slots of a USERPINMAC status, in a
- * status made with narrow ones before any code was known, makes the
- * status be rewritten whole. */
-static int fits_in_place(JobRecord *rec)
-{
-    const JobStatus *on_disk = status_file_head(rec->file);
-    long i;
-
-    if (!same_text(on_disk->id, rec->status->id)
-        || !same_text(on_disk->resend_of, rec->status->resend_of)
-        || !same_text(on_disk->renamed_from, rec->status->renamed_from)
-        || !same_text(on_disk->tampered, rec->status->tampered)
-        || !job_status_same_warnings(on_disk->warnings, rec->status->warnings))
-        return 0;
-    if (status_file_slot_size(rec->file) >= STATUS_SLOT_CODES)
-        return 1;
-    for (i = 0; i < gwlist_len(rec->touched); i++)
-        if (((Touched *) gwlist_get(rec->touched, i))->recipient->entry_code != NULL)
-            return 0;
-    return 1;
-}
-
-/* In place: every recipient read (it may have changed), and the state
- * sector when State or Reason changed. 0, or -1 + *why. */
-static int write_in_place(JobRecord *rec, Octstr **why)
-{
-    const JobStatus *on_disk = status_file_head(rec->file);
-    long i;
-
-    for (i = 0; i < gwlist_len(rec->touched); i++) {
-        Touched *t = gwlist_get(rec->touched, i);
-        if (status_file_write(rec->file, t->index, t->recipient, why) == -1)
-            return -1;
-    }
-    if (same_text(on_disk->state, rec->status->state)
-        && same_text(on_disk->reason, rec->status->reason))
-        return 0;
-    return status_file_write_state(rec->file, rec->status->state, rec->status->reason, why);
-}
-
-/* The status file, open for changes in place; NULL when there is none that
- * can be (missing, 1.x layout, unreadable: the whole path decides). A
- * reader that does not own the job first finishes an interrupted move. */
-static StatusFile *open_in_place(Spool *spool, int state, Octstr *name, int owner)
-{
-    Octstr *path = spool_status_path(spool, state, name), *why = NULL;
-    int result;
-    StatusFile *file = status_file_open(path, &result, &why);
-
-    if (file == NULL && result == STATUS_FILE_MISSING && !owner) {
-        spool_fetch_status(spool, state, name);
-        file = status_file_open(path, &result, &why);
-    }
-    octstr_destroy(why);
-    octstr_destroy(path);
-    return file;
-}
-
 /* ---- batches ---- */
 
 typedef struct Staged {
@@ -308,8 +46,6 @@ typedef struct Staged {
     int status_at;       /* where the new status is written */
     int move_to;
     JobRecord *record;   /* with every change of this batch applied */
-    Octstr *on_disk;     /* written whole: the file's text when staged, or NULL */
-    int exists;          /* a status file is there (in place, or on_disk) */
     int may_create;      /* its owner's change: may write the first status */
     int unchanged;       /* the changes left the text as it was: no write */
     int failed;          /* in place: a write failed */
@@ -359,15 +95,14 @@ static void tell_changes(JobRecordBatch *b, const int *ok)
         Staged *st = gwlist_get(b->staged, i);
         if (!ok[i] || st->unchanged)
             continue;
-        record_change(st->record, change);
+        job_record_change(st->record, change);
         b->changed(b->changed_ctx, st->name, change);
     }
 }
 
 static void staged_destroy(Staged *st)
 {
-    record_destroy(st->record);
-    octstr_destroy(st->on_disk);
+    job_record_destroy(st->record);
     octstr_destroy(st->name);
     gw_free(st);
 }
@@ -390,7 +125,8 @@ static int status_dir(JobRecordBatch *b, const Staged *st)
 {
     int moves = st->move_to != JOB_RECORD_STAY && st->move_to != st->state;
 
-    return moves && !st->exists && spool_name_free(b->spool, st->move_to, st->name)
+    return moves && !job_record_exists(st->record)
+           && spool_name_free(b->spool, st->move_to, st->name)
            ? st->move_to : st->state;
 }
 
@@ -405,20 +141,20 @@ static void not_recorded(Octstr *name, Octstr *why)
  * installed: at most unnamed_max of them per batch (*fresh counts them). */
 static SpoolStaged *stage_whole(JobRecordBatch *b, Staged *st, long *fresh)
 {
-    Octstr *text = job_status_format(st->record->status), *why = NULL;
+    int exists = job_record_exists(st->record);
+    Octstr *text = job_record_format(st->record, &st->unchanged), *why = NULL;
     SpoolStaged *temp = NULL;
 
-    st->unchanged = st->on_disk != NULL && octstr_compare(text, st->on_disk) == 0;
-    if (!st->exists && !st->may_create) {
+    if (!exists && !st->may_create) {
         st->failed = 1;     /* a report before the first record: it waits */
         octstr_destroy(text);
         return NULL;
     }
-    if (!st->exists)
+    if (!exists)
         ++*fresh;
     if (!st->unchanged) {
         temp = spool_stage_status(b->spool, st->status_at, st->name, text,
-                                  !st->exists && *fresh <= b->unnamed_max, &why);
+                                  !exists && *fresh <= b->unnamed_max, &why);
         if (temp != NULL && st->status_at != st->state)
             spool_staged_no_replace(temp);
         if (temp == NULL)
@@ -433,7 +169,7 @@ static void stage_in_place(JobRecordBatch *b, Staged *st)
     Octstr *why = NULL;
 
     b->wrote_in_place++;
-    st->failed = write_in_place(st->record, &why) == -1;
+    st->failed = job_record_write_in_place(st->record, &why) == -1;
     if (st->failed)
         not_recorded(st->name, why);
 }
@@ -448,11 +184,10 @@ static List *stage_files(JobRecordBatch *b)
     for (i = 0; i < gwlist_len(b->staged); i++) {
         Staged *st = gwlist_get(b->staged, i);
         st->status_at = status_dir(b, st);
-        if (st->record->file != NULL && !fits_in_place(st->record)
-            && make_whole(st->record) == -1) {
+        if (job_record_settle(st->record) == -1) {
             st->failed = 1;
             gwlist_append(temps, NULL);
-        } else if (st->record->file != NULL) {
+        } else if (job_record_in_place(st->record)) {
             stage_in_place(b, st);
             gwlist_append(temps, NULL);
         } else
@@ -479,7 +214,7 @@ static unsigned install_files(JobRecordBatch *b, List *temps, int *ok)
     for (i = 0; i < gwlist_len(b->staged); i++) {
         Staged *st = gwlist_get(b->staged, i);
         SpoolStaged *temp = gwlist_get(temps, i);
-        if (st->record->file != NULL || st->failed) {
+        if (job_record_in_place(st->record) || st->failed) {
             ok[i] = !st->failed;
             continue;
         }
@@ -555,8 +290,8 @@ static int sync_in_place(JobRecordBatch *b, Octstr **why)
 
     for (i = 0; i < gwlist_len(b->staged); i++) {
         Staged *st = gwlist_get(b->staged, i);
-        if (st->record->file != NULL && !st->failed
-            && status_file_sync(st->record->file, why) == -1)
+        if (job_record_in_place(st->record) && !st->failed
+            && job_record_sync(st->record, why) == -1)
             return -1;
     }
     return 0;
@@ -666,27 +401,22 @@ static int locate(Spool *spool, Octstr *name, int owned_in)
     return there ? owned_in : spool_find(spool, name);
 }
 
-/* The record of a job in `state`: in place when its status is slotted;
- * else read whole, with its text in *on_disk (a new one where there is
- * none). NULL when it cannot be read just now. */
-static JobRecord *load_record(Spool *spool, int state, Octstr *name, int owner,
-                              Octstr **on_disk)
+/* The record of a job in `state`, or NULL when it cannot be read now; a
+ * status whose text does not parse starts anew, said in the log. */
+static JobRecord *load_record(Spool *spool, int state, Octstr *name, int owner)
 {
-    StatusFile *file = open_in_place(spool, state, name, owner);
-    JobStatus *status;
+    JobRecord *record = job_record_load(spool, state, name, owner);
 
-    *on_disk = NULL;
-    if (file != NULL)
-        return record_create(name, job_status_head_copy(status_file_head(file)), file);
-    status = load_status(spool, state, name, owner, on_disk);
-    return status != NULL ? record_create(name, status, NULL) : NULL;
+    if (record != NULL && job_record_damage(record) != NULL)
+        log_escaped_warning(0, "Job %S: unreadable status file (%S); starting a new one.",
+                            name, job_record_damage(record));
+    return record;
 }
 
 static Staged *stage(JobRecordBatch *b, Octstr *name, int owned_in, Octstr **error)
 {
     Staged *st;
     JobRecord *record = NULL;
-    Octstr *on_disk = NULL;
     int state;
 
     if (lock_for_batch(b, name, error) == -1)
@@ -694,7 +424,7 @@ static Staged *stage(JobRecordBatch *b, Octstr *name, int owned_in, Octstr **err
     state = locate(b->spool, name, owned_in);
     if (state == -1)
         *error = octstr_format("job %S is no longer in the spool", name);
-    else if ((record = load_record(b->spool, state, name, state == owned_in, &on_disk)) == NULL)
+    else if ((record = load_record(b->spool, state, name, state == owned_in)) == NULL)
         *error = octstr_format("the status of job %S cannot be read now", name);
     if (record == NULL) {
         if (gwlist_len(b->staged) == 0)
@@ -707,8 +437,6 @@ static Staged *stage(JobRecordBatch *b, Octstr *name, int owned_in, Octstr **err
     st->move_to = JOB_RECORD_STAY;
     st->status_at = state;
     st->record = record;
-    st->on_disk = on_disk;
-    st->exists = record->file != NULL || on_disk != NULL;
     st->may_create = owned_in != JOB_RECORD_FIND;
     st->unchanged = 0;
     st->failed = 0;
@@ -728,8 +456,9 @@ int job_record_batch_update(JobRecordBatch *b, Octstr *name, int owned_in,
     apply(st->record, ctx);
     if (move_to != JOB_RECORD_STAY) {
         st->move_to = move_to;
-        octstr_destroy(st->record->status->state);
-        st->record->status->state = octstr_create(spool_state_name(move_to));
+        JobStatus *head = job_record_head(st->record);
+        octstr_destroy(head->state);
+        head->state = octstr_create(spool_state_name(move_to));
     }
     return 0;
 }

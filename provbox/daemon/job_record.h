@@ -1,5 +1,6 @@
 /*
- * job_record.h - recording what happened to a job in its NAME.status file.
+ * job_record.h - recording what happened to a job in its NAME.status file,
+ * a dispatcher round at a time.
  *
  * The status file is the one truth about a job, shared by every provbox on
  * the spool: acks are recorded by the process that sends the job, delivery
@@ -9,12 +10,11 @@
  * recipient's state is derived from its counters so that updates from
  * different processes merge instead of overwriting each other.
  *
- * A change sees the status as a JobRecord: its head (Job, Id, State,
- * Reason) and its recipients, each read when the change asks for it. A
- * status in the slotted layout is changed in place (status_file.h): a
- * round that touches k recipients of a job reads and writes k slots,
- * whatever the job's size. A new status, or one in provbox 1.x's layout,
- * is written whole (temp file, rename), once.
+ * A change sees the status as a JobRecord (spool/status_update.h): in
+ * place when it is slotted (a round that touches k recipients of a job
+ * reads and writes k slots, whatever the job's size), whole (temp file,
+ * rename) when it is new or in provbox 1.x's layout. A batch is made of
+ * status_update.h's steps, as its single changes are.
  */
 #ifndef PROVBOX_JOB_RECORD_H
 #define PROVBOX_JOB_RECORD_H
@@ -22,25 +22,7 @@
 #include "gwlib/gwlib.h"
 #include "spool/spool.h"
 #include "spool/job_status.h"
-
-/* One job's status as a change sees it. */
-typedef struct JobRecord JobRecord;
-
-/* Change a status in memory; ctx is the caller's. */
-typedef void job_record_apply_fn(JobRecord *record, void *ctx);
-
-/* Job, Id, State, Reason: Reason may be changed (State is the move's).
- * Its recipients list is not the record's: use the calls below. */
-JobStatus *job_record_head(JobRecord *record);
-/* Recipients in the status. */
-long job_record_count(JobRecord *record);
-/* The recipient at index i, read on demand, which the change may modify;
- * NULL when the status does not list it or it cannot be read. */
-RecipientStatus *job_record_recipient(JobRecord *record, long i);
-/* Append a recipient (a new status is filled in this way). A new status
- * with entry_codes set gets slots for Entry-Code lines. */
-RecipientStatus *job_record_add(JobRecord *record, Octstr *msisdn);
-void job_record_want_entry_codes(JobRecord *record);
+#include "spool/status_update.h"
 
 #define JOB_RECORD_STAY (-1)
 #define JOB_RECORD_FIND (-1)
@@ -85,7 +67,6 @@ int job_record_batch_update(JobRecordBatch *batch, Octstr *name, int owned_in,
  * before), on disk as the batch read and wrote it. Costs what the batch
  * read: the recipients it touched.
  */
-#define JOB_RECORD_STATES (RCPT_EXPIRED + 1)
 typedef void job_record_changed_fn(void *ctx, Octstr *name, const long *change);
 void job_record_batch_watch(JobRecordBatch *batch, job_record_changed_fn *fn, void *ctx);
 /* Returns the number of jobs whose change did not land (each is logged). */

@@ -34,7 +34,7 @@
  * line per recipient, Entry-Code lines at the end): it is read as it is,
  * and the next write turns it into the slotted layout.
  *
- * Formatting and parsing only; status_file.c and spool.c write. Recipient
+ * Formatting and parsing only; status_file.c and spool_write.c write. Recipient
  * states: queued, sent (every segment acknowledged by bearerbox), delivered
  * (a delivery report for every segment), undelivered, failed, expired.
  * A status never carries a PIN or an IMSI (the entry code is what the

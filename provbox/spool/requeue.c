@@ -1,7 +1,7 @@
 /*
  * requeue.c - a failed job back into new/, keeping what was sent
- * (see requeue.h): a slotted status is changed in place, slot by slot; one
- * of provbox 1.x is rewritten whole.
+ * (see requeue.h): its status changed by status_update_locked(), in place
+ * slot by slot when it is slotted, whole when it is of provbox 1.x.
  */
 #include <errno.h>
 #include <string.h>
@@ -9,7 +9,7 @@
 
 #include "gwlib/gwlib.h"
 #include "spool/job_status.h"
-#include "spool/status_file.h"
+#include "spool/status_update.h"
 #include "spool/requeue.h"
 #include "spool/job_lock.h"
 #include "spool/name_clash.h"
@@ -46,154 +46,77 @@ static int check_failed(Spool *spool, Octstr *name, Octstr **error)
     return -1;
 }
 
-/* Queue again every recipient that was not handed over; returns their number. */
-static long reset_for_retry(JobStatus *status)
+/* A recipient not handed over, back to queued with nothing else (unless
+ * it is so already and its slot was not torn): 1 when it changed. */
+static int queue_again(RecipientStatus *r, int torn, void *ctx)
 {
-    RecipientStatus *r;
-    long i, queued = 0;
-
-    for (i = 0; i < gwlist_len(status->recipients); i++) {
-        r = gwlist_get(status->recipients, i);
-        if (r->state == RCPT_SENT || r->state == RCPT_DELIVERED)
-            continue;
-        r->state = RCPT_QUEUED;
-        r->parts = r->acked = r->delivered = r->undelivered = 0;
-        octstr_destroy(r->reason);
-        octstr_destroy(r->entry_code);
-        r->reason = r->entry_code = NULL;
-        queued++;
-    }
-    octstr_destroy(status->state);
-    status->state = octstr_create("new");
-    octstr_destroy(status->reason);
-    status->reason = NULL;
-    return queued;
-}
-
-/* A 1.x status: rewritten whole for the retry; fills *summary. 0 or -1. */
-static int keep_record_whole(Spool *spool, Octstr *name, Octstr **summary,
-                             Octstr **error)
-{
-    Octstr *why = NULL, *text;
-    JobStatus *status;
-    long queued;
-    int result, unreadable;
-
-    text = spool_read_status(spool, SPOOL_FAILED, name, &unreadable);
-    if (unreadable) {
-        *error = octstr_format("job %S: its status file cannot be read now; try again "
-                               "(or use --all to start over)", name);
-        return -1;
-    }
-    if (text == NULL) {
-        *summary = octstr_create("no status: every recipient will be sent");
-        return 0;
-    }
-    status = job_status_parse(text, &why);
-    octstr_destroy(text);
-    if (status == NULL) {
-        *error = octstr_format("job %S: its status file is unreadable (%S); "
-                               "use --all to start over", name, why);
-        octstr_destroy(why);
-        return -1;
-    }
-    queued = reset_for_retry(status);
-    *summary = octstr_format("%ld of %ld recipient(s) to send", queued,
-                             gwlist_len(status->recipients));
-    text = job_status_format(status);
-    result = spool_write_status(spool, SPOOL_FAILED, name, text, error);
-    octstr_destroy(text);
-    job_status_destroy(status);
-    return result;
-}
-
-static int sent_already(RecipientState state)
-{
-    return state == RCPT_SENT || state == RCPT_DELIVERED;
-}
-
-/* The cursor's slot back to queued with nothing else, unless it is so. */
-static int reset_slot(StatusFile *file, StatusCursor *cursor, Octstr **error)
-{
-    int torn;
-    const RecipientStatus *r = status_cursor_recipient(cursor, &torn, error);
-    RecipientStatus reset;
-
-    if (r == NULL)
-        return -1;
+    (void) ctx;
     if (!torn && r->state == RCPT_QUEUED && r->parts == 0 && r->acked == 0
         && r->delivered == 0 && r->undelivered == 0 && r->reason == NULL
         && r->entry_code == NULL)
         return 0;
-    memset(&reset, 0, sizeof(reset));
-    reset.msisdn = r->msisdn;
-    reset.state = RCPT_QUEUED;
-    return status_file_write(file, status_cursor_index(cursor), &reset, error);
+    r->state = RCPT_QUEUED;
+    r->parts = r->acked = r->delivered = r->undelivered = 0;
+    octstr_destroy(r->reason);
+    octstr_destroy(r->entry_code);
+    r->reason = r->entry_code = NULL;
+    return 1;
 }
 
-/* Every slot neither sent nor delivered (torn ones too) reset in place. */
-static int reset_slots(StatusFile *file, Octstr **error)
-{
-    StatusCursor *cursor = status_cursor_create(file);
-    RecipientState state;
-    int more, ret = 0;
-
-    while (ret == 0 && (more = status_cursor_next(cursor, error)) == 1)
-        if (status_cursor_state(cursor, &state) != 1 || !sent_already(state))
-            ret = reset_slot(file, cursor, error);
-    status_cursor_destroy(cursor);
-    return ret < 0 || more < 0 ? -1 : 0;
-}
+/* Every state but sent and delivered: the recipients sent again. */
+#define NOT_HANDED_OVER (~((1u << RCPT_SENT) | (1u << RCPT_DELIVERED)))
 
 /*
- * A slotted status: counted first (a slot holding no recipient refuses
- * the requeue before anything is written), then only the slots that
- * change are rewritten, then the state sector (State: new, no Reason),
+ * The record kept for the retry, through status_update_locked(): counted
+ * first (a slot holding no recipient refuses the requeue before anything
+ * is written), then every recipient not handed over queued again (in
+ * place, only the slots that change), then State: new without a Reason;
  * synced before the move. Interrupted, it leaves the job in failed/ with
- * some recipients already queued: requeueing again finishes it.
+ * some recipients already queued: requeueing again finishes it. A job
+ * without a status keeps none.
  */
-static int keep_record_in_place(StatusFile *file, Octstr *name, Octstr **summary,
-                                Octstr **error)
+static void keep_for_retry(JobRecord *record, void *ctx)
 {
+    Octstr **summary = ctx, *why = NULL;
+    JobStatus *head = job_record_head(record);
     StatusTally counts;
-    Octstr *why = NULL;
-    long queued;
 
-    if (status_file_tally(file, &counts, &why) < 0) {
-        *error = octstr_format("job %S: its status file is unreadable (%S); "
-                               "use --all to start over", name, why);
-        octstr_destroy(why);
-        return -1;
+    if (!job_record_exists(record)) {
+        *summary = octstr_create("no status: every recipient will be sent");
+        return;
     }
-    if (reset_slots(file, &why) < 0
-        || status_file_write_state(file, octstr_imm("new"), NULL, &why) < 0
-        || status_file_sync(file, &why) < 0) {
-        *error = octstr_format("job %S: %S", name, why);
-        octstr_destroy(why);
-        return -1;
+    if (job_record_damage(record) != NULL || job_record_tally(record, &counts, &why) < 0) {
+        job_record_refuse(record, octstr_format("its status file is unreadable (%S); use "
+                                                "--all to start over", why != NULL ? why
+                                                : job_record_damage(record)));
+    } else if (job_record_each(record, NOT_HANDED_OVER, queue_again, NULL, &why) < 0) {
+        job_record_refuse(record, octstr_duplicate(why));
+    } else {
+        octstr_destroy(head->state);
+        head->state = octstr_create("new");
+        octstr_destroy(head->reason);
+        head->reason = NULL;
+        *summary = octstr_format("%ld of %ld recipient(s) to send", counts.total
+                                 - counts.by_state[RCPT_SENT] - counts.by_state[RCPT_DELIVERED],
+                                 counts.total);
     }
-    queued = counts.total - counts.by_state[RCPT_SENT] - counts.by_state[RCPT_DELIVERED];
-    *summary = octstr_format("%ld of %ld recipient(s) to send", queued, counts.total);
-    return 0;
+    octstr_destroy(why);
 }
 
 /* Keeps failed/NAME.status as the record for the retry; fills *summary. */
 static int keep_record(Spool *spool, Octstr *name, Octstr **summary, Octstr **error)
 {
-    Octstr *path, *why = NULL;
-    StatusFile *file;
-    int result, ret;
+    Octstr *why = NULL;
+    int ret = status_update_locked(spool, SPOOL_FAILED, name, 0, keep_for_retry, summary,
+                                   &why);
 
-    spool_fetch_status(spool, SPOOL_FAILED, name);
-    path = spool_status_path(spool, SPOOL_FAILED, name);
-    file = status_file_open(path, &result, &why);
-    octstr_destroy(path);
+    if (ret == STATUS_UPDATE_UNREADABLE)
+        *error = octstr_format("job %S: its status file cannot be read now; try again "
+                               "(or use --all to start over)", name);
+    else if (ret == -1)
+        *error = octstr_format("job %S: %S", name, why);
     octstr_destroy(why);
-    if (file == NULL)           /* 1.x, none, or not readable: as it always was */
-        return keep_record_whole(spool, name, summary, error);
-    ret = keep_record_in_place(file, name, summary, error);
-    status_file_close(file);
-    return ret;
+    return ret < 0 ? -1 : 0;
 }
 
 static int forget_record(Spool *spool, Octstr *name, Octstr **summary,

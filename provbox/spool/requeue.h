@@ -15,7 +15,8 @@
  * again. With `all`, the status is removed instead and every recipient is
  * sent again. The status is rewritten before the move, so provbox never
  * finds the job in new/ with the old record; both happen under the job's
- * status lock (job_lock.h).
+ * status lock (job_lock.h), the rewrite through status_update_locked()
+ * (status_update.h).
  */
 #ifndef PROVBOX_REQUEUE_H
 #define PROVBOX_REQUEUE_H

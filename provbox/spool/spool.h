@@ -15,6 +15,10 @@
  * a symlink or world-writable is refused. Listing is incremental (readdir),
  * so memory stays bounded however many jobs wait. Functions return 0 / -1
  * and set *error (a new Octstr naming the job and the cause) when given one.
+ *
+ * The spool is one module in several files, one per concern: spool_open.c,
+ * spool_paths.c, spool_write.c, spool_read.c, spool_move.c, spool_recover.c
+ * and spool_list.c (spool_internal.h says which holds what).
  */
 #ifndef PROVBOX_SPOOL_H
 #define PROVBOX_SPOOL_H
@@ -193,7 +197,7 @@ void spool_fetch_status(Spool *spool, SpoolState state, Octstr *name);
 int spool_find(Spool *spool, Octstr *name);
 
 /*
- * Batched status writes (see spool.c): stage each (written, not synced;
+ * Batched status writes (see spool_write.c): stage each (written, not synced;
  * returns the staged file or NULL + *error), then spool_sync_data() once,
  * then spool_install_status() each, then spool_sync_dirs() with a bit
  * (1u << state) per directory written. `fresh` says no status file is there

@@ -107,7 +107,7 @@ static int read_head(StatusFile *file, off_t size, Octstr **error)
 }
 
 /* The open and the head read, for both kinds of open: a reader refuses a
- * hard-linked status, as spool.c's reads do. */
+ * hard-linked status, as spool_read.c's reads do. */
 static StatusFile *open_status(Octstr *path, int flags, int one_link, int *result,
                                Octstr **error)
 {
@@ -328,8 +328,7 @@ int status_cursor_state(const StatusCursor *cursor, RecipientState *state)
     return job_status_slot_state(cursor_slot(cursor), cursor->file->layout.slot, state);
 }
 
-const RecipientStatus *status_cursor_recipient(StatusCursor *cursor, int *torn,
-                                               Octstr **error)
+RecipientStatus *status_cursor_recipient(StatusCursor *cursor, int *torn, Octstr **error)
 {
     Octstr *slot;
 
@@ -363,4 +362,18 @@ int status_file_tally(StatusFile *file, StatusTally *tally, Octstr **error)
                                status_cursor_index(c) + 1);
     status_cursor_destroy(c);
     return found < 0 || more < 0 ? -1 : 0;
+}
+
+void status_tally_whole(const JobStatus *status, StatusTally *tally)
+{
+    RecipientStatus *r;
+    long i;
+
+    memset(tally, 0, sizeof(*tally));
+    for (i = 0; i < gwlist_len(status->recipients); i++) {
+        r = gwlist_get(status->recipients, i);
+        tally->total++;
+        tally->by_state[r->state]++;
+    }
+    tally->torn = status->torn;
 }

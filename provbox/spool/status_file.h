@@ -59,7 +59,7 @@ int status_file_sync(StatusFile *file, Octstr **error);
  *
  * status_file_open_read() opens read-only (readers that may not write:
  * provctl runs as a member of provbox's group) and needs no lock; the
- * results and errors are status_file_open()'s, and like spool.c's reads it
+ * results and errors are status_file_open()'s, and like spool_read.c's reads it
  * refuses a file with more than one link. status_file_write*() on such a
  * file fail.
  */
@@ -76,6 +76,8 @@ typedef struct StatusTally {
 /* 0 with *tally filled, or -1 + *error (I/O error, a slot that holds no
  * recipient). States are read with job_status_slot_state(). */
 int status_file_tally(StatusFile *file, StatusTally *tally, Octstr **error);
+/* The same count of a status read whole (its torn lines in torn). */
+void status_tally_whole(const JobStatus *status, StatusTally *tally);
 
 /*
  * A cursor over the slots, in order. status_cursor_next() moves to the
@@ -83,8 +85,9 @@ int status_file_tally(StatusFile *file, StatusTally *tally, Octstr **error);
  * is its number (from 0), status_cursor_state() its state as
  * job_status_slot_state() reads it (quick), status_cursor_recipient() the
  * recipient parsed whole (NULL + *error when the slot holds none; valid
- * until the next move). Writing the slot the cursor is on
- * (status_file_write()) does not disturb it.
+ * until the next move; the caller may change it, to write it back with
+ * status_file_write()). Writing the slot the cursor is on does not
+ * disturb it.
  */
 typedef struct StatusCursor StatusCursor;
 
@@ -93,7 +96,6 @@ void status_cursor_destroy(StatusCursor *cursor);
 int status_cursor_next(StatusCursor *cursor, Octstr **error);
 long status_cursor_index(const StatusCursor *cursor);
 int status_cursor_state(const StatusCursor *cursor, RecipientState *state);
-const RecipientStatus *status_cursor_recipient(StatusCursor *cursor, int *torn,
-                                               Octstr **error);
+RecipientStatus *status_cursor_recipient(StatusCursor *cursor, int *torn, Octstr **error);
 
 #endif

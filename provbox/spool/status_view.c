@@ -2,7 +2,6 @@
  * status_view.c - a job's status for display, streamed or parsed whole
  * by its layout (see status_view.h).
  */
-#include <string.h>
 
 #include "gwlib/gwlib.h"
 #include "spool/status_view.h"
@@ -83,18 +82,9 @@ long status_view_count(const StatusView *view)
 
 int status_view_tally(StatusView *view, StatusTally *tally, Octstr **error)
 {
-    RecipientStatus *r;
-    long i;
-
     if (view->file != NULL)
         return status_file_tally(view->file, tally, error);
-    memset(tally, 0, sizeof(*tally));
-    for (i = 0; i < gwlist_len(view->whole->recipients); i++) {
-        r = gwlist_get(view->whole->recipients, i);
-        tally->total++;
-        tally->by_state[r->state]++;
-    }
-    tally->torn = view->whole->torn;
+    status_tally_whole(view->whole, tally);
     return 0;
 }
 

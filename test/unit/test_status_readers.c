@@ -228,7 +228,7 @@ static void test_open_read(void)
     link(octstr_get_cstr(path), octstr_get_cstr(linked));
     f = status_file_open_read(linked, &result, &error);
     ok(f == NULL && result == -1 && strstr(octstr_get_cstr(error), "one link") != NULL,
-       "it refuses a hard-linked status, as spool.c's reads do");
+       "it refuses a hard-linked status, as spool_read.c's reads do");
     put_at(old, 0, "Job: OLD\nState: done\n", 21);
     f = status_file_open_read(old, &result, &error);
     ok(f == NULL && result == STATUS_FILE_LEGACY, "a 1.x status says so");
