@@ -74,6 +74,9 @@ def render_cost(lab, name, spool):
             return r.read().decode("utf-8")
     wait_for(lambda: lab.http_get("/status.txt?password=" + PASSWORD, port=port, timeout=30),
              timeout=300, what="provbox %s under callgrind" % name)
+    # the loader looks at the deferred jobs after the admin port opens
+    wait_for(lambda: fetch("json").count('"state": "deferred"') == 3, timeout=300,
+             what="provbox %s has seen its 3 deferred jobs" % name)
     subprocess.run(["callgrind_control", "--zero", str(proc.pid)], stdout=subprocess.DEVNULL,
                    stderr=subprocess.DEVNULL, check=True, timeout=60)
     pages = [fetch(ext) for ext in ("html", "json") for _ in range(RENDERS)]
