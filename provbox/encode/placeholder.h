@@ -22,19 +22,7 @@
 #define PROVBOX_PLACEHOLDER_H
 
 #include "gwlib/gwlib.h"
-
-#define PLACEHOLDER_NAME_MAX 64
-
-/* Is s[0..len) a valid NAME? */
-int placeholder_name_ok(const char *s, long len);
-
-/*
- * Can value be filled in? It must be well-formed UTF-8 made of XML
- * characters: no NUL or other C0 control character but tab, LF and CR,
- * no U+FFFE or U+FFFF. NULL, or why not (a new Octstr that quotes none
- * of its bytes).
- */
-Octstr *placeholder_value_problem(Octstr *value);
+#include "common/placeholder_rules.h"   /* the NAME and value rules */
 
 /* Does text hold "{{"? For text where no placeholder can be filled in. */
 int placeholder_in_text(const char *text);

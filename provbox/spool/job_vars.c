@@ -17,7 +17,7 @@
 #include "gwlib/gwlib.h"
 #include "spool/job.h"
 #include "spool/job_vars.h"
-#include "encode/placeholder.h"
+#include "common/placeholder_rules.h"
 
 #define VAR_PREFIX "var."
 #define VAR_PREFIX_LEN 4
