@@ -8,6 +8,7 @@
 #include "daemon/job_record.h"
 #include "daemon/report_recorder.h"
 #include "daemon/access_log.h"
+#include "daemon/pacer.h"
 #include "common/log_escaped.h"
 
 #define HOLD_SECONDS 60
@@ -28,6 +29,8 @@ struct ReportRecorder {
     Spool *spool;
     List *queue;    /* Report* */
     List *staged;   /* List* of one job's Report*, awaiting the commit */
+    long fresh;     /* queued since the last stage */
+    double fresh_since;
 };
 
 ReportRecorder *report_recorder_create(Spool *spool)
@@ -37,6 +40,8 @@ ReportRecorder *report_recorder_create(Spool *spool)
     rr->spool = spool;
     rr->queue = gwlist_create();
     rr->staged = gwlist_create();
+    rr->fresh = 0;
+    rr->fresh_since = 0;
     return rr;
 }
 
@@ -66,6 +71,16 @@ long report_recorder_waiting(ReportRecorder *rr)
     return gwlist_len(rr->queue);
 }
 
+long report_recorder_fresh(ReportRecorder *rr)
+{
+    return rr->fresh;
+}
+
+double report_recorder_fresh_since(ReportRecorder *rr)
+{
+    return rr->fresh_since;
+}
+
 void report_recorder_add(ReportRecorder *rr, Msg *msg)
 {
     Report *r = gw_malloc(sizeof(*r));
@@ -76,6 +91,8 @@ void report_recorder_add(ReportRecorder *rr, Msg *msg)
     if (active_job_parse_key(msg->sms.dlr_url, &r->job, &r->recipient, &r->segment) == -1)
         r->job = NULL;
     gwlist_append(rr->queue, r);
+    if (rr->fresh++ == 0)
+        rr->fresh_since = pacer_now();
 }
 
 static int is_expiry(Octstr *text)
@@ -161,6 +178,7 @@ void report_recorder_stage(ReportRecorder *rr, JobRecordBatch *batch)
 {
     List *groups = group_by_job(rr->queue), *group;
 
+    rr->fresh = 0;
     while ((group = gwlist_extract_first(groups)) != NULL) {
         stage_group(batch, group);
         gwlist_append(rr->staged, group);

@@ -40,5 +40,9 @@ void report_recorder_stage(ReportRecorder *rr, JobRecordBatch *batch);
  * rest queued; returns what was acknowledged. */
 ReportCounts report_recorder_settle(ReportRecorder *rr, JobRecordBatch *batch, BoxLink *link);
 long report_recorder_waiting(ReportRecorder *rr);
+/* Reports queued since the last stage, and when (pacer_now()) the first
+ * of them came: what decides whether a round records (dispatcher.c). */
+long report_recorder_fresh(ReportRecorder *rr);
+double report_recorder_fresh_since(ReportRecorder *rr);
 
 #endif
