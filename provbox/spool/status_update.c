@@ -182,6 +182,13 @@ static RecipientStatus *read_slot(JobRecord *rec, long i)
     return r;
 }
 
+/* by_index's key: the index's bytes (octstr_format() cost a slot lookup
+ * more than the lookup itself). */
+static Octstr *index_key(long i)
+{
+    return octstr_create_from_data((const char *) &i, sizeof(i));
+}
+
 RecipientStatus *job_record_recipient(JobRecord *rec, long i)
 {
     Octstr *key;
@@ -191,7 +198,7 @@ RecipientStatus *job_record_recipient(JobRecord *rec, long i)
         return NULL;
     if (rec->file == NULL)
         return gwlist_get(rec->status->recipients, i);
-    key = octstr_format("%ld", i);
+    key = index_key(i);
     t = dict_get(rec->by_index, key);
     if (t == NULL) {
         RecipientStatus *r = read_slot(rec, i);
@@ -220,7 +227,7 @@ static int make_whole(JobRecord *rec)
             return -1;
     }
     for (i = 0; i < n; i++) {
-        Octstr *key = octstr_format("%ld", i);
+        Octstr *key = index_key(i);
         Touched *t = dict_get(rec->by_index, key);
         gwlist_append(rec->status->recipients, t->recipient);
         t->recipient = NULL;
