@@ -16,6 +16,7 @@
 #include "spool/spool.h"
 #include "daemon/active_job.h"
 #include "daemon/job_record.h"
+#include "daemon/box_msg.h"
 #include "common/escape.h"
 
 #define RARE_BUCKETS 1024
@@ -144,7 +145,7 @@ static Msg *segment_msg(ActiveJob *aj, const ProvboxConfig *config, Octstr *msis
                         long i, long index, PushSegment *segment)
 {
     const Job *job = aj->job;
-    Msg *msg = msg_create(sms);
+    Msg *msg = box_msg_create(sms);    /* its id is drawn when it is sent */
 
     msg->sms.sms_type = mt_push;
     msg->sms.coding = DC_8BIT;

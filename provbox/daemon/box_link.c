@@ -13,6 +13,7 @@
 #include "gw/shared.h"
 #include "gw/heartbeat.h"
 #include "daemon/box_link.h"
+#include "daemon/box_msg.h"
 
 #define MAX_RECONNECT_DELAY 30.0
 #define READ_TIMEOUT 1.0
@@ -42,7 +43,7 @@ static int write_msg_locked(BoxLink *link, Msg *msg)
 
     if (link->conn == NULL)
         return -1;
-    pack = msg_pack(msg);
+    pack = box_msg_pack(msg);
     ret = conn_write_withlen(link->conn, pack);
     octstr_destroy(pack);
     return ret == -1 ? -1 : 0;
@@ -71,7 +72,7 @@ int box_link_flush(BoxLink *link)
 
 void box_link_ack(BoxLink *link, Msg *sms, long nack)
 {
-    Msg *reply = msg_create(ack);
+    Msg *reply = box_msg_create(ack);
 
     reply->ack.nack = nack;
     reply->ack.time = sms->sms.time;
@@ -205,6 +206,31 @@ static void dispatch(BoxLink *link, Msg *msg)
     msg_destroy(msg);
 }
 
+/*
+ * One message from bearerbox, as read_from_bearerbox_real() reads it but
+ * unpacked by box_msg_unpack(): 0 and *msg (NULL for a message that does
+ * not unpack, said in the log), 1 after `seconds` without one, -1 when
+ * the link breaks.
+ */
+static int read_message(Connection *conn, Msg **msg, double seconds)
+{
+    Octstr *packed;
+    int ret;
+
+    *msg = NULL;
+    while ((packed = conn_read_withlen(conn)) == NULL) {
+        if (conn_error(conn) || conn_eof(conn))
+            return -1;
+        if ((ret = conn_wait(conn, seconds)) != 0)
+            return ret < 0 ? -1 : 1;
+    }
+    if ((*msg = box_msg_unpack(packed)) == NULL)
+        error(0, "A message from bearerbox (%ld bytes) does not unpack; ignored.",
+              octstr_len(packed));
+    octstr_destroy(packed);
+    return 0;
+}
+
 /* Read until the link breaks or we stop. */
 static void read_loop(BoxLink *link)
 {
@@ -212,9 +238,12 @@ static void read_loop(BoxLink *link)
     int ret;
 
     while (link->running) {
-        ret = read_from_bearerbox_real(link->conn, &msg, READ_TIMEOUT);
-        if (ret == -1)
+        ret = read_message(link->conn, &msg, READ_TIMEOUT);
+        if (ret == -1) {
+            error(0, "The bearerbox link broke (%s).",
+                  conn_eof(link->conn) ? "closed by bearerbox" : "read error");
             break;
+        }
         if (ret == 0 && msg != NULL)
             dispatch(link, msg);
     }

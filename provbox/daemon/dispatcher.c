@@ -6,6 +6,7 @@
 #include "gwlib/gwlib.h"
 #include "daemon/dispatcher.h"
 #include "daemon/active_job.h"
+#include "daemon/box_msg.h"
 #include "daemon/job_loader.h"
 #include "daemon/job_claim.h"
 #include "daemon/job_schedule.h"
@@ -43,9 +44,8 @@ typedef struct Event {
 typedef struct Segment {
     ActiveJob *job;
     long recipient;
-    Msg *msg;            /* its id is msg_create()'s fresh one until a resend */
+    Msg *msg;
     time_t due;
-    int sends;
 } Segment;
 
 struct Dispatcher {
@@ -163,7 +163,6 @@ static Segment *segment_create(ActiveJob *job, long recipient, Msg *msg)
     s->recipient = recipient;
     s->msg = msg;
     s->due = 0;
-    s->sends = 0;
     active_job_segment_queued(job);
     return s;
 }
@@ -687,8 +686,7 @@ static int send_segment(Dispatcher *d, Segment *s)
 {
     Octstr *key;
 
-    if (s->sends++ > 0)
-        uuid_generate(s->msg->sms.id);   /* a resend is another message */
+    box_msg_new_id(s->msg->sms.id);      /* a resend is another message */
     s->msg->sms.time = time(NULL);
     if (box_link_send(d->link, s->msg) == -1)
         return -1;

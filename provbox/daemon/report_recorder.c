@@ -9,6 +9,7 @@
 #include "daemon/report_recorder.h"
 #include "daemon/access_log.h"
 #include "daemon/pacer.h"
+#include "daemon/box_msg.h"
 #include "common/log_escaped.h"
 
 #define HOLD_SECONDS 60
@@ -198,9 +199,8 @@ static void count(const Report *r, ReportCounts *counts)
         counts->other++;
 }
 
-/* reply is reused for every report of a round: msg_create() draws a random
- * UUID (a read of /dev/urandom and 16 to 78 random() calls) that an ack,
- * whose id is the report's, never uses. */
+/* reply is reused for every report of a round: an ack's id is the
+ * report's. */
 static void send_ack(BoxLink *link, Msg *reply, Msg *report)
 {
     reply->ack.nack = ack_success;
@@ -246,7 +246,7 @@ static void unless_landed(JobRecordBatch *batch, List *group)
 ReportCounts report_recorder_settle(ReportRecorder *rr, JobRecordBatch *batch, BoxLink *link)
 {
     ReportCounts counts = { 0, 0, 0, 0 };
-    Msg *reply = gwlist_len(rr->staged) > 0 ? msg_create(ack) : NULL;
+    Msg *reply = gwlist_len(rr->staged) > 0 ? box_msg_create(ack) : NULL;
     List *group;
 
     while ((group = gwlist_extract_first(rr->staged)) != NULL) {

@@ -1,0 +1,175 @@
+/*
+ * box_msg.c - Msgs without msg_create()'s random ids (see box_msg.h).
+ */
+#include <openssl/rand.h>
+
+#include "daemon/box_msg.h"
+
+Msg *box_msg_create(enum msg_type type)
+{
+    Msg *msg = gw_malloc(sizeof(*msg));
+
+    msg->type = type;
+#define INTEGER(name) p->name = MSG_PARAM_UNDEFINED;
+#define OCTSTR(name) p->name = NULL;
+#define UUID(name) uuid_clear(p->name);
+#define VOID(name) p->name = NULL;
+#define MSG(type, stmt) { struct type *p = &msg->type; stmt }
+#include "gw/msg-decl.h"
+    return msg;
+}
+
+void box_msg_new_id(uuid_t id)
+{
+    if (RAND_bytes(id, sizeof(uuid_t)) != 1) {
+        uuid_generate(id);      /* OpenSSL's generator failed: gwlib's */
+        return;
+    }
+    id[6] = (id[6] & 0x0F) | 0x40;      /* version 4: random */
+    id[8] = (id[8] & 0x3F) | 0x80;      /* variant: RFC 4122 */
+}
+
+static int read_integer(Octstr *packed, long *off, long *value)
+{
+    unsigned char bytes[4];
+
+    if (*off + 4 > octstr_len(packed))
+        return -1;
+    octstr_get_many_chars((char *) bytes, packed, *off, 4);
+    *value = decode_network_long(bytes);
+    *off += 4;
+    return 0;
+}
+
+static int read_string(Octstr *packed, long *off, Octstr **value)
+{
+    long len;
+
+    if (read_integer(packed, off, &len) == -1 || len < -1 || *off + len > octstr_len(packed))
+        return -1;
+    if (len == -1) {
+        *value = NULL;
+        return 0;
+    }
+    *value = octstr_copy(packed, *off, len);
+    *off += len;
+    return 0;
+}
+
+static int hex_digit(int c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+/* What uuid_parse() reads: 8-4-4-4-12 hex digits (without its strtoul()s). */
+static int parse_id(const char *text, uuid_t id)
+{
+    int i, k = 0, high, low;
+
+    for (i = 0; i < 16; i++) {
+        if ((i == 4 || i == 6 || i == 8 || i == 10) && text[k++] != '-')
+            return -1;
+        high = hex_digit(text[k++]);
+        low = hex_digit(text[k++]);
+        if (high < 0 || low < 0)
+            return -1;
+        id[i] = (high << 4) | low;
+    }
+    return 0;
+}
+
+static int read_id(Octstr *packed, long *off, uuid_t id)
+{
+    char text[UUID_STR_LEN];
+    long len;
+
+    if (read_integer(packed, off, &len) == -1 || len != UUID_STR_LEN
+        || *off + len > octstr_len(packed))
+        return -1;
+    octstr_get_many_chars(text, packed, *off, len);
+    *off += len;
+    return parse_id(text, id);
+}
+
+Msg *box_msg_unpack(Octstr *packed)
+{
+    long off = 0, type;
+    Msg *msg;
+
+    if (read_integer(packed, &off, &type) == -1 || type < 0 || type >= msg_type_count)
+        return NULL;
+    msg = box_msg_create(type);
+#define INTEGER(name) if (read_integer(packed, &off, &p->name) == -1) goto bad;
+#define OCTSTR(name) if (read_string(packed, &off, &p->name) == -1) goto bad;
+#define UUID(name) if (read_id(packed, &off, p->name) == -1) goto bad;
+#define VOID(name)
+#define MSG(kind, stmt) case kind: { struct kind *p = &msg->kind; stmt } break;
+    switch (msg->type) {
+#include "gw/msg-decl.h"
+    default:
+        goto bad;
+    }
+    return msg;
+bad:
+    msg_destroy(msg);
+    return NULL;
+}
+
+static void write_integer(Octstr *packed, long value)
+{
+    unsigned char bytes[4];
+
+    encode_network_long(bytes, value);
+    octstr_append_data(packed, (char *) bytes, 4);
+}
+
+static void write_string(Octstr *packed, Octstr *value)
+{
+    if (value == NULL) {
+        write_integer(packed, -1);
+        return;
+    }
+    write_integer(packed, octstr_len(value));
+    octstr_append(packed, value);
+}
+
+/* As uuid_unparse() writes it: 8-4-4-4-12 lower-case hex digits. */
+static void write_id(Octstr *packed, const uuid_t id)
+{
+    static const char hex[] = "0123456789abcdef";
+    char text[UUID_STR_LEN];
+    int i, k = 0;
+
+    for (i = 0; i < 16; i++) {
+        if (i == 4 || i == 6 || i == 8 || i == 10)
+            text[k++] = '-';
+        text[k++] = hex[id[i] >> 4];
+        text[k++] = hex[id[i] & 0x0F];
+    }
+    write_integer(packed, UUID_STR_LEN);
+    octstr_append_data(packed, text, UUID_STR_LEN);
+}
+
+Octstr *box_msg_pack(Msg *msg)
+{
+    Octstr *packed = octstr_create("");
+
+    write_integer(packed, msg->type);
+#define INTEGER(name) write_integer(packed, p->name);
+#define OCTSTR(name) write_string(packed, p->name);
+#define UUID(name) write_id(packed, p->name);
+#define VOID(name)
+#define MSG(kind, stmt) case kind: { struct kind *p = &msg->kind; stmt } break;
+    switch (msg->type) {
+#include "gw/msg-decl.h"
+    default:
+        panic(0, "box_msg_pack: a Msg of unknown type %d", msg->type);
+    }
+    return packed;
+}
