@@ -19,12 +19,21 @@ Msg *box_msg_create(enum msg_type type)
     return msg;
 }
 
+/* Ids are drawn IDS_AT_ONCE at a time: RAND_bytes() asks getpid() each call. */
+#define IDS_AT_ONCE 64
+
 void box_msg_new_id(uuid_t id)
 {
-    if (RAND_bytes(id, sizeof(uuid_t)) != 1) {
+    static __thread unsigned char drawn[IDS_AT_ONCE][sizeof(uuid_t)];
+    static __thread int left;
+
+    if (left == 0 && RAND_bytes(drawn[0], sizeof(drawn)) == 1)
+        left = IDS_AT_ONCE;
+    if (left == 0) {
         uuid_generate(id);      /* OpenSSL's generator failed: gwlib's */
         return;
     }
+    memcpy(id, drawn[--left], sizeof(uuid_t));
     id[6] = (id[6] & 0x0F) | 0x40;      /* version 4: random */
     id[8] = (id[8] & 0x3F) | 0x80;      /* variant: RFC 4122 */
 }
