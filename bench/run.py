@@ -342,9 +342,15 @@ class Bench:
             meter = Meter(lab.fakesmsc_log)
             meter.poll()
             t0 = time.time()
+            # With reports it stays, taking them, until every one has come
+            # (mask 27: an SMSC ack and a delivery report per segment), as
+            # a box that asked for them must: one that left once its MTs
+            # were acked would leave bearerbox nobody to hand them to, and
+            # nothing to do but send.
+            reports = 2 * n * self.per_job if dlr else 0
             proc = subprocess.Popen([os.path.join(self.args.build, "bench", "ceilingbox"),
                                      "127.0.0.1", str(lab.box_port), self.segments_file,
-                                     str(n), str(self.args.window), str(mask)],
+                                     str(n), str(self.args.window), str(mask), str(reports)],
                                     stdout=subprocess.PIPE, text=True)
             account = CpuAccount(dict(gateway_pids(lab), box=proc.pid))
             t1 = meter.wait_for(n * self.per_job, timeout=600)
