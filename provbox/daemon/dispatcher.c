@@ -26,7 +26,6 @@
 #define PACE_MIN_SLEEP 0.001            /* seconds: the shortest wait for a token */
 #define REPORT_BATCH 64                 /* fresh reports that are recorded at once */
 #define REPORT_DELAY 0.005              /* seconds the first of fewer may wait */
-#define REPORT_QUIET 0.0005             /* seconds without a new one: record them */
 #define NAP 0.002                       /* seconds acks and reports may gather */
 #define NAP_EVENTS 32                   /* acks that end a nap */
 #define SEND_BATCH 128                  /* segments a round sends at most */
@@ -484,10 +483,10 @@ static void settle_progress(Dispatcher *d, JobRecordBatch *batch, int progress)
 
 /*
  * Reports are recorded in groups: when REPORT_BATCH fresh ones wait, when
- * none came since the last round (bearerbox has sent what it had, or as
- * many as its smsbox-max-pending lets go unacknowledged), when the first
- * of them has waited REPORT_DELAY, or with a round that records progress
- * anyway. A round of its own for every few reports cost a status open,
+ * none came since the last round, which follows at once (bearerbox has
+ * sent what it had, or as many as its smsbox-max-pending lets go
+ * unacknowledged), when the first of them has waited REPORT_DELAY, or
+ * with a round that records progress anyway. A round of its own for every few reports cost a status open,
  * read, write, sync and close each (800 rounds/s at full speed). Reports
  * held back (their recipient not yet in the status) are retried with the
  * next group or progress.
@@ -506,19 +505,11 @@ static int reports_to_record(Dispatcher *d, int stopping, int progress)
            || (fresh > 0 && pacer_now() - report_recorder_fresh_since(rr) >= REPORT_DELAY);
 }
 
-/* Seconds until fresh reports are due to be recorded (IDLE_WAIT if none):
- * the next look whether more came (REPORT_QUIET), at most REPORT_DELAY
- * after the first. */
+/* Seconds the dispatcher may sleep as far as reports go: none while fresh
+ * ones wait (the next round looks whether more came), else IDLE_WAIT. */
 static double reports_due_in(Dispatcher *d)
 {
-    double left;
-
-    if (report_recorder_fresh(d->reports) == 0)
-        return IDLE_WAIT;
-    left = REPORT_DELAY - (pacer_now() - report_recorder_fresh_since(d->reports));
-    if (left > REPORT_QUIET)
-        left = REPORT_QUIET;
-    return left > 0 ? left : 0;
+    return report_recorder_fresh(d->reports) > 0 ? 0 : IDLE_WAIT;
 }
 
 static void count_reports(Dispatcher *d, ReportCounts c)
@@ -751,7 +742,7 @@ static void wait_for_work(Dispatcher *d)
     d->sleeping = mode;
     idle = mode == NAPPING ? gwlist_len(d->events) < NAP_EVENTS : gwlist_len(d->events) == 0;
     mutex_unlock(d->events_lock);
-    if (idle && d->running && !job_loader_has_jobs(d->loader))
+    if (idle && wait > 0 && d->running && !job_loader_has_jobs(d->loader))
         gwthread_sleep(wait);
     mutex_lock(d->events_lock);
     d->sleeping = AWAKE;
