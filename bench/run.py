@@ -905,6 +905,33 @@ def ratios(res):
     return r
 
 
+# Each run's part against the ceiling run just before it in the same run
+# (the machine drifts between runs more than within one).
+PAIRED = [
+    ("e2e DLR: no", "e2e_nodlr", "ceiling_nodlr"),
+    ("e2e default DLR", "e2e_dlr", "ceiling_dlr"),
+    ("bulk 20,000 DLR: no", "bulk_20000_nodlr", "ceiling_20000_nodlr"),
+    ("bulk 20,000 DLRs", "bulk_20000_dlr", "ceiling_20000_dlr"),
+]
+
+
+def paired_ratios(runs):
+    out = {}
+    for label, part, ceiling in PAIRED:
+        if part in runs and ceiling in runs:
+            each = [p["segments_per_s"] / c["segments_per_s"]
+                    for p, c in zip(runs[part], runs[ceiling])]
+            out[part] = {"label": label, "runs": each, "median": statistics.median(each)}
+    return out
+
+
+def print_paired(paired):
+    for part, p in paired.items():
+        log("paired %-36s median %.2f  (runs %s; target >= 0.90: %s)" % (
+            p["label"] + ", segments/s vs ceiling", p["median"],
+            " ".join("%.2f" % v for v in p["runs"]), "met" if p["median"] >= 0.90 else "NOT met"))
+
+
 def print_results(res):
     for part, value in res.items():
         if isinstance(value, list) and not any(isinstance(v, dict) for v in value):
@@ -1113,6 +1140,8 @@ def main():
     res["ratios"] = ratios(res)
     log("\n# medians of %d run(s)" % args.runs)
     print_results(res)
+    res["paired_ratios"] = paired_ratios(runs)
+    print_paired(res["paired_ratios"])
     with open(os.path.join(args.out, "results.json"), "w") as f:
         json.dump(res, f, indent=1)
     write_plots(args.out, bench.series, res.get("spool", []))
