@@ -14,12 +14,17 @@
  * lines) and the state sector: far less than this. */
 #define HEAD_MAX (16L * 1024)
 #define HEAD_FIRST 4096L
+/* Slots read at once when one is asked for: the next ones are usually
+ * next (a round's recipients, a claim's walk). */
+#define READ_AHEAD_SLOTS 64
 
 struct StatusFile {
     int fd;
     Octstr *path;
     JobStatus *head;
     StatusLayout layout;
+    Octstr *ahead;          /* slots from ahead_first, as read; NULL after a write */
+    long ahead_first;
 };
 
 static Octstr *read_at(int fd, long offset, long len)
@@ -149,6 +154,7 @@ void status_file_close(StatusFile *file)
         close(file->fd);
     job_status_destroy(file->head);
     octstr_destroy(file->path);
+    octstr_destroy(file->ahead);
     gw_free(file);
 }
 
@@ -172,6 +178,31 @@ static long slot_offset(const StatusFile *file, long i)
     return file->layout.table_at + i * file->layout.slot;
 }
 
+/* Slot i's bytes, from the slots read ahead, or with the next ones read
+ * ahead (one pread() for up to READ_AHEAD_SLOTS). */
+static Octstr *slot_bytes(StatusFile *file, long i)
+{
+    long size = file->layout.slot, n;
+
+    if (file->ahead == NULL || i < file->ahead_first
+        || (i - file->ahead_first + 1) * size > octstr_len(file->ahead)) {
+        n = file->layout.count - i < READ_AHEAD_SLOTS ? file->layout.count - i
+                                                      : READ_AHEAD_SLOTS;
+        octstr_destroy(file->ahead);
+        file->ahead = read_at(file->fd, slot_offset(file, i), n * size);
+        file->ahead_first = i;
+    }
+    return octstr_copy(file->ahead, (i - file->ahead_first) * size, size);
+}
+
+/* What is read ahead is dropped before a slot is written: it may be read
+ * again. (The state sector is not a slot.) */
+static void forget_ahead(StatusFile *file)
+{
+    octstr_destroy(file->ahead);
+    file->ahead = NULL;
+}
+
 RecipientStatus *status_file_read(StatusFile *file, long i, int *torn, Octstr **error)
 {
     Octstr *slot;
@@ -181,7 +212,7 @@ RecipientStatus *status_file_read(StatusFile *file, long i, int *torn, Octstr **
         *error = octstr_format("%S has no recipient %ld", file->path, i + 1);
         return NULL;
     }
-    slot = read_at(file->fd, slot_offset(file, i), file->layout.slot);
+    slot = slot_bytes(file, i);
     r = octstr_len(slot) == file->layout.slot ? job_status_parse_slot(slot, torn) : NULL;
     if (r == NULL)
         *error = octstr_format("%S: slot %ld holds no recipient", file->path, i + 1);
@@ -198,9 +229,34 @@ int status_file_write(StatusFile *file, long i, const RecipientStatus *r, Octstr
         *error = octstr_format("%S has no recipient %ld", file->path, i + 1);
         return -1;
     }
+    forget_ahead(file);
     slot = job_status_format_slot(r, file->layout.slot);
     ret = write_at(file, slot, slot_offset(file, i), error);
     octstr_destroy(slot);
+    return ret;
+}
+
+int status_file_write_run(StatusFile *file, long first, RecipientStatus *const *rs, long n,
+                          Octstr **error)
+{
+    Octstr *run, *slot;
+    long k;
+    int ret;
+
+    if (first < 0 || n < 1 || first + n > file->layout.count) {
+        *error = octstr_format("%S has no recipients %ld to %ld", file->path, first + 1,
+                               first + n);
+        return -1;
+    }
+    forget_ahead(file);
+    run = octstr_create("");
+    for (k = 0; k < n; k++) {
+        slot = job_status_format_slot(rs[k], file->layout.slot);
+        octstr_append(run, slot);
+        octstr_destroy(slot);
+    }
+    ret = write_at(file, run, slot_offset(file, first), error);
+    octstr_destroy(run);
     return ret;
 }
 

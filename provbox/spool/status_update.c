@@ -346,18 +346,45 @@ int job_record_in_place(const JobRecord *rec)
     return rec->file != NULL;
 }
 
+/* gwlist_sort() passes the items themselves. */
+static int by_index(const void *a, const void *b)
+{
+    long x = ((const Touched *) a)->index, y = ((const Touched *) b)->index;
+
+    return x < y ? -1 : x > y;
+}
+
+/* The touched slots in index order, each run of neighbours in one write
+ * (a round's recipients are mostly neighbours). 0, or -1 + *why. */
+static int write_touched(JobRecord *rec, Octstr **why)
+{
+    long n = gwlist_len(rec->touched), i, k;
+    RecipientStatus **run = gw_malloc((n > 0 ? n : 1) * sizeof(*run));
+    int ret = 0;
+
+    gwlist_sort(rec->touched, by_index);
+    for (i = 0; i < n && ret == 0; i = k) {
+        Touched *first = gwlist_get(rec->touched, i);
+        for (k = i; k < n; k++) {
+            Touched *t = gwlist_get(rec->touched, k);
+            if (t->index != first->index + (k - i))
+                break;
+            run[k - i] = t->recipient;
+        }
+        ret = status_file_write_run(rec->file, first->index, run, k - i, why);
+    }
+    gw_free(run);
+    return ret;
+}
+
 /* In place: every recipient read (it may have changed), and the state
  * sector when State or Reason changed. 0, or -1 + *why. */
 int job_record_write_in_place(JobRecord *rec, Octstr **why)
 {
     const JobStatus *on_disk = status_file_head(rec->file);
-    long i;
 
-    for (i = 0; i < gwlist_len(rec->touched); i++) {
-        Touched *t = gwlist_get(rec->touched, i);
-        if (status_file_write(rec->file, t->index, t->recipient, why) == -1)
-            return -1;
-    }
+    if (write_touched(rec, why) == -1)
+        return -1;
     if (same_text(on_disk->state, rec->status->state)
         && same_text(on_disk->reason, rec->status->reason))
         return 0;

@@ -3,7 +3,9 @@
  * scratch directory: a slotted status changed in place keeps its size and
  * its inode (no block freed, no rename), one slot or the state sector at a
  * time; what is read back is what was written; a torn slot is found when
- * it is read; statuses of provbox 1.x and missing ones are told apart.
+ * it is read; statuses of provbox 1.x and missing ones are told apart; a
+ * run of slots written at once is what slot-by-slot writes make, and a
+ * slot written after it was read ahead reads as written.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -116,6 +118,98 @@ static void test_in_place(void)
     octstr_destroy(before);
     octstr_destroy(after);
     status_file_close(f);
+    octstr_destroy(path);
+    octstr_destroy(error);
+}
+
+/* Recipients first..first+n-1 of f as read, marked sent with `parts`. */
+static RecipientStatus **read_marked(StatusFile *f, long first, long n, long parts)
+{
+    RecipientStatus **rs = gw_malloc(n * sizeof(*rs));
+    Octstr *error = NULL;
+    long k;
+    int torn;
+
+    for (k = 0; k < n; k++) {
+        rs[k] = status_file_read(f, first + k, &torn, &error);
+        rs[k]->state = RCPT_SENT;
+        rs[k]->parts = rs[k]->acked = parts;
+    }
+    return rs;
+}
+
+static void free_marked(RecipientStatus **rs, long n)
+{
+    long k;
+
+    for (k = 0; k < n; k++)
+        job_status_recipient_destroy(rs[k]);
+    gw_free(rs);
+}
+
+static void test_write_run(void)
+{
+    Octstr *a = status_of("RUN-A", 300, 0), *b = status_of("RUN-B", 300, 0), *error = NULL;
+    Octstr *ta, *tb;
+    int result, ok_all = 1;
+    StatusFile *fa = status_file_open(a, &result, &error), *fb = status_file_open(b, &result, &error);
+    RecipientStatus **ra = read_marked(fa, 90, 100, 3), **rb = read_marked(fb, 90, 100, 3);
+    long k;
+
+    ok(status_file_write_run(fa, 90, ra, 100, &error) == 0, "100 slots written in one run");
+    for (k = 0; k < 100; k++)
+        ok_all &= status_file_write(fb, 90 + k, rb[k], &error) == 0;
+    ta = read_text(a);
+    tb = read_text(b);
+    octstr_delete(ta, 0, octstr_search_char(ta, '\n', 0));  /* the Job: lines differ */
+    octstr_delete(tb, 0, octstr_search_char(tb, '\n', 0));
+    ok(ok_all && octstr_compare(ta, tb) == 0,
+       "the run makes the file slot-by-slot writes make (%ld bytes)", octstr_len(ta));
+    ok(status_file_write_run(fa, 250, ra, 100, &error) == -1 && error != NULL,
+       "a run past the last slot is refused");
+    free_marked(ra, 100);
+    free_marked(rb, 100);
+    octstr_destroy(ta);
+    octstr_destroy(tb);
+    status_file_close(fa);
+    status_file_close(fb);
+    octstr_destroy(a);
+    octstr_destroy(b);
+    octstr_destroy(error);
+}
+
+/* Slots are read 64 at a time; a write drops what was read ahead. */
+static void test_read_ahead(void)
+{
+    Octstr *path = status_of("AHEAD", 200, 0), *error = NULL;
+    int result, torn;
+    StatusFile *f = status_file_open(path, &result, &error), *other;
+    RecipientStatus *r = status_file_read(f, 10, &torn, &error), *back;
+
+    other = status_file_open(path, &result, &error);
+    back = status_file_read(other, 11, &torn, &error);
+    back->state = RCPT_DELIVERED;
+    back->parts = back->acked = back->delivered = 1;
+    status_file_write(other, 11, back, &error);
+    job_status_recipient_destroy(back);
+    back = status_file_read(f, 11, &torn, &error);
+    ok(back != NULL && back->state == RCPT_QUEUED,
+       "slot 11 came with slot 10's read (another writer's change not seen: one writer at a time)");
+    job_status_recipient_destroy(back);
+    r->state = RCPT_SENT;
+    r->parts = r->acked = 1;
+    status_file_write(f, 10, r, &error);
+    back = status_file_read(f, 11, &torn, &error);
+    ok(back != NULL && back->state == RCPT_DELIVERED,
+       "after a write, slots are read again: slot 11 as written");
+    job_status_recipient_destroy(back);
+    back = status_file_read(f, 199, &torn, &error);
+    ok(back != NULL && octstr_str_compare(back->msisdn, "4790000199") == 0,
+       "the last slot reads (a read ahead cut at the end)");
+    job_status_recipient_destroy(back);
+    job_status_recipient_destroy(r);
+    status_file_close(f);
+    status_file_close(other);
     octstr_destroy(path);
     octstr_destroy(error);
 }
@@ -269,6 +363,8 @@ int main(void)
     test_entry_codes();
     test_torn_read();
     test_not_slotted();
+    test_write_run();
+    test_read_ahead();
     scratch_remove(scratch);
     gwlib_shutdown();
     return tap_done();

@@ -163,6 +163,23 @@ static void requeue_failed(JobRecord *record, void *ctx)
         job_record_refuse(record, why);
 }
 
+/* Recipients 9, 3, 5, 4, 12, 13 (in that order: runs and gaps) queued. */
+static const long scattered[] = { 9, 3, 5, 4, 12, 13 };
+
+static void queue_scattered(JobRecord *record, void *ctx)
+{
+    size_t k;
+
+    (void) ctx;
+    for (k = 0; k < sizeof(scattered) / sizeof(scattered[0]); k++) {
+        RecipientStatus *r = job_record_recipient(record, scattered[k]);
+        r->state = RCPT_QUEUED;
+        r->parts = r->acked = r->delivered = 0;
+        octstr_destroy(r->reason);
+        r->reason = NULL;
+    }
+}
+
 /* ---- the tests ---- */
 
 static void test_in_place(void)
@@ -187,6 +204,32 @@ static void test_in_place(void)
        && state_at(s, 1) == RCPT_DELIVERED
        && state_at(s, 2) == RCPT_FAILED,
        "the recipient changed and the state are on disk; the others are as they were");
+    job_status_destroy(s);
+    octstr_destroy(error);
+}
+
+/* Slots changed out of order, in runs and alone, each land where they
+ * belong and no other slot changes. */
+static void test_scattered(void)
+{
+    Octstr *error = NULL;
+    JobStatus *s;
+    long i, right = 0;
+    size_t k;
+    int changed;
+
+    write_job(SPOOL_DONE, "SCATTERED");
+    write_slotted(SPOOL_DONE, "SCATTERED", 20);
+    status_update(spool, SPOOL_DONE, octstr_imm("SCATTERED"), 0, queue_scattered, NULL, &error);
+    s = read_status(SPOOL_DONE, "SCATTERED");
+    for (i = 0; s != NULL && i < 20; i++) {
+        for (changed = 0, k = 0; k < sizeof(scattered) / sizeof(scattered[0]); k++)
+            changed |= scattered[k] == i;
+        right += state_at(s, i) == (changed ? RCPT_QUEUED : i == 0 ? RCPT_DELIVERED : RCPT_FAILED);
+    }
+    ok(error == NULL && right == 20,
+       "6 slots changed out of order (runs 3-5, 12-13; 9 alone): each on disk, the rest "
+       "as they were (%ld of 20 right)", right);
     job_status_destroy(s);
     octstr_destroy(error);
 }
@@ -332,6 +375,7 @@ int main(void)
     test_refused();
     test_each();
     test_stray();
+    test_scattered();
     spool_close(spool);
     octstr_destroy(dir);
     scratch_remove(scratch);
