@@ -130,55 +130,84 @@ bad:
     return NULL;
 }
 
-static void write_integer(Octstr *packed, long value)
+/* Packing: the size first, then the bytes into one buffer (appending
+ * field by field to an Octstr grew it some 40 times a message). */
+static long string_size(Octstr *value)
 {
-    unsigned char bytes[4];
-
-    encode_network_long(bytes, value);
-    octstr_append_data(packed, (char *) bytes, 4);
+    return 4 + (value != NULL ? octstr_len(value) : 0);
 }
 
-static void write_string(Octstr *packed, Octstr *value)
+static long packed_size(Msg *msg)
 {
-    if (value == NULL) {
-        write_integer(packed, -1);
-        return;
-    }
-    write_integer(packed, octstr_len(value));
-    octstr_append(packed, value);
-}
+    long size = 4;
 
-/* As uuid_unparse() writes it: 8-4-4-4-12 lower-case hex digits. */
-static void write_id(Octstr *packed, const uuid_t id)
-{
-    static const char hex[] = "0123456789abcdef";
-    char text[UUID_STR_LEN];
-    int i, k = 0;
-
-    for (i = 0; i < 16; i++) {
-        if (i == 4 || i == 6 || i == 8 || i == 10)
-            text[k++] = '-';
-        text[k++] = hex[id[i] >> 4];
-        text[k++] = hex[id[i] & 0x0F];
-    }
-    write_integer(packed, UUID_STR_LEN);
-    octstr_append_data(packed, text, UUID_STR_LEN);
-}
-
-Octstr *box_msg_pack(Msg *msg)
-{
-    Octstr *packed = octstr_create("");
-
-    write_integer(packed, msg->type);
-#define INTEGER(name) write_integer(packed, p->name);
-#define OCTSTR(name) write_string(packed, p->name);
-#define UUID(name) write_id(packed, p->name);
+#define INTEGER(name) size += 4;
+#define OCTSTR(name) size += string_size(p->name);
+#define UUID(name) size += 4 + UUID_STR_LEN;
 #define VOID(name)
-#define MSG(kind, stmt) case kind: { struct kind *p = &msg->kind; stmt } break;
+#define MSG(kind, stmt) case kind: { struct kind *p = &msg->kind; (void) p; stmt } break;
     switch (msg->type) {
 #include "gw/msg-decl.h"
     default:
         panic(0, "box_msg_pack: a Msg of unknown type %d", msg->type);
     }
+    return size;
+}
+
+static void write_integer(unsigned char **at, long value)
+{
+    encode_network_long(*at, value);
+    *at += 4;
+}
+
+static void write_string(unsigned char **at, Octstr *value)
+{
+    if (value == NULL) {
+        write_integer(at, -1);
+        return;
+    }
+    write_integer(at, octstr_len(value));
+    octstr_get_many_chars((char *) *at, value, 0, octstr_len(value));
+    *at += octstr_len(value);
+}
+
+/* As uuid_unparse() writes it: 8-4-4-4-12 lower-case hex digits. */
+static void write_id(unsigned char **at, const uuid_t id)
+{
+    static const char hex[] = "0123456789abcdef";
+    unsigned char *text;
+    int i;
+
+    write_integer(at, UUID_STR_LEN);
+    text = *at;
+    for (i = 0; i < 16; i++) {
+        if (i == 4 || i == 6 || i == 8 || i == 10)
+            *text++ = '-';
+        *text++ = hex[id[i] >> 4];
+        *text++ = hex[id[i] & 0x0F];
+    }
+    *at += UUID_STR_LEN;
+}
+
+Octstr *box_msg_pack(Msg *msg)
+{
+    long size = packed_size(msg);
+    unsigned char *bytes = gw_malloc(size), *at = bytes;
+    Octstr *packed;
+
+    write_integer(&at, msg->type);
+#define INTEGER(name) write_integer(&at, p->name);
+#define OCTSTR(name) write_string(&at, p->name);
+#define UUID(name) write_id(&at, p->name);
+#define VOID(name)
+#define MSG(kind, stmt) case kind: { struct kind *p = &msg->kind; stmt } break;
+    switch (msg->type) {
+#include "gw/msg-decl.h"
+    default:
+        break;      /* packed_size() refused it */
+    }
+    gw_assert(at - bytes == size);
+    packed = octstr_create_from_data((char *) bytes, size);
+    gw_free(bytes);
     return packed;
 }

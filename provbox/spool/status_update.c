@@ -3,6 +3,7 @@
  * status lock (status_update.h): in place for slotted statuses, whole
  * (temp file, sync, rename) for new ones and those in the 1.x layout.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "gwlib/gwlib.h"
@@ -346,34 +347,33 @@ int job_record_in_place(const JobRecord *rec)
     return rec->file != NULL;
 }
 
-/* gwlist_sort() passes the items themselves. */
 static int by_index(const void *a, const void *b)
 {
-    long x = ((const Touched *) a)->index, y = ((const Touched *) b)->index;
+    long x = (*(Touched *const *) a)->index, y = (*(Touched *const *) b)->index;
 
     return x < y ? -1 : x > y;
 }
 
-/* The touched slots in index order, each run of neighbours in one write
- * (a round's recipients are mostly neighbours). 0, or -1 + *why. */
+/* The touched slots in index order (qsort(): gwlist_sort() takes the last
+ * item as pivot, quadratic on the sorted lists a round mostly makes), each
+ * run of neighbours in one write. 0, or -1 + *why. */
 static int write_touched(JobRecord *rec, Octstr **why)
 {
     long n = gwlist_len(rec->touched), i, k;
+    Touched **order = gw_malloc((n > 0 ? n : 1) * sizeof(*order));
     RecipientStatus **run = gw_malloc((n > 0 ? n : 1) * sizeof(*run));
     int ret = 0;
 
-    gwlist_sort(rec->touched, by_index);
+    for (i = 0; i < n; i++)
+        order[i] = gwlist_get(rec->touched, i);
+    qsort(order, n, sizeof(*order), by_index);
     for (i = 0; i < n && ret == 0; i = k) {
-        Touched *first = gwlist_get(rec->touched, i);
-        for (k = i; k < n; k++) {
-            Touched *t = gwlist_get(rec->touched, k);
-            if (t->index != first->index + (k - i))
-                break;
-            run[k - i] = t->recipient;
-        }
-        ret = status_file_write_run(rec->file, first->index, run, k - i, why);
+        for (k = i; k < n && order[k]->index == order[i]->index + (k - i); k++)
+            run[k - i] = order[k]->recipient;
+        ret = status_file_write_run(rec->file, order[i]->index, run, k - i, why);
     }
     gw_free(run);
+    gw_free(order);
     return ret;
 }
 
