@@ -28,7 +28,6 @@
 #define REPORT_DELAY 0.005              /* seconds the first of fewer may wait */
 #define NAP 0.002                       /* seconds acks and reports may gather */
 #define NAP_EVENTS 32                   /* acks that end a nap */
-#define SEND_BATCH 128                  /* segments a round sends at most */
 
 typedef enum { AWAKE, ASLEEP, NAPPING } Sleep;
 
@@ -698,7 +697,7 @@ static void send_window(Dispatcher *d)
     if (!d->link_up)
         return;
     move_due_retries(d);
-    while (window_free(d) > 0 && sent < SEND_BATCH) {
+    while (window_free(d) > 0) {
         if ((gwlist_len(d->ready) == 0 && !refill_ready(d)) || !box_allows(d))
             break;
         s = gwlist_extract_first(d->ready);
