@@ -161,25 +161,6 @@ static int done(Bench *b)
     return b->acked + b->failed >= total && b->dlrs >= b->wait_dlrs;
 }
 
-/* read_from_bearerbox_real() with box_msg_unpack(): 0 and *msg, 1 after
- * `seconds` without a message, -1 when the link breaks. */
-static int read_message(Connection *conn, Msg **msg, double seconds)
-{
-    Octstr *packed;
-    int ret;
-
-    *msg = NULL;
-    while ((packed = conn_read_withlen(conn)) == NULL) {
-        if (conn_error(conn) || conn_eof(conn))
-            return -1;
-        if ((ret = conn_wait(conn, seconds)) != 0)
-            return ret < 0 ? -1 : 1;
-    }
-    *msg = box_msg_unpack(packed);
-    octstr_destroy(packed);
-    return 0;
-}
-
 static void run(Bench *b)
 {
     Msg *msg;
@@ -187,7 +168,7 @@ static void run(Bench *b)
 
     while (!done(b)) {
         fill_window(b);
-        ret = read_message(b->conn, &msg, 10.0);
+        ret = box_msg_read(b->conn, &msg, 10.0);
         if (ret == -1)
             panic(0, "bearerbox closed the connection");
         if (ret == 1)
@@ -195,7 +176,7 @@ static void run(Bench *b)
         if (msg != NULL)
             handle(b, msg);
         while (conn_inbuf_len(b->conn) > 0
-               && read_message(b->conn, &msg, 0) == 0 && msg != NULL)
+               && box_msg_read(b->conn, &msg, 0) == 0 && msg != NULL)
             handle(b, msg);
         conn_flush(b->conn);
     }

@@ -206,31 +206,6 @@ static void dispatch(BoxLink *link, Msg *msg)
     msg_destroy(msg);
 }
 
-/*
- * One message from bearerbox, as read_from_bearerbox_real() reads it but
- * unpacked by box_msg_unpack(): 0 and *msg (NULL for a message that does
- * not unpack, said in the log), 1 after `seconds` without one, -1 when
- * the link breaks.
- */
-static int read_message(Connection *conn, Msg **msg, double seconds)
-{
-    Octstr *packed;
-    int ret;
-
-    *msg = NULL;
-    while ((packed = conn_read_withlen(conn)) == NULL) {
-        if (conn_error(conn) || conn_eof(conn))
-            return -1;
-        if ((ret = conn_wait(conn, seconds)) != 0)
-            return ret < 0 ? -1 : 1;
-    }
-    if ((*msg = box_msg_unpack(packed)) == NULL)
-        error(0, "A message from bearerbox (%ld bytes) does not unpack; ignored.",
-              octstr_len(packed));
-    octstr_destroy(packed);
-    return 0;
-}
-
 /* Read until the link breaks or we stop. */
 static void read_loop(BoxLink *link)
 {
@@ -238,13 +213,15 @@ static void read_loop(BoxLink *link)
     int ret;
 
     while (link->running) {
-        ret = read_message(link->conn, &msg, READ_TIMEOUT);
+        ret = box_msg_read(link->conn, &msg, READ_TIMEOUT);
         if (ret == -1) {
             error(0, "The bearerbox link broke (%s).",
                   conn_eof(link->conn) ? "closed by bearerbox" : "read error");
             break;
         }
-        if (ret == 0 && msg != NULL)
+        if (ret == 0 && msg == NULL)
+            error(0, "A message from bearerbox does not unpack; ignored.");
+        else if (ret == 0)
             dispatch(link, msg);
     }
 }

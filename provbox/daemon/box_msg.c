@@ -4,6 +4,7 @@
 #include <openssl/rand.h>
 
 #include "daemon/box_msg.h"
+#include "common/hex.h"
 
 Msg *box_msg_create(enum msg_type type)
 {
@@ -65,17 +66,6 @@ static int read_string(Octstr *packed, long *off, Octstr **value)
     return 0;
 }
 
-static int hex_digit(int c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* What uuid_parse() reads: 8-4-4-4-12 hex digits (without its strtoul()s). */
 static int parse_id(const char *text, uuid_t id)
 {
@@ -84,8 +74,8 @@ static int parse_id(const char *text, uuid_t id)
     for (i = 0; i < 16; i++) {
         if ((i == 4 || i == 6 || i == 8 || i == 10) && text[k++] != '-')
             return -1;
-        high = hex_digit(text[k++]);
-        low = hex_digit(text[k++]);
+        high = hex_digit_value(text[k++]);
+        low = hex_digit_value(text[k++]);
         if (high < 0 || low < 0)
             return -1;
         id[i] = (high << 4) | low;
@@ -210,4 +200,21 @@ Octstr *box_msg_pack(Msg *msg)
     packed = octstr_create_from_data((char *) bytes, size);
     gw_free(bytes);
     return packed;
+}
+
+int box_msg_read(Connection *conn, Msg **msg, double seconds)
+{
+    Octstr *packed;
+    int ret;
+
+    *msg = NULL;
+    while ((packed = conn_read_withlen(conn)) == NULL) {
+        if (conn_error(conn) || conn_eof(conn))
+            return -1;
+        if ((ret = conn_wait(conn, seconds)) != 0)
+            return ret < 0 ? -1 : 1;
+    }
+    *msg = box_msg_unpack(packed);
+    octstr_destroy(packed);
+    return 0;
 }

@@ -30,5 +30,9 @@ void box_msg_new_id(uuid_t id);
 Msg *box_msg_unpack(Octstr *packed);
 /* What msg_pack() makes of msg. */
 Octstr *box_msg_pack(Msg *msg);
+/* One message from conn, as read_from_bearerbox_real() reads it but by
+ * box_msg_unpack(): 0 and *msg (NULL for a message that does not unpack),
+ * 1 after `seconds` without one, -1 when the connection breaks. */
+int box_msg_read(Connection *conn, Msg **msg, double seconds);
 
 #endif

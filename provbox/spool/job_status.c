@@ -31,6 +31,7 @@
 #include "gwlib/gwlib.h"
 #include "spool/job_status.h"
 #include "common/escape.h"
+#include "common/hex.h"
 
 static const char *const recipient_state_names[] = {
     [RCPT_QUEUED] = "queued",
@@ -538,17 +539,6 @@ typedef struct Cursor {
     long pos;
 } Cursor;
 
-static int hex_value(int c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    return -1;
-}
-
 /* Decodes one escape at c->pos (just after the backslash). */
 static int unescape_one(Cursor *c, Octstr *out)
 {
@@ -561,8 +551,8 @@ static int unescape_one(Cursor *c, Octstr *out)
     case 'r': octstr_append_char(out, '\r'); return 0;
     case 't': octstr_append_char(out, '\t'); return 0;
     case 'x':
-        high = hex_value(octstr_get_char(c->line, c->pos));
-        low = hex_value(octstr_get_char(c->line, c->pos + 1));
+        high = hex_digit_value(octstr_get_char(c->line, c->pos));
+        low = hex_digit_value(octstr_get_char(c->line, c->pos + 1));
         if (high < 0 || low < 0)
             return -1;
         c->pos += 2;

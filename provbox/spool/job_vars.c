@@ -10,7 +10,6 @@
  * which names a line gave is kept as that recipient's number in one array
  * for the whole pass, so nothing is allocated or cleared per line.
  */
-#include <ctype.h>
 #include <string.h>
 #include <strings.h>
 
@@ -18,6 +17,7 @@
 #include "spool/job.h"
 #include "spool/job_vars.h"
 #include "common/placeholder_rules.h"
+#include "common/hex.h"
 
 #define VAR_PREFIX "var."
 #define VAR_PREFIX_LEN 4
@@ -33,11 +33,6 @@ void job_var_destroy(void *item)
     gw_free(var);
 }
 
-static int hex_digit(int c)
-{
-    return isxdigit(c) ? (isdigit(c) ? c - '0' : tolower(c) - 'a' + 10) : -1;
-}
-
 /* text[from..) percent-decoded, or NULL when a '%' is not followed by two
  * hex digits. */
 static Octstr *decode(Octstr *text, long from)
@@ -49,8 +44,8 @@ static Octstr *decode(Octstr *text, long from)
     for (i = from; i < n; i++) {
         c = octstr_get_char(text, i);
         if (c == '%') {
-            high = i + 2 < n ? hex_digit(octstr_get_char(text, i + 1)) : -1;
-            low = i + 2 < n ? hex_digit(octstr_get_char(text, i + 2)) : -1;
+            high = i + 2 < n ? hex_digit_value(octstr_get_char(text, i + 1)) : -1;
+            low = i + 2 < n ? hex_digit_value(octstr_get_char(text, i + 2)) : -1;
             if (high < 0 || low < 0) {
                 octstr_destroy(out);
                 return NULL;

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "tool/capture.h"
+#include "common/hex.h"
 
 /* What one log line turned out to be. */
 typedef enum {
@@ -59,17 +60,6 @@ void capture_set_destroy(CaptureSet *set)
 
 /* ------------------------------------------------------------ decoding */
 
-static int hex_value(int c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* Hex digits -> bytes; NULL unless the text is an even number of them. */
 static Octstr *hex_decode(Octstr *hex)
 {
@@ -81,8 +71,8 @@ static Octstr *hex_decode(Octstr *hex)
         return NULL;
     bytes = octstr_create("");
     for (i = 0; i < octstr_len(hex); i += 2) {
-        high = hex_value(octstr_get_char(hex, i));
-        low = hex_value(octstr_get_char(hex, i + 1));
+        high = hex_digit_value(octstr_get_char(hex, i));
+        low = hex_digit_value(octstr_get_char(hex, i + 1));
         if (high < 0 || low < 0) {
             octstr_destroy(bytes);
             return NULL;
@@ -102,8 +92,8 @@ static Octstr *url_decode(Octstr *text)
     for (i = 0; i < octstr_len(text); i++) {
         c = octstr_get_char(text, i);
         if (c == '%') {
-            high = hex_value(octstr_get_char(text, i + 1));
-            low = hex_value(octstr_get_char(text, i + 2));
+            high = hex_digit_value(octstr_get_char(text, i + 1));
+            low = hex_digit_value(octstr_get_char(text, i + 2));
             if (high < 0 || low < 0) {
                 octstr_destroy(bytes);
                 return NULL;
