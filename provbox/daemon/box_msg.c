@@ -15,7 +15,7 @@ Msg *box_msg_create(enum msg_type type)
 #define OCTSTR(name) p->name = NULL;
 #define UUID(name) uuid_clear(p->name);
 #define VOID(name) p->name = NULL;
-#define MSG(type, stmt) { struct type *p = &msg->type; stmt }
+#define MSG(kind, stmt) { struct kind *p = &msg->kind; stmt }
 #include "gw/msg-decl.h"
     return msg;
 }

@@ -24,8 +24,6 @@
 #define PROGRESS_RECORD_INTERVAL 1      /* seconds: unfinished jobs' progress */
 #define PACING_SNAPSHOT_INTERVAL 1      /* seconds: the status page's paces */
 #define PACE_MIN_SLEEP 0.001            /* seconds: the shortest wait for a token */
-#define REPORT_BATCH 64                 /* fresh reports that are recorded at once */
-#define REPORT_DELAY 0.005              /* seconds the first of fewer may wait */
 #define NAP 0.002                       /* seconds acks and reports may gather */
 #define NAP_EVENTS 32                   /* acks that end a nap */
 
@@ -72,7 +70,6 @@ struct Dispatcher {
     double pace_wait;        /* seconds until pacing lets the next one go; 0 = none held */
     time_t last_pacing_snapshot;
     long unrecorded;         /* acked, not yet in a status file */
-    long fresh_seen;         /* fresh reports at the last round's look */
     time_t last_progress_record;
     ReportRecorder *reports;
     JobRecordBatch *record;  /* every round's, kept (two dicts a round saved) */
@@ -480,28 +477,16 @@ static void settle_progress(Dispatcher *d, JobRecordBatch *batch, int progress)
     }
 }
 
-/*
- * Reports are recorded in groups: when REPORT_BATCH fresh ones wait, when
- * none came since the last round, which follows at once (bearerbox has
- * sent what it had, or as many as its smsbox-max-pending lets go
- * unacknowledged), when the first of them has waited REPORT_DELAY, or
- * with a round that records progress anyway. A round of its own for every few reports cost a status open,
- * read, write, sync and close each (800 rounds/s at full speed). Reports
- * held back (their recipient not yet in the status) are retried with the
- * next group or progress.
- */
+/* Reports are recorded in groups (report_recorder_group_due()), or with a
+ * round that records progress anyway; reports held back (their recipient
+ * not yet in the status) are retried with the next group or progress. */
 static int reports_to_record(Dispatcher *d, int stopping, int progress)
 {
-    ReportRecorder *rr = d->reports;
-    long fresh = report_recorder_fresh(rr), seen = d->fresh_seen;
+    int due = report_recorder_group_due(d->reports);
 
-    d->fresh_seen = fresh;
-    if (!d->link_up || report_recorder_waiting(rr) == 0)
+    if (!d->link_up || report_recorder_waiting(d->reports) == 0)
         return 0;
-    if (stopping || progress)
-        return 1;
-    return fresh >= REPORT_BATCH || (fresh > 0 && fresh == seen)
-           || (fresh > 0 && pacer_now() - report_recorder_fresh_since(rr) >= REPORT_DELAY);
+    return stopping || progress || due;
 }
 
 /* Seconds the dispatcher may sleep as far as reports go: none while fresh
@@ -533,10 +518,8 @@ static void record_round(Dispatcher *d, int stopping)
 
     job_record_batch_forget(batch);
     stage_progress(d, batch, progress);
-    if (reports) {
+    if (reports)
         report_recorder_stage(d->reports, batch);
-        d->fresh_seen = 0;
-    }
     job_record_batch_commit(batch);
     settle_progress(d, batch, progress);
     job_loader_poke(d->loader);
@@ -732,8 +715,7 @@ static void wait_for_work(Dispatcher *d)
 
     if (d->pace_wait > 0 && d->pace_wait < wait)
         wait = d->pace_wait > PACE_MIN_SLEEP ? d->pace_wait : PACE_MIN_SLEEP;
-    if (d->pending_count > 0 && report_recorder_fresh(d->reports) == 0
-        && !d->nap_was_empty && wait > NAP) {
+    if (d->pending_count > 0 && !d->nap_was_empty && wait > NAP) {
         wait = NAP;
         mode = NAPPING;
     }

@@ -40,9 +40,10 @@ void report_recorder_stage(ReportRecorder *rr, JobRecordBatch *batch);
  * rest queued; returns what was acknowledged. */
 ReportCounts report_recorder_settle(ReportRecorder *rr, JobRecordBatch *batch, BoxLink *link);
 long report_recorder_waiting(ReportRecorder *rr);
-/* Reports queued since the last stage, and when (pacer_now()) the first
- * of them came: what decides whether a round records (dispatcher.c). */
+/* Reports queued since the last stage. */
 long report_recorder_fresh(ReportRecorder *rr);
-double report_recorder_fresh_since(ReportRecorder *rr);
+/* Are the fresh reports due to be recorded as a group (64 of them, none
+ * new since the last look, or the first 5 ms old)? Each call is a look. */
+int report_recorder_group_due(ReportRecorder *rr);
 
 #endif

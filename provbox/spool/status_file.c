@@ -222,22 +222,15 @@ RecipientStatus *status_file_read(StatusFile *file, long i, int *torn, Octstr **
 
 int status_file_write(StatusFile *file, long i, const RecipientStatus *r, Octstr **error)
 {
-    Octstr *slot;
-    int ret;
-
     if (i < 0 || i >= file->layout.count) {
         *error = octstr_format("%S has no recipient %ld", file->path, i + 1);
         return -1;
     }
-    forget_ahead(file);
-    slot = job_status_format_slot(r, file->layout.slot);
-    ret = write_at(file, slot, slot_offset(file, i), error);
-    octstr_destroy(slot);
-    return ret;
+    return status_file_write_run(file, i, &r, 1, error);
 }
 
-int status_file_write_run(StatusFile *file, long first, RecipientStatus *const *rs, long n,
-                          Octstr **error)
+int status_file_write_run(StatusFile *file, long first, const RecipientStatus *const *rs,
+                          long n, Octstr **error)
 {
     Octstr *run, *slot;
     long k;

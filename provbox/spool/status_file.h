@@ -48,8 +48,8 @@ RecipientStatus *status_file_read(StatusFile *file, long i, int *torn, Octstr **
 /* Rewrite recipient i's slot, and the state sector. 0, or -1 + *error. */
 int status_file_write(StatusFile *file, long i, const RecipientStatus *r, Octstr **error);
 /* Rewrite the n slots from recipient `first` with rs[0..n-1], in one write. */
-int status_file_write_run(StatusFile *file, long first, RecipientStatus *const *rs, long n,
-                          Octstr **error);
+int status_file_write_run(StatusFile *file, long first, const RecipientStatus *const *rs,
+                          long n, Octstr **error);
 int status_file_write_state(StatusFile *file, Octstr *state, Octstr *reason,
                             Octstr **error);
 /* fdatasync(): for a lone change that must be durable at once. */

@@ -361,7 +361,7 @@ static int write_touched(JobRecord *rec, Octstr **why)
 {
     long n = gwlist_len(rec->touched), i, k;
     Touched **order = gw_malloc((n > 0 ? n : 1) * sizeof(*order));
-    RecipientStatus **run = gw_malloc((n > 0 ? n : 1) * sizeof(*run));
+    const RecipientStatus **run = gw_malloc((n > 0 ? n : 1) * sizeof(*run));
     int ret = 0;
 
     for (i = 0; i < n; i++)

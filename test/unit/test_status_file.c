@@ -156,7 +156,8 @@ static void test_write_run(void)
     RecipientStatus **ra = read_marked(fa, 90, 100, 3), **rb = read_marked(fb, 90, 100, 3);
     long k;
 
-    ok(status_file_write_run(fa, 90, ra, 100, &error) == 0, "100 slots written in one run");
+    ok(status_file_write_run(fa, 90, (const RecipientStatus *const *) ra, 100, &error) == 0,
+       "100 slots written in one run");
     for (k = 0; k < 100; k++)
         ok_all &= status_file_write(fb, 90 + k, rb[k], &error) == 0;
     ta = read_text(a);
@@ -165,7 +166,8 @@ static void test_write_run(void)
     octstr_delete(tb, 0, octstr_search_char(tb, '\n', 0));
     ok(ok_all && octstr_compare(ta, tb) == 0,
        "the run makes the file slot-by-slot writes make (%ld bytes)", octstr_len(ta));
-    ok(status_file_write_run(fa, 250, ra, 100, &error) == -1 && error != NULL,
+    ok(status_file_write_run(fa, 250, (const RecipientStatus *const *) ra, 100, &error) == -1
+       && error != NULL,
        "a run past the last slot is refused");
     free_marked(ra, 100);
     free_marked(rb, 100);
